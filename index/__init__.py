@@ -1,0 +1,1 @@
+"""Getting articles into the store: load, clean, chunk, embed, persist."""

@@ -1,0 +1,241 @@
+"""Incremental, atomic indexing: embed only what changed, then switch generations in one write.
+
+Usage::
+
+    summary = build_index(Settings())            # or build_index(settings, embedder=fake, client=c)
+    print(summary.line())
+"""
+
+from __future__ import annotations
+
+import logging
+import time
+from collections.abc import Callable, Iterable, Sequence
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+from pydantic import BaseModel, ConfigDict, Field
+
+from assistant.settings import Settings
+from index.chunk import Chunk, chunk_article
+from index.corpus import Article, Skipped, load_corpus
+from index.sentences import split_sentences
+from index.store import IndexStore, Manifest, now_iso
+
+if TYPE_CHECKING:
+    from chromadb.api.models.Collection import Collection
+    from llama_index.core.base.embeddings.base import BaseEmbedding
+
+log = logging.getLogger(__name__)
+Progress = Callable[[int, int], None]
+COPY_BATCH = 2000
+
+
+class IndexSummary(BaseModel):
+    """What one indexing run did."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    added: list[str] = Field(default_factory=list)
+    updated: list[str] = Field(default_factory=list)
+    removed: list[str] = Field(default_factory=list)
+    unchanged: list[str] = Field(default_factory=list)
+    skipped: list[Skipped] = Field(default_factory=list)
+    chunks: int = 0
+    embedded: int = 0
+    generation: int = 0
+    seconds: float = 0.0
+
+    @property
+    def changed(self) -> bool:
+        return bool(self.added or self.updated or self.removed)
+
+    def line(self) -> str:
+        """The one-line summary the CLI prints."""
+        head = (
+            f"{len(self.added)} added, {len(self.updated)} updated, {len(self.removed)} removed, "
+            f"{len(self.unchanged)} unchanged articles; {self.chunks} chunks; {self.embedded} texts embedded; "
+            f"{self.seconds:.2f} s"
+        )
+        if not self.changed:
+            head += " — index up to date, nothing embedded"
+        if self.skipped:
+            head += f"; {len(self.skipped)} file(s) skipped"
+        return head
+
+
+def chunk_metadata(article: Article, chunk: Chunk) -> dict[str, Any]:
+    """Flat metadata stored with each chunk (Chroma takes no None values)."""
+    meta: dict[str, Any] = {
+        "doc_id": article.doc_id,
+        "title": article.title,
+        "chunk_index": chunk.index,
+        "start": chunk.start,
+        "end": chunk.end,
+    }
+    for field in ("outlet", "date", "author"):
+        value = getattr(article, field)
+        if value:
+            meta[field] = value
+    return meta
+
+
+def _nodes_for(article: Article, settings: Settings) -> list[Any]:
+    from llama_index.core.schema import NodeRelationship, RelatedNodeInfo, TextNode
+
+    chunking = settings.chunking
+    nodes = []
+    for chunk in chunk_article(article, chunking.chunk_size, chunking.chunk_overlap, chunking.encoding):
+        node = TextNode(
+            id_=chunk.chunk_id,
+            text=chunk.text,
+            metadata=chunk_metadata(article, chunk),
+            start_char_idx=chunk.start,
+            end_char_idx=chunk.end,
+            excluded_embed_metadata_keys=["doc_id", "chunk_index", "start", "end", "outlet", "date", "author"],
+            excluded_llm_metadata_keys=["chunk_index", "start", "end"],
+        )
+        node.relationships[NodeRelationship.SOURCE] = RelatedNodeInfo(node_id=article.doc_id)
+        nodes.append(node)
+    return nodes
+
+
+def _embed(embedder: BaseEmbedding, texts: Sequence[str], batch: int, tick: Callable[[int], None]) -> list[list[float]]:
+    vectors: list[list[float]] = []
+    for i in range(0, len(texts), batch):
+        part = list(texts[i : i + batch])
+        vectors.extend(embedder.get_text_embedding_batch(part))
+        tick(len(part))
+    return vectors
+
+
+def _copy_docs(src: Collection, dst: Collection, doc_ids: Iterable[str]) -> int:
+    """Copy stored records (with vectors) of unchanged articles into the new generation."""
+    ids = list(doc_ids)
+    copied = 0
+    for i in range(0, len(ids), 100):
+        got = src.get(where={"doc_id": {"$in": ids[i : i + 100]}}, include=["embeddings", "documents", "metadatas"])
+        for j in range(0, len(got["ids"]), COPY_BATCH):
+            dst.add(
+                ids=got["ids"][j : j + COPY_BATCH],
+                embeddings=got["embeddings"][j : j + COPY_BATCH],  # type: ignore[index]
+                documents=got["documents"][j : j + COPY_BATCH],  # type: ignore[index]
+                metadatas=got["metadatas"][j : j + COPY_BATCH],  # type: ignore[index]
+            )
+        copied += len(got["ids"])
+    return copied
+
+
+def build_index(
+    settings: Settings,
+    corpus_dir: Path | None = None,
+    *,
+    rebuild: bool = False,
+    embedder: BaseEmbedding | None = None,
+    store: IndexStore | None = None,
+    progress: Progress | None = None,
+) -> IndexSummary:
+    """Bring the index in line with the corpus; only new or changed articles are embedded."""
+    started = time.perf_counter()
+    articles, skipped = load_corpus(corpus_dir or settings.corpus_dir)
+    for item in skipped:
+        log.warning("skipped %s: %s", item.path, item.reason)
+    store = store or IndexStore(settings)
+    if rebuild:
+        store.wipe()
+    current = store.read_manifest()
+    old = {d.doc_id: d for d in current.documents} if current else {}
+    new = {a.doc_id: a for a in articles}
+    summary = IndexSummary(skipped=skipped)
+    for doc_id, article in new.items():
+        before = old.get(doc_id)
+        if before is None:
+            summary.added.append(doc_id)
+        elif before.model_dump() != article.model_dump():
+            summary.updated.append(doc_id)
+        else:
+            summary.unchanged.append(doc_id)
+    summary.removed = sorted(set(old) - set(new))
+    keep = set(store.generation_names(current.generation)) if current else set()
+    store.drop_orphans(keep)
+    if current and not summary.changed:
+        summary.chunks = sum(current.chunk_counts.values())
+        summary.generation = current.generation
+        summary.seconds = time.perf_counter() - started
+        return summary
+
+    generation = (current.generation + 1) if current else 1
+    chunk_name, sent_name = store.generation_names(generation)
+    chunk_coll, sent_coll = store.create(chunk_name), store.create(sent_name)
+    if current:
+        old_chunks, old_sents = (store.collection(n) for n in store.generation_names(current.generation))
+        _copy_docs(old_chunks, chunk_coll, summary.unchanged)
+        _copy_docs(old_sents, sent_coll, summary.unchanged)
+
+    to_embed = [new[d] for d in summary.added + summary.updated]
+    embedder = embedder or _default_embedder(settings)
+    nodes_by_doc = {a.doc_id: _nodes_for(a, settings) for a in to_embed}
+    sentences_by_doc = {a.doc_id: split_sentences(a.text) for a in to_embed}
+    total = sum(len(n) for n in nodes_by_doc.values()) + sum(len(s) for s in sentences_by_doc.values())
+    done = 0
+
+    def tick(n: int) -> None:
+        nonlocal done
+        done += n
+        if progress:
+            progress(done, total)
+
+    from llama_index.vector_stores.chroma import ChromaVectorStore
+
+    vector_store = ChromaVectorStore(chroma_collection=chunk_coll)
+    batch = settings.embedder.batch_size
+    for article in to_embed:
+        nodes = nodes_by_doc[article.doc_id]
+        for node, vector in zip(nodes, _embed(embedder, [n.text for n in nodes], batch, tick)):
+            node.embedding = vector
+        if nodes:
+            vector_store.add(nodes)
+        sentences = sentences_by_doc[article.doc_id]
+        if sentences:
+            texts = [article.text[s.start : s.end] for s in sentences]
+            sent_coll.add(
+                ids=[f"{article.doc_id}:s{i:04d}" for i in range(len(sentences))],
+                embeddings=_embed(embedder, texts, batch, tick),  # type: ignore[arg-type]
+                documents=texts,
+                metadatas=[
+                    {"doc_id": article.doc_id, "start": s.start, "end": s.end, "paragraph": s.paragraph}
+                    for s in sentences
+                ],
+            )
+    summary.embedded = done
+
+    counts = dict(current.chunk_counts) if current else {}
+    sent_counts = dict(current.sentence_counts) if current else {}
+    for doc_id in summary.removed:
+        counts.pop(doc_id, None)
+        sent_counts.pop(doc_id, None)
+    for doc_id, nodes in nodes_by_doc.items():
+        counts[doc_id] = len(nodes)
+        sent_counts[doc_id] = len(sentences_by_doc[doc_id])
+    manifest = Manifest(
+        index_key=store.key,
+        generation=generation,
+        built_at=now_iso(),
+        embedder=settings.embedder.model,
+        chunking=settings.chunking.model_dump(),
+        documents=sorted(articles, key=lambda a: a.doc_id),
+        chunk_counts=counts,
+        sentence_counts=sent_counts,
+    )
+    store.write_manifest(manifest)  # the commit point
+    store.drop_orphans(set(store.generation_names(generation)))
+    summary.chunks = sum(counts.values())
+    summary.generation = generation
+    summary.seconds = time.perf_counter() - started
+    return summary
+
+
+def _default_embedder(settings: Settings) -> BaseEmbedding:
+    from index.embed import load_embedder
+
+    return load_embedder(settings.embedder)

@@ -1,0 +1,87 @@
+"""Sentence-aware, token-measured chunks that remember their exact character span in the clean text."""
+
+from __future__ import annotations
+
+import os
+import re
+from collections.abc import Callable
+from dataclasses import dataclass
+from functools import lru_cache
+from pathlib import Path
+
+from index.corpus import Article
+
+
+def bundled_tiktoken_cache() -> str:
+    """Folder of BPE files shipped inside llama-index-core, so tiktoken never downloads."""
+    import llama_index.core
+
+    return str(Path(llama_index.core.__file__).parent / "_static" / "tiktoken_cache")
+
+
+def use_offline_tiktoken() -> None:
+    """Point tiktoken at the bundled cache before its first use (idempotent; respects a user's choice)."""
+    os.environ.setdefault("TIKTOKEN_CACHE_DIR", bundled_tiktoken_cache())
+
+
+@lru_cache(maxsize=4)
+def token_counter(encoding: str) -> Callable[[str], list[int]]:
+    """`encode` of a tiktoken encoding, loaded from the bundled cache."""
+    use_offline_tiktoken()
+    import tiktoken
+
+    return tiktoken.get_encoding(encoding).encode
+
+
+@dataclass(frozen=True)
+class Chunk:
+    """A piece of one article: `article.text[start:end] == text`."""
+
+    chunk_id: str
+    doc_id: str
+    index: int
+    text: str
+    start: int
+    end: int
+
+
+def _locate(haystack: str, needle: str, cursor: int) -> tuple[int, int]:
+    """Span of `needle` in `haystack` at or after `cursor`, tolerant of whitespace changes."""
+    pos = haystack.find(needle, cursor)
+    if pos < 0:
+        pos = haystack.find(needle)
+    if pos >= 0:
+        return pos, pos + len(needle)
+    pattern = r"\s+".join(re.escape(part) for part in needle.split())
+    match = re.compile(pattern).search(haystack, cursor) or re.compile(pattern).search(haystack)
+    if match is None:
+        raise ValueError(f"chunk not found in its article text: {needle[:60]!r}")
+    return match.start(), match.end()
+
+
+def chunk_article(article: Article, chunk_size: int, chunk_overlap: int, encoding: str = "cl100k_base") -> list[Chunk]:
+    """Split one article with llama-index's SentenceSplitter, measured in tiktoken tokens."""
+    from llama_index.core.node_parser import SentenceSplitter
+
+    splitter = SentenceSplitter(
+        chunk_size=chunk_size,
+        chunk_overlap=chunk_overlap,
+        tokenizer=token_counter(encoding),
+        paragraph_separator="\n\n",
+    )
+    chunks: list[Chunk] = []
+    cursor = 0
+    for i, piece in enumerate(splitter.split_text(article.text)):
+        start, end = _locate(article.text, piece, cursor)
+        cursor = start + 1
+        chunks.append(
+            Chunk(
+                chunk_id=f"{article.doc_id}:{i:04d}",
+                doc_id=article.doc_id,
+                index=i,
+                text=article.text[start:end],
+                start=start,
+                end=end,
+            )
+        )
+    return chunks

@@ -1,0 +1,95 @@
+"""Read a folder of article files into cleaned `Article`s, skipping bad files with a reason each."""
+
+from __future__ import annotations
+
+import hashlib
+import logging
+from pathlib import Path
+
+from pydantic import BaseModel, ConfigDict
+
+from assistant.errors import CorpusError
+from index.clean import clean_article
+
+log = logging.getLogger(__name__)
+
+MAX_BYTES = 5 * 1024 * 1024
+ARTICLE_SUFFIXES = (".txt", ".md")
+
+
+class Article(BaseModel):
+    """One cleaned article: `text` is the clean text every chunk and citation offset refers to."""
+
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+    doc_id: str
+    title: str
+    text: str
+    outlet: str | None = None
+    date: str | None = None
+    author: str | None = None
+    source: str = ""
+    content_hash: str = ""
+
+
+class Skipped(BaseModel):
+    """A corpus file that was not indexed, and why."""
+
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+    path: str
+    reason: str
+
+
+def read_article(path: Path) -> Article:
+    """Read and clean one file; raises ValueError with a human reason when it cannot be used."""
+    size = path.stat().st_size
+    if size == 0:
+        raise ValueError("empty file")
+    if size > MAX_BYTES:
+        raise ValueError(f"too large ({size / 1e6:.1f} MB > {MAX_BYTES / 1e6:.0f} MB)")
+    raw = path.read_bytes()
+    if b"\x00" in raw[:8192]:
+        raise ValueError("binary file (contains NUL bytes)")
+    try:
+        decoded = raw.decode("utf-8")
+    except UnicodeDecodeError as exc:
+        raise ValueError(f"not UTF-8 (bad byte at offset {exc.start})") from None
+    if not decoded.strip():
+        raise ValueError("empty file (whitespace only)")
+    cleaned = clean_article(decoded)
+    digest = hashlib.sha256(raw).hexdigest()[:16]
+    return Article(
+        doc_id=path.stem,
+        title=cleaned.title,
+        text=cleaned.text,
+        outlet=cleaned.outlet,
+        date=cleaned.date,
+        author=cleaned.author,
+        source=path.name,
+        content_hash=digest,
+    )
+
+
+def load_corpus(folder: Path) -> tuple[list[Article], list[Skipped]]:
+    """Every readable article in `folder` (sorted by id) and the files skipped, each with a reason."""
+    if not folder.is_dir():
+        raise CorpusError(f"corpus folder {folder} does not exist; pass --corpus DIR with .txt articles")
+    articles: list[Article] = []
+    skipped: list[Skipped] = []
+    for path in sorted(folder.iterdir()):
+        if path.name.startswith(".") or not path.is_file():
+            continue
+        if path.suffix.lower() not in ARTICLE_SUFFIXES:
+            skipped.append(Skipped(path=str(path), reason=f"not an article file ({path.suffix or 'no suffix'})"))
+            continue
+        try:
+            articles.append(read_article(path))
+        except (ValueError, OSError) as exc:
+            skipped.append(Skipped(path=str(path), reason=str(exc)))
+    ids = [a.doc_id for a in articles]
+    if len(set(ids)) != len(ids):
+        raise CorpusError(f"corpus folder {folder} has two files with the same name stem; rename one")
+    if not articles:
+        raise CorpusError(f"corpus folder {folder} holds no readable article (.txt, UTF-8, non-empty)")
+    return articles, skipped

@@ -1,0 +1,187 @@
+"""The Chroma side of the index: client (embedded or server), generation collections, the manifest.
+
+Layout: each index build writes a fresh *generation* (a chunk collection and a sentence collection
+named `<base>-g<N>` and `<base>-g<N>-sent`), then switches one manifest record in `<base>-meta` to
+point at it. Readers only ever follow the manifest, so a build killed at any point leaves the previous
+generation answering; the next build drops the orphans.
+"""
+
+from __future__ import annotations
+
+import json
+import logging
+import shutil
+from datetime import datetime, timezone
+from typing import TYPE_CHECKING, Any
+
+from pydantic import BaseModel, ConfigDict, ValidationError
+
+from assistant.errors import StoreError
+from assistant.settings import Settings
+from index.corpus import Article
+
+if TYPE_CHECKING:
+    from chromadb.api import ClientAPI
+    from chromadb.api.models.Collection import Collection
+
+log = logging.getLogger(__name__)
+MANIFEST_ID = "manifest"
+MANIFEST_VERSION = 1
+REBUILD_HINT = "run `assistant index --rebuild` to rebuild it from the corpus"
+
+
+class Manifest(BaseModel):
+    """What the current generation holds; written last, so it is the index's commit point."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    version: int = MANIFEST_VERSION
+    index_key: str
+    generation: int
+    built_at: str
+    embedder: str
+    chunking: dict[str, Any]
+    documents: list[Article]
+    chunk_counts: dict[str, int]
+    sentence_counts: dict[str, int]
+
+    def document(self, doc_id: str) -> Article | None:
+        return next((d for d in self.documents if d.doc_id == doc_id), None)
+
+
+def generation_name(index_key: str, generation: int, prefix: str) -> str:
+    return f"{prefix}-{index_key}-g{generation:05d}"
+
+
+def now_iso() -> str:
+    return datetime.now(timezone.utc).replace(microsecond=0).isoformat()
+
+
+def chroma_settings() -> Any:
+    from chromadb.config import Settings as ChromaSettings
+
+    return ChromaSettings(anonymized_telemetry=False, allow_reset=False)
+
+
+def open_client(settings: Settings) -> ClientAPI:
+    """Embedded PersistentClient under data_dir, or HttpClient when a Chroma host is configured."""
+    import chromadb
+
+    try:
+        if settings.chroma_host:
+            return chromadb.HttpClient(
+                host=settings.chroma_host, port=settings.chroma_port, settings=chroma_settings()
+            )
+        path = settings.data_dir / "chroma"
+        path.mkdir(parents=True, exist_ok=True)
+        return chromadb.PersistentClient(path=str(path), settings=chroma_settings())
+    except Exception as exc:  # noqa: BLE001 - chroma raises many types; the user needs one message
+        where = (
+            f"Chroma server {settings.chroma_host}:{settings.chroma_port} (is `chroma run` up?)"
+            if settings.chroma_host
+            else f"store at {settings.data_dir / 'chroma'}"
+        )
+        raise StoreError(f"cannot open the {where}: {type(exc).__name__}: {exc}; {REBUILD_HINT}") from exc
+
+
+class IndexStore:
+    """Chroma collections for one settings key: generations plus the manifest record."""
+
+    def __init__(self, settings: Settings, client: ClientAPI | None = None) -> None:
+        self.settings = settings
+        self._client = client
+        self.key = settings.index_key()
+        self.prefix = settings.collection_prefix
+
+    @property
+    def client(self) -> ClientAPI:
+        if self._client is None:
+            self._client = open_client(self.settings)
+        return self._client
+
+    @property
+    def meta_name(self) -> str:
+        return f"{self.prefix}-{self.key}-meta"
+
+    def generation_names(self, generation: int) -> tuple[str, str]:
+        chunks = generation_name(self.key, generation, self.prefix)
+        return chunks, f"{chunks}-sent"
+
+    def _guard(self, action: str, exc: Exception) -> StoreError:
+        return StoreError(f"the index store failed while {action}: {type(exc).__name__}: {exc}; {REBUILD_HINT}")
+
+    def read_manifest(self) -> Manifest | None:
+        """The committed manifest, None when nothing was ever indexed; StoreError when unreadable."""
+        try:
+            meta = self.client.get_or_create_collection(self.meta_name)
+            got = meta.get(ids=[MANIFEST_ID], include=["documents"])
+        except StoreError:
+            raise
+        except Exception as exc:  # noqa: BLE001
+            raise self._guard("reading the manifest", exc) from exc
+        if not got["ids"]:
+            return None
+        try:
+            return Manifest.model_validate(json.loads(got["documents"][0]))  # type: ignore[index]
+        except (ValidationError, ValueError, TypeError) as exc:
+            raise StoreError(f"the index manifest is corrupt ({exc.__class__.__name__}); {REBUILD_HINT}") from exc
+
+    def write_manifest(self, manifest: Manifest) -> None:
+        """Atomically switch readers to `manifest` (one upsert of one record)."""
+        meta = self.client.get_or_create_collection(self.meta_name)
+        meta.upsert(ids=[MANIFEST_ID], documents=[manifest.model_dump_json()], embeddings=[[0.0]])
+
+    def collection(self, name: str) -> Collection:
+        try:
+            return self.client.get_collection(name)
+        except Exception as exc:  # noqa: BLE001
+            raise self._guard(f"opening collection {name}", exc) from exc
+
+    def create(self, name: str) -> Collection:
+        """A fresh cosine-space collection, replacing a leftover of the same name."""
+        self.drop(name)
+        return self.client.create_collection(name, configuration={"hnsw": {"space": "cosine"}})
+
+    def drop(self, name: str) -> None:
+        try:
+            self.client.delete_collection(name)
+        except Exception:  # noqa: BLE001 - absent is fine
+            pass
+
+    def drop_orphans(self, keep: set[str]) -> list[str]:
+        """Delete generation collections of this key that the manifest does not point at."""
+        base = f"{self.prefix}-{self.key}-g"
+        dropped = []
+        for coll in self.client.list_collections():
+            name = coll if isinstance(coll, str) else coll.name
+            if name.startswith(base) and name not in keep:
+                self.drop(name)
+                dropped.append(name)
+        return dropped
+
+    def wipe(self) -> None:
+        """Remove everything of this key; in embedded mode a store too corrupt to open is deleted."""
+        if not self.settings.chroma_host:
+            try:
+                self.drop_orphans(keep=set())
+                self.drop(self.meta_name)
+                return
+            except Exception:  # noqa: BLE001 - unreadable store: start over on disk
+                path = self.settings.data_dir / "chroma"
+                log.warning("store at %s is unreadable; deleting it", path)
+                self._client = None
+                _reset_shared_system(path)
+                shutil.rmtree(path, ignore_errors=True)
+                return
+        self.drop_orphans(keep=set())
+        self.drop(self.meta_name)
+
+
+def _reset_shared_system(path: Any) -> None:
+    """Forget chroma's cached client for `path`, so a deleted folder can be reopened fresh."""
+    try:
+        from chromadb.api.shared_system_client import SharedSystemClient
+
+        SharedSystemClient.clear_system_cache()
+    except Exception:  # noqa: BLE001
+        pass
