@@ -71,6 +71,9 @@ class AnswerSettings(_Section):
     min_dense: float = Field(
         0.25, ge=-1.0, le=1.0, description="Lowest cosine similarity of the best sentence to answer."
     )
+    dense_override: float = Field(
+        0.7, ge=-1.0, le=1.0, description="Similarity above which low term coverage does not force abstention."
+    )
     max_question_chars: int = Field(2000, ge=10, le=1_000_000, description="Longer questions are cut.")
 
 

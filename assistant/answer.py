@@ -1,0 +1,107 @@
+"""The one typed result of a question: answer text with [n] markers, citations, figures, provenance.
+
+Usage::
+
+    answer = Assistant().ask("How many Russians fight with IS?")
+    for c in answer.citations:
+        assert bot.document(c.doc_id).text[c.start:c.end] == c.quote
+"""
+
+from __future__ import annotations
+
+import re
+
+from pydantic import BaseModel, ConfigDict, Field
+
+MARKER = re.compile(r"\[(\d+)\]")
+
+
+class _Model(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+
+class Citation(_Model):
+    """An exact passage of a stored clean article that supports part of the answer."""
+
+    n: int = Field(description="Marker number as it appears in the text, from 1.")
+    doc_id: str = Field(description="Article id (file stem).")
+    title: str
+    outlet: str | None = None
+    date: str | None = None
+    quote: str = Field(description="Exact text of the clean article: text[start:end].")
+    start: int
+    end: int
+
+
+class Figure(_Model):
+    """One figure the articles give for a quantity, with who gave it and where it is cited."""
+
+    value: float = Field(description="The number itself, e.g. 1700.")
+    display: str = Field(description="The figure as worded, e.g. 'approximately 1,700'.")
+    what: str = Field(description="What is counted, e.g. 'Russians'.")
+    scope: str | None = Field(None, description="Scope as stated, e.g. 'in Iraq and Syria'.")
+    who: str | None = Field(None, description="Person or body that gave it, e.g. 'Gen. Sergei Smirnov'.")
+    role: str | None = Field(None, description="Their office, e.g. 'FSB Deputy Chief'.")
+    outlet: str | None = None
+    date: str | None = None
+    doc_id: str
+    citation: int = Field(description="Marker number of the citation that supports it.")
+
+    @property
+    def attribution(self) -> str:
+        parts = [p for p in (self.who, self.role) if p]
+        return ", ".join(parts) if parts else "unattributed"
+
+
+class RetrievedChunk(_Model):
+    """A chunk the retriever returned, with its fused score and per-retriever ranks."""
+
+    chunk_id: str
+    doc_id: str
+    text: str
+    start: int
+    end: int
+    score: float
+    dense_rank: int | None = None
+    bm25_rank: int | None = None
+
+
+class Timings(_Model):
+    """Milliseconds spent in each stage."""
+
+    rewrite_ms: float = 0.0
+    retrieve_ms: float = 0.0
+    compose_ms: float = 0.0
+    total_ms: float = 0.0
+
+
+class Answer(_Model):
+    """What `Assistant.ask` returns."""
+
+    question: str = Field(description="The question as asked.")
+    query: str = Field(description="The query as searched (after follow-up resolution).")
+    text: str = Field(description="Answer text with inline [n] markers.")
+    citations: list[Citation] = Field(default_factory=list)
+    abstained: bool = Field(False, description="True when the articles do not contain the answer.")
+    figures: list[Figure] = Field(default_factory=list)
+    chunks: list[RetrievedChunk] = Field(default_factory=list)
+    dropped: list[str] = Field(default_factory=list, description="Generated sentences the verifier removed.")
+    backend: str = "extractive"
+    timings: Timings = Field(default_factory=Timings)
+    settings_hash: str = ""
+
+    @property
+    def rewritten(self) -> bool:
+        return self.query.strip() != self.question.strip()
+
+    def markers(self) -> list[int]:
+        """Marker numbers in order of appearance in the text."""
+        return [int(m) for m in MARKER.findall(self.text)]
+
+    def sources_text(self) -> str:
+        """Numbered sources as plain text (CLI and logs)."""
+        lines = []
+        for c in self.citations:
+            meta = ", ".join(x for x in (c.outlet, c.date) if x)
+            lines.append(f"[{c.n}] {c.title}" + (f" ({meta})" if meta else "") + f" — “{c.quote}”")
+        return "\n".join(lines)

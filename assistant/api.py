@@ -1,0 +1,271 @@
+"""The Python API: `Assistant` answers questions over the indexed articles; `Conversation` remembers turns.
+
+Usage::
+
+    bot = Assistant()
+    answer = bot.ask("How many Russians fight with IS?")
+    conv = bot.chat(); conv.ask("Who is Sergei Melikov?"); conv.ask("Which republic did he call the most vulnerable?")
+"""
+
+from __future__ import annotations
+
+import logging
+import re
+import threading
+import time
+import unicodedata
+from collections.abc import Callable, Iterator
+from typing import TYPE_CHECKING, Any, Protocol
+
+from assistant.answer import Answer, RetrievedChunk, Timings
+from assistant.compose import Draft, ExtractiveAnswerer
+from assistant.errors import InvalidQuestionError
+from assistant.prompts import refusal
+from assistant.question import Question, analyse
+from assistant.rewrite import Turn, rewrite
+from assistant.settings import Settings
+from index.corpus import Article
+from index.store import IndexStore
+
+if TYPE_CHECKING:
+    from llama_index.core.base.embeddings.base import BaseEmbedding
+
+    from assistant.retrieve import HybridRetriever
+    from assistant.snapshot import Snapshot
+    from index.build import IndexSummary
+
+log = logging.getLogger(__name__)
+_ZERO_WIDTH = re.compile(r"[\u200b-\u200f\u202a-\u202e\u2060-\u2064\ufeff]")
+
+
+class Answerer(Protocol):
+    """Turns a question and retrieved chunks into a cited draft."""
+
+    name: str
+
+    def answer(self, question: Question, snapshot: Snapshot, chunks: list[RetrievedChunk],
+               vector: list[float] | None) -> Draft: ...
+
+
+def clean_question(question: object, limit: int) -> str:
+    """Validate and normalise a question; raises InvalidQuestionError with what to do instead."""
+    if not isinstance(question, str):
+        raise InvalidQuestionError(f"the question must be text, not {type(question).__name__}")
+    if len(question) > limit:
+        raise InvalidQuestionError(
+            f"the question is {len(question):,} characters long; the limit is {limit:,}. Ask a shorter question."
+        )
+    text = _ZERO_WIDTH.sub("", unicodedata.normalize("NFC", question))
+    text = "".join(ch if unicodedata.category(ch)[0] != "C" else " " for ch in text)
+    text = re.sub(r"\s+", " ", text).strip()
+    if not text:
+        raise InvalidQuestionError("the question is empty; ask something about the articles")
+    return text
+
+
+class Assistant:
+    """Question answering with citations over the indexed news articles.
+
+    Components are optional: pass `embedder`, `store`, `answerer` or `llm` to replace the defaults
+    built from `settings` (tests inject fakes this way).
+    """
+
+    def __init__(
+        self,
+        settings: Settings | None = None,
+        *,
+        embedder: BaseEmbedding | None = None,
+        store: IndexStore | None = None,
+        answerer: Answerer | None = None,
+        llm: Any | None = None,
+        auto_index: bool = True,
+    ) -> None:
+        self.settings = settings or Settings()
+        self._embedder = embedder
+        self.store = store or IndexStore(self.settings)
+        self._answerer = answerer
+        self._llm = llm
+        self.auto_index = auto_index
+        self._lock = threading.RLock()
+        self._snapshot: Snapshot | None = None
+        self._retriever: HybridRetriever | None = None
+
+    # ---- components -------------------------------------------------------------------------------
+    @property
+    def embedder(self) -> BaseEmbedding:
+        with self._lock:
+            if self._embedder is None:
+                from index.embed import load_embedder
+
+                self._embedder = load_embedder(self.settings.embedder)
+            return self._embedder
+
+    @property
+    def answerer(self) -> Answerer:
+        with self._lock:
+            if self._answerer is None:
+                fallback = ExtractiveAnswerer(self.settings.answer, refusal())
+                if self.settings.backend == "extractive" and self._llm is None:
+                    self._answerer = fallback
+                else:
+                    from assistant.generate import LLMAnswerer, make_llm
+
+                    llm = self._llm or make_llm(self.settings)
+                    self._answerer = LLMAnswerer(llm, self.settings.llm, fallback)
+            return self._answerer
+
+    def _ready(self) -> tuple[Snapshot, HybridRetriever]:
+        with self._lock:
+            if self._snapshot is None or self._retriever is None:
+                from assistant.retrieve import HybridRetriever
+                from assistant.snapshot import Snapshot
+
+                if self.auto_index and self.store.read_manifest() is None:
+                    self.index()
+                self._snapshot = Snapshot.load(self.store)
+                self._retriever = HybridRetriever(self._snapshot, self.embedder, self.settings.retrieval)
+            return self._snapshot, self._retriever
+
+    # ---- corpus -----------------------------------------------------------------------------------
+    def index(self, rebuild: bool = False, progress: Callable[[int, int], None] | None = None) -> IndexSummary:
+        """Bring the index in line with the corpus folder (incremental; `rebuild` starts over)."""
+        from index.build import build_index
+
+        with self._lock:
+            summary = build_index(self.settings, rebuild=rebuild, embedder=self.embedder, store=self.store,
+                                  progress=progress)
+            self._snapshot = None
+            self._retriever = None
+            return summary
+
+    def documents(self) -> list[Article]:
+        """All indexed articles with clean text and metadata."""
+        snapshot, _ = self._ready()
+        return list(snapshot.documents.values())
+
+    def document(self, doc_id: str) -> Article:
+        """One indexed article by id (file stem); KeyError names the known ids."""
+        snapshot, _ = self._ready()
+        try:
+            return snapshot.documents[doc_id]
+        except KeyError:
+            raise KeyError(f"no article {doc_id!r}; known: {', '.join(sorted(snapshot.documents))}") from None
+
+    def status(self) -> dict[str, Any]:
+        """Which articles are indexed, when, and in which generation."""
+        snapshot, _ = self._ready()
+        m = snapshot.manifest
+        return {
+            "generation": m.generation,
+            "built_at": m.built_at,
+            "collection": self.store.generation_names(m.generation)[0],
+            "server": self.settings.chroma_host,
+            "documents": [
+                {"doc_id": d.doc_id, "title": d.title, "outlet": d.outlet, "date": d.date,
+                 "chunks": m.chunk_counts.get(d.doc_id, 0)}
+                for d in m.documents
+            ],
+        }
+
+    # ---- answering --------------------------------------------------------------------------------
+    def ask(self, question: str) -> Answer:
+        """Answer one standalone question."""
+        return self._answer(question, [])
+
+    def chat(self) -> Conversation:
+        """A conversation whose follow-ups are resolved against earlier turns."""
+        return Conversation(self)
+
+    def stream(self, question: str) -> Iterator[str | Answer]:
+        """Text deltas of the answer, then the final `Answer`."""
+        yield from self._stream(question, [])
+
+    def _prepare(self, question: str, history: list[Turn]) -> tuple[str, Question, float]:
+        started = time.perf_counter()
+        text = clean_question(question, self.settings.answer.max_question_chars)
+        query = rewrite(text, history)
+        return text, analyse(query), (time.perf_counter() - started) * 1000
+
+    def _retrieve(self, q: Question) -> tuple[Snapshot, list[RetrievedChunk], list[float] | None, float]:
+        started = time.perf_counter()
+        snapshot, retriever = self._ready()
+        if not q.terms:
+            return snapshot, [], None, (time.perf_counter() - started) * 1000
+        vector = self.embedder.get_query_embedding(q.text) if retriever.settings.mode != "bm25" else None
+        search = retriever.search(q.text, vector)
+        if q.is_quantity:  # figures may sit in more chunks than a fact does
+            wider = retriever.settings.model_copy(update={"top_k": retriever.settings.top_k * 2})
+            from assistant.retrieve import HybridRetriever
+
+            search = HybridRetriever(snapshot, self.embedder, wider).search(q.text, vector)
+        return snapshot, search, vector, (time.perf_counter() - started) * 1000
+
+    def _finish(self, text: str, q: Question, chunks: list[RetrievedChunk], draft: Draft, t0: float,
+                rewrite_ms: float, retrieve_ms: float, compose_ms: float, backend: str,
+                dropped: list[str] | None = None) -> Answer:
+        return Answer(
+            question=text, query=q.text, text=draft.text, citations=draft.citations,
+            abstained=draft.abstained, figures=draft.figures, chunks=chunks, dropped=dropped or [],
+            backend=backend, settings_hash=self.settings.fingerprint(),
+            timings=Timings(rewrite_ms=rewrite_ms, retrieve_ms=retrieve_ms, compose_ms=compose_ms,
+                            total_ms=(time.perf_counter() - t0) * 1000),
+        )
+
+    def _answer(self, question: str, history: list[Turn]) -> Answer:
+        final: Answer | None = None
+        for event in self._stream(question, history, deltas=False):
+            if isinstance(event, Answer):
+                final = event
+        assert final is not None
+        return final
+
+    def _stream(self, question: str, history: list[Turn], deltas: bool = True) -> Iterator[str | Answer]:
+        t0 = time.perf_counter()
+        text, q, rewrite_ms = self._prepare(question, history)
+        snapshot, chunks, vector, retrieve_ms = self._retrieve(q)
+        started = time.perf_counter()
+        answerer = self.answerer
+        stream_fn = getattr(answerer, "stream", None)
+        dropped: list[str] = []
+        if deltas and stream_fn is not None:
+            draft = None
+            for event in stream_fn(q, snapshot, chunks, vector):
+                if isinstance(event, str):
+                    yield event
+                else:
+                    draft = event
+            assert draft is not None
+        else:
+            draft = answerer.answer(q, snapshot, chunks, vector)
+            if deltas:
+                for piece in re.findall(r"\S+\s*", draft.text):
+                    yield piece
+        dropped = list(getattr(draft, "dropped", []) or [])
+        compose_ms = (time.perf_counter() - started) * 1000
+        yield self._finish(text, q, chunks, draft, t0, rewrite_ms, retrieve_ms, compose_ms,
+                           getattr(draft, "backend", None) or answerer.name, dropped)
+
+
+class Conversation:
+    """A conversation with memory: follow-ups are rewritten into standalone queries before retrieval."""
+
+    def __init__(self, assistant: Assistant) -> None:
+        self.assistant = assistant
+        self.turns: list[Turn] = []
+
+    def ask(self, question: str) -> Answer:
+        answer = self.assistant._answer(question, self.turns)
+        self._remember(answer)
+        return answer
+
+    def stream(self, question: str) -> Iterator[str | Answer]:
+        for event in self.assistant._stream(question, self.turns):
+            if isinstance(event, Answer):
+                self._remember(event)
+            yield event
+
+    def _remember(self, answer: Answer) -> None:
+        self.turns.append(Turn(question=answer.question, query=answer.query, answer=answer.text))
+
+    def clear(self) -> None:
+        self.turns.clear()

@@ -1,0 +1,364 @@
+"""The default answerer: composes a cited answer from retrieved sentences, with no LLM.
+
+Every sentence it writes is either an exact quote of the clean text (trimmed of a leading connective)
+or a template filled only with words of the quotes it cites, so it is grounded by construction.
+"""
+
+from __future__ import annotations
+
+import math
+import re
+from dataclasses import dataclass, field
+from typing import Any
+
+from assistant.answer import Citation, Figure, RetrievedChunk
+from assistant.figures import Mention, describe, mentions, speaker_in
+from assistant.lexicon import person_names, terms
+from assistant.question import Question
+from assistant.settings import AnswerSettings
+from assistant.snapshot import Snapshot
+
+_CONNECTIVE = re.compile(
+    r"^(?:however|meanwhile|additionally|indeed|moreover|furthermore|nonetheless|also|still|yet|but|and|so|"
+    r"despite this|in addition|at present|previously|in recent weeks, however)\s*,?\s+",
+    re.IGNORECASE,
+)
+_DATEISH = re.compile(
+    r"\b(?:Jan|Feb|Mar|Apr|May|Jun|Jul|Aug|Sep|Oct|Nov|Dec)[a-z]*\.?\s+\d|\b(?:19|20)\d\d\b|\b(?:last|this|next) "
+    r"(?:year|month|week)\b|\b(?:yesterday|today|ago)\b|\bin (?:January|February|March|April|May|June|July|August|"
+    r"September|October|November|December|the summer|the fall|spring|winter)\b"
+)
+_WHY = re.compile(r"\b(?:because|reason|due to|in order|so that|caused|result|led to|concern|fear|after|since)\b", re.I)
+_WHERE = re.compile(r"\b(?:in|at|from|near|to) (?:the )?[A-Z][a-z]")
+NUMBER_NAMES = ["zero", "one", "two", "three", "four", "five", "six", "seven", "eight", "nine", "ten"]
+
+
+@dataclass
+class Evidence:
+    """A candidate sentence with its scores."""
+
+    sid: str
+    doc_id: str
+    start: int
+    end: int
+    paragraph: int
+    text: str
+    dense: float = 0.0
+    lexical: float = 0.0
+    bonus: float = 0.0
+    prior: float = 0.0
+
+    @property
+    def score(self) -> float:
+        return 0.5 * self.dense + 0.4 * self.lexical + 0.1 * self.bonus + 0.05 * self.prior
+
+
+@dataclass
+class Draft:
+    """What an answerer produces, before API bookkeeping."""
+
+    text: str
+    citations: list[Citation] = field(default_factory=list)
+    figures: list[Figure] = field(default_factory=list)
+    abstained: bool = False
+
+
+class CitationBook:
+    """Numbers citations in order of first use; the same span always gets the same number."""
+
+    def __init__(self, snapshot: Snapshot) -> None:
+        self.snapshot = snapshot
+        self.citations: list[Citation] = []
+        self._by_span: dict[tuple[str, int, int], int] = {}
+
+    def cite(self, doc_id: str, start: int, end: int) -> int:
+        key = (doc_id, start, end)
+        if key not in self._by_span:
+            doc = self.snapshot.documents[doc_id]
+            n = len(self.citations) + 1
+            self.citations.append(
+                Citation(n=n, doc_id=doc_id, title=doc.title, outlet=doc.outlet, date=doc.date,
+                         quote=doc.text[start:end], start=start, end=end)
+            )
+            self._by_span[key] = n
+        return self._by_span[key]
+
+
+def trim(text: str) -> str:
+    """Drop a leading connective ("However, ") and capitalise what is left."""
+    out = _CONNECTIVE.sub("", text, count=1)
+    return out[:1].upper() + out[1:] if out else text
+
+
+def with_marker(sentence: str, n: int) -> str:
+    """Put [n] before the sentence's final full stop ("… this [2]."), or after it for ! ? and quotes."""
+    if sentence.endswith(".") and not sentence.endswith(".."):
+        return f"{sentence[:-1]} [{n}]."
+    return f"{sentence} [{n}]"
+
+
+def is_heading(text: str) -> bool:
+    """Headlines and subheads carry no terminal punctuation."""
+    return not re.search(r"[.!?…\"”’:)]$", text.strip())
+
+
+def _count_word(n: int) -> str:
+    return NUMBER_NAMES[n] if n < len(NUMBER_NAMES) else str(n)
+
+
+def _fmt(value: float) -> str:
+    return f"{int(value):,}" if value == int(value) else f"{value:,}"
+
+
+class ExtractiveAnswerer:
+    """Grounded by construction: picks, trims and orders sentences; lays conflicting figures side by side."""
+
+    name = "extractive"
+
+    def __init__(self, settings: AnswerSettings, refusal: str) -> None:
+        self.settings = settings
+        self.refusal = refusal
+
+    # ---- evidence -------------------------------------------------------------------------------
+    def gather(self, question: Question, snapshot: Snapshot, chunks: list[RetrievedChunk],
+               vector: list[float] | None) -> list[Evidence]:
+        """Sentences overlapping the retrieved chunks, scored against the question."""
+        found: dict[str, Evidence] = {}
+        for rank, chunk in enumerate(chunks, start=1):
+            doc = snapshot.documents.get(chunk.doc_id)
+            if doc is None:
+                continue
+            for i, s in enumerate(snapshot.sentences(chunk.doc_id)):
+                if s.end <= chunk.start or s.start >= chunk.end:
+                    continue
+                sid = f"{chunk.doc_id}:s{i:04d}"
+                if sid not in found:
+                    found[sid] = Evidence(sid, chunk.doc_id, s.start, s.end, s.paragraph, doc.text[s.start:s.end],
+                                          prior=1.0 / rank)
+        evidence = list(found.values())
+        if vector is not None and evidence:
+            vectors = snapshot.sentence_vectors([e.sid for e in evidence])
+            for e in evidence:
+                v = vectors.get(e.sid)
+                if v is not None:
+                    e.dense = float(sum(a * b for a, b in zip(vector, v)))
+        weights = snapshot_idf(snapshot)
+        q_terms = set(question.terms)
+        total = sum(weights.get(t, weights["__max__"]) for t in q_terms) or 1.0
+        for e in evidence:
+            present = q_terms & set(terms(e.text))
+            e.lexical = sum(weights.get(t, weights["__max__"]) for t in present) / total
+            e.bonus = self._bonus(question, e.text)
+        evidence.sort(key=lambda e: -e.score)
+        return evidence
+
+    def _bonus(self, question: Question, text: str) -> float:
+        qtype = question.qtype
+        if qtype == "quantity":
+            return 1.0 if mentions(text) else 0.0
+        if qtype == "when":
+            return 1.0 if _DATEISH.search(text) else 0.0
+        if qtype == "who":
+            return 1.0 if person_names(text) else 0.0
+        if qtype == "where":
+            return 1.0 if _WHERE.search(text) else 0.0
+        if qtype == "why":
+            return 1.0 if _WHY.search(text) else 0.0
+        return 0.0
+
+    def coverage(self, question: Question, snapshot: Snapshot, top: list[Evidence]) -> float:
+        """idf-weighted share of the question's terms found in the best evidence."""
+        q_terms = set(question.terms)
+        if not q_terms:
+            return 0.0
+        weights = snapshot_idf(snapshot)
+        seen: set[str] = set()
+        for e in top:
+            seen |= set(terms(e.text))
+            seen |= set(terms(snapshot.documents[e.doc_id].title))
+        total = sum(weights.get(t, weights["__max__"]) for t in q_terms)
+        return sum(weights.get(t, weights["__max__"]) for t in q_terms & seen) / total
+
+    # ---- answering --------------------------------------------------------------------------------
+    def answer(self, question: Question, snapshot: Snapshot, chunks: list[RetrievedChunk],
+               vector: list[float] | None) -> Draft:
+        evidence = self.gather(question, snapshot, chunks, vector)
+        if self.should_abstain(question, snapshot, evidence):
+            return Draft(text=self.refusal, abstained=True)
+        book = CitationBook(snapshot)
+        if question.is_quantity:
+            draft = self._figures_answer(question, snapshot, evidence, book)
+            if draft is not None:
+                return draft
+        return self._sentences_answer(question, snapshot, evidence, book)
+
+    def should_abstain(self, question: Question, snapshot: Snapshot, evidence: list[Evidence]) -> bool:
+        if not evidence or not question.terms:
+            return True
+        best = evidence[0]
+        cov = self.coverage(question, snapshot, evidence[:3])
+        s = self.settings
+        if max(e.dense for e in evidence) < s.min_dense:
+            return True
+        return cov < s.min_coverage and best.dense < s.dense_override
+
+    def _sentences_answer(self, question: Question, snapshot: Snapshot, evidence: list[Evidence],
+                          book: CitationBook) -> Draft:
+        chosen: list[Evidence] = []
+        best = evidence[0].score
+        for e in evidence:
+            if len(chosen) >= self.settings.max_sentences or e.score < 0.75 * best:
+                break
+            if any(_overlap(e.text, c.text) > 0.6 for c in chosen) or len(e.text) < 25 or is_heading(e.text):
+                continue
+            chosen.append(e)
+        if not chosen:
+            chosen = evidence[:1]
+        lead = self._lead(question, snapshot, chosen, book)
+        order: list[str] = []
+        for e in chosen[1:]:
+            if e.doc_id not in order:
+                order.append(e.doc_id)
+        parts = [lead] if lead else []
+        groups = [[chosen[0]]] + [sorted((c for c in chosen[1:] if c.doc_id == d), key=lambda c: c.start) for d in order]
+        for group in groups:
+            for e in group:
+                start = e.start + (len(e.text) - len(_CONNECTIVE.sub("", e.text, count=1)))
+                n = book.cite(e.doc_id, start, e.end)
+                parts.append(with_marker(trim(e.text), n))
+        return Draft(text=" ".join(parts), citations=book.citations, figures=self._plain_figures(question, snapshot, chosen[:1], book))
+
+    def _plain_figures(self, question: Question, snapshot: Snapshot, chosen: list[Evidence],
+                       book: CitationBook) -> list[Figure]:
+        """The figure a single-fact quantity answer gives, in structured form."""
+        if not question.is_quantity:
+            return []
+        out = []
+        for e in chosen:
+            doc = snapshot.documents[e.doc_id]
+            for m in mentions(e.text):
+                if self._relevant(question, m, e):
+                    who, role = speaker_in(e.text, m.start)
+                    n = book.cite(e.doc_id, e.start + (len(e.text) - len(_CONNECTIVE.sub("", e.text, count=1))), e.end)
+                    out.append(Figure(value=m.value, display=m.display, what=m.what, scope=_new_scope(m), who=who,
+                                      role=role, outlet=doc.outlet, date=doc.date, doc_id=e.doc_id, citation=n))
+        return out[:1]
+
+    def _lead(self, question: Question, snapshot: Snapshot, chosen: list[Evidence], book: CitationBook) -> str:
+        """'X is the <role> [n].' for 'Who is X?' when an article describes X."""
+        m = re.match(r"^\s*who (?:is|was) (?P<name>[^?]+?)\s*\??\s*$", question.text, re.IGNORECASE)
+        if not m:
+            return ""
+        name = m.group("name").strip()
+        for e in chosen:
+            speaker = describe(snapshot.documents[e.doc_id].text, name, None)
+            if speaker.role and speaker.span:
+                n = book.cite(e.doc_id, *speaker.span)
+                article = "" if speaker.role.lower().startswith(("the ", "a ", "an ")) else "the "
+                return f"{speaker.who or name} is {article}{speaker.role} [{n}]."
+        return ""
+
+    # ---- figures ----------------------------------------------------------------------------------
+    def _figures_answer(self, question: Question, snapshot: Snapshot, evidence: list[Evidence],
+                        book: CitationBook) -> Draft | None:
+        """Side-by-side figures when attributed sources disagree; None when one plain fact answers."""
+        found: list[tuple[Evidence, Mention, str | None, str | None]] = []
+        for e in evidence[:24]:
+            for m in mentions(e.text):
+                if self._relevant(question, m, e):
+                    found.append((e, m, *speaker_in(e.text, m.start)))
+        if not found:
+            return None
+        top = found[0][0].score
+        found = [f for f in found if f[0].score >= 0.7 * top]
+        if found[0][2] is None:  # the best evidence states the figure as plain fact
+            return None
+        kept: dict[tuple[str, float], tuple[Evidence, Mention, str | None, str | None]] = {}
+        for item in found:
+            e, m, who, _ = item
+            key = (e.doc_id, m.value)
+            if who is None:
+                continue
+            if key not in kept or (kept[key][0].paragraph == 0 and e.paragraph > 0):
+                kept[key] = item
+        values = {m.value for _, m, _, _ in kept.values()}
+        if len(values) < 2:
+            return None
+        rows = sorted(kept.values(), key=lambda it: (-it[1].value, it[2] or ""))[: self.settings.max_figures]
+        lines: list[str] = []
+        figures: list[Figure] = []
+        for e, m, who, role in rows:
+            doc = snapshot.documents[e.doc_id]
+            speaker = describe(doc.text, who, role)
+            n = book.cite(e.doc_id, e.start, e.end)
+            marks = f"[{n}]"
+            if speaker.span and not (speaker.span[0] <= e.start < speaker.span[1]):
+                marks += f"[{book.cite(e.doc_id, *speaker.span)}]"
+            f = Figure(value=m.value, display=m.display, what=m.what, scope=_new_scope(m), who=speaker.who,
+                       role=speaker.role, outlet=doc.outlet, date=doc.date, doc_id=e.doc_id, citation=n)
+            figures.append(f)
+            what = f.what + (f", {f.scope}" if f.scope else "")
+            source = ", ".join(x for x in (f.outlet, f.date) if x)
+            credit = f.attribution + (f" ({source})" if source else "")
+            lines.append(f"- **{f.display}** {what} — {credit} {marks}")
+        low, high = min(figures, key=lambda f: f.value), max(figures, key=lambda f: f.value)
+        lead = (f"The articles give {_count_word(len(values))} different figures, from different sources; "
+                "they differ in who counted and in scope:")
+        summary = (f"Estimates range from about {_fmt(low.value)} [{low.citation}] "
+                   f"to {_fmt(high.value)} [{high.citation}].")
+        return Draft(text="\n".join([lead, *lines, summary]), citations=book.citations, figures=figures)
+
+    def _relevant(self, question: Question, m: Mention, e: Evidence) -> bool:
+        """Does this number count what the question asks about (same kind of event, same kind of people)?"""
+        if question.kind and m.kind != question.kind:
+            return False
+        if set(question.focus) & set(terms(m.what)):
+            return True
+        if m.group is None:
+            return False
+        q_group = _focus_group(question)
+        return q_group is None or m.group in (q_group, "people")
+
+
+def _new_scope(m: Mention) -> str | None:
+    """The stated scope without what the counted phrase already says."""
+    if not m.scope:
+        return None
+    parts = [p for p in m.scope.split(", ") if p not in m.what]
+    return ", ".join(parts) or None
+
+
+def _focus_group(question: Question) -> str | None:
+    from assistant.figures import AGENTS, VICTIMS
+
+    focus = set(question.focus)
+    if focus & AGENTS:
+        return "agent"
+    if focus & VICTIMS:
+        return "victim"
+    return None
+
+
+def _overlap(a: str, b: str) -> float:
+    ta, tb = set(terms(a)), set(terms(b))
+    return len(ta & tb) / max(1, min(len(ta), len(tb)))
+
+
+_IDF_CACHE: dict[tuple[int, int], dict[str, float]] = {}
+
+
+def snapshot_idf(snapshot: Snapshot) -> dict[str, float]:
+    """Inverse sentence frequency of each stemmed term in this generation (cached per generation)."""
+    key = (id(snapshot), snapshot.generation)
+    if key not in _IDF_CACHE:
+        df: dict[str, int] = {}
+        n = 0
+        for doc_id, doc in snapshot.documents.items():
+            for s in snapshot.sentences(doc_id):
+                n += 1
+                for t in set(terms(doc.text[s.start:s.end])):
+                    df[t] = df.get(t, 0) + 1
+        idf: dict[str, Any] = {t: math.log(1 + n / c) for t, c in df.items()}
+        idf["__max__"] = math.log(1 + n)
+        _IDF_CACHE[key] = idf
+    return _IDF_CACHE[key]

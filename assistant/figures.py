@@ -1,0 +1,242 @@
+"""Figures in sentences: the number, what it counts, its stated scope, and who gave it."""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+from assistant.lexicon import NUMBER_WORDS, person_names, stem, surname, terms
+
+_APPROX = (
+    r"approximately|about|around|roughly|some|an estimated|estimated|at least|as many as|upwards? of|up to|"
+    r"over|more than|nearly|almost|fewer than|less than|close to"
+)
+_NUM = r"\d{1,3}(?:,\d{3})+|\d+(?:\.\d+)?|" + "|".join(sorted(NUMBER_WORDS, key=len, reverse=True))
+_FIGURE = re.compile(
+    rf"(?:\b(?P<approx>{_APPROX})\s+)?[\"“]?\b(?P<num>{_NUM})\b(?![.,]\d)[\"”]?", re.IGNORECASE
+)
+_MONTH_BEFORE = re.compile(
+    r"(?:Jan|Feb|Mar|Apr|May|Jun|Jul|Aug|Sep|Sept|Oct|Nov|Dec)[a-z]*\.?\s*$", re.IGNORECASE
+)
+_STOP_NOUN = re.compile(
+    r"^(?:are|were|is|was|have|has|had|could|would|will|may|might|can|who|which|that|and|or|but|to|in|on|at|for|"
+    r"with|by|as|than|when|after|before|since|during|into|alongside|against|of)$|(?:ing|ed)$",
+    re.IGNORECASE,
+)
+_SPEECH = re.compile(
+    r"\b(?:said|says|say|told|tells|reported|reports|claimed|claims|claim|estimated|estimates|estimate|added|"
+    r"warned|confirmed|stated|announced|maintain|maintains|admitted|noted|put)\b"
+)
+_AUX_TAIL = re.compile(r"\s+(?:has|have|had|also|later|further|then)\s*$")
+ROLE_NOUNS = (
+    "chief", "head", "leader", "envoy", "secretary", "spokesman", "spokeswoman", "spokesperson", "minister",
+    "director", "commander", "president", "deputy", "officer", "official", "officials", "general", "chairman",
+    "governor", "mayor", "ambassador", "analyst", "expert", "representative", "committee", "ministry",
+)
+KINDS: dict[str, tuple[str, ...]] = {
+    "fight": ("fight", "fighting", "fought", "joined", "join", "joining", "alongside", "gone to fight"),
+    "kill": ("killed", "died", "dead", "deaths", "neutralised", "neutralized", "eliminated", "casualties", "slain"),
+}
+AGENTS = {stem(w) for w in "russians russian citizens nationals militants fighters jihadis recruits caucasians chechens volunteers rebels insurgents terrorists members".split()}
+VICTIMS = {stem(w) for w in "civilians servicemen soldiers troops officers police victims hostages".split()}
+PEOPLE = AGENTS | VICTIMS | {stem(w) for w in "people persons individuals men women children residents officials".split()}
+
+
+@dataclass(frozen=True)
+class Mention:
+    """A number in a sentence; offsets are relative to the sentence."""
+
+    value: float
+    display: str
+    what: str
+    scope: str | None
+    kind: str | None
+    approx: bool
+    start: int
+    end: int
+
+    @property
+    def head(self) -> str:
+        words = self.what.split()
+        return stem(words[0].rstrip(",")) if words else ""
+
+    @property
+    def group(self) -> str | None:
+        """'agent' (those who fight), 'victim', 'people' or None for things."""
+        heads = {stem(re.sub(r"[’']s$", "", w.strip(","))) for w in self.what.split()[:3]}
+        if heads & AGENTS:
+            return "agent"
+        if heads & VICTIMS:
+            return "victim"
+        return "people" if heads & PEOPLE else None
+
+
+def kind_of(text: str) -> str | None:
+    """'fight' or 'kill': what the figure's clause says happened; the main predicate wins over a relative clause."""
+    low = text.lower()
+    present: dict[str, int] = {}
+    for kind, words in KINDS.items():
+        for w in words:
+            for m in re.finditer(rf"\b{w}\b", low):
+                if re.search(r"\b(?:are|were|was|is|be|been)\s+(?:\w+\s+)?$", low[: m.start()]):
+                    return kind
+                present.setdefault(kind, m.start())
+    return min(present, key=lambda k: present[k]) if present else None
+
+
+def _value(num: str) -> float | None:
+    low = num.lower()
+    if low in NUMBER_WORDS:
+        return float(NUMBER_WORDS[low])
+    try:
+        return float(num.replace(",", ""))
+    except ValueError:
+        return None
+
+
+def _scope(after: str) -> str | None:
+    parts = []
+    origin = re.search(r"\b(?:mostly |mainly |largely )?from (?:the )?[A-Z][\w-]*(?: [A-Z][\w-]*)*", after)
+    place = re.search(r"\bin (?:the )?[A-Z][\w-]*(?: [A-Z][\w-]*)*(?:(?: and| or) (?:the )?[A-Z][\w-]*)*", after)
+    for m in sorted((m for m in (origin, place) if m), key=lambda m: m.start()):
+        parts.append(m.group().strip(" ,"))
+    return ", ".join(parts) or None
+
+
+def mentions(sentence: str) -> list[Mention]:
+    """Counted figures in one sentence (years, dates, times and percentages are skipped)."""
+    found = []
+    for m in _FIGURE.finditer(sentence):
+        num = m.group("num")
+        value = _value(num)
+        if value is None or _MONTH_BEFORE.search(sentence[: m.start("num")]):
+            continue
+        if re.fullmatch(r"(?:19|20)\d\d", num) or re.match(r"\s*(?:%|percent|a\.m|p\.m|[.:]\d)", sentence[m.end():]):
+            continue
+        after = sentence[m.end():]
+        words = []
+        for w in re.findall(r"[\w’'-]+,?", after)[:7]:
+            if words and _STOP_NOUN.search(w.rstrip(",")):
+                break
+            words.append(w)
+            if w.endswith(","):
+                break
+        what = " ".join(words).rstrip(",")
+        if origin := re.match(r"\s*from (?:the )?[A-Z][\w-]*(?: [A-Z][\w-]*)*", after[len(" ".join(words)) + 1 :]):
+            what = f"{what} {origin.group().strip()}"
+        if not what or re.match(r"(?:of|per|percent|times|years?|months?|days?|hours?|miles|km)\b", what):
+            continue
+        found.append(
+            Mention(
+                value=value,
+                display=(m.group("approx") + " " if m.group("approx") else "") + num,
+                what=what,
+                scope=_scope(after),
+                kind=kind_of(after),
+                approx=bool(m.group("approx")),
+                start=m.start(),
+                end=m.end(),
+            )
+        )
+    return found
+
+
+@dataclass(frozen=True)
+class Speaker:
+    """Who gave a figure: a person and/or a role, and where in the document the name was found."""
+
+    who: str | None
+    role: str | None
+    span: tuple[int, int] | None = None  # sentence span (doc offsets) that names them, when not the figure's
+
+
+def _clean_role(role: str) -> str | None:
+    role = re.sub(r"^\s*(?:the|a|an)\s+", "", role.strip(" ,–-")).strip()
+    role = re.sub(r"\s+[–-]\s+.*$", "", role)
+    return role if 2 < len(role) < 120 and any(n in role.lower() for n in ROLE_NOUNS) else None
+
+
+def _subject_before(text: str) -> str:
+    clause = re.split(r"[,;:(–—]|\bthat\b", text)[-1]
+    return _AUX_TAIL.sub("", clause).strip()
+
+
+def speaker_in(sentence: str, at: int) -> tuple[str | None, str | None]:
+    """(person or body, role) credited in `sentence` for the figure at offset `at`."""
+    acc = re.search(r"\baccording to (?P<who>[^,.;]+)", sentence, re.IGNORECASE)
+    figure_end = _FIGURE.match(sentence, at).end() if _FIGURE.match(sentence, at) else at
+    verbs = [
+        v for v in _SPEECH.finditer(sentence)
+        if not at <= v.start() < figure_end and not re.search(r"\b(?:an|a|the)\s+$", sentence[: v.start()])
+    ]
+    before = [v for v in verbs if v.start() < at]
+    verb = before[-1] if before else (verbs[0] if verbs else None)
+    if verb is None and acc is None:
+        return None, None
+    if verb is None or (acc and abs(acc.start() - at) < abs(verb.start() - at)):
+        who = acc.group("who").strip() if acc else ""
+        persons = person_names(who)
+        return (persons[0][0] if persons else who or None), None
+    pre = sentence[: verb.start()]
+    if verb.start() > at:  # "…1,500 militants…, the envoy has claimed."
+        pre = sentence[sentence.rfind(",", 0, verb.start()) + 1 : verb.start()]
+    persons = person_names(pre)
+    if persons:
+        name, s, e = persons[-1]
+        segments_before = re.split(r",", pre[:s])
+        segments_after = re.split(r",|\s[–—-]\s", pre[e:])
+        role = _clean_role(segments_before[-2] if len(segments_before) >= 2 and not segments_before[-1].strip() else "")
+        role = role or _clean_role(segments_after[1] if len(segments_after) > 1 else "")
+        return name, role
+    subject = _subject_before(pre)
+    if not subject or subject.lower() in ("he", "she", "they", "it", "an", "a", "the"):
+        return None, None
+    role = _clean_role(subject)
+    return subject, (role if role and role.lower() != subject.lower() else None)
+
+
+def describe(doc_text: str, name: str | None, role: str | None) -> Speaker:
+    """Fill in a full name and role from elsewhere in the article (e.g. 'Gen. Smirnov' → 'Gen. Sergei Smirnov')."""
+    from index.sentences import split_sentences
+
+    sentences = [(s.start, s.end, doc_text[s.start : s.end]) for s in split_sentences(doc_text)]
+    is_person = bool(name and person_names(name))
+    target = surname(name) if is_person and name else None
+    role_heads = [w for w in ROLE_NOUNS if role and re.search(rf"\b{w}\b", role.lower())]
+    if not is_person and name and not role:
+        role_heads = [w for w in ROLE_NOUNS if re.search(rf"\b{w}\b", name.lower())]
+    for start, end, text in sentences:
+        for full, s, e in person_names(text):
+            if target and surname(full) != target:
+                continue
+            before = text[:s].rstrip()
+            after = text[e:]
+            pre_role = _clean_role(re.split(r"[,;:(]\s", before.rstrip(","))[-1]) if before.endswith(",") or not before else None
+            if pre_role is None and before and not before.endswith(","):
+                tail = re.split(r"[,;:]", before)[-1]
+                pre_role = _clean_role(tail) if tail.strip() and tail.strip()[0].isupper() else None
+            post = re.match(r",\s*(?:the|a|an)\s+([^,–—]+)", after)
+            found_role = pre_role or (_clean_role(post.group(1)) if post else None)
+            if target:
+                if found_role or len(full) > len(name or ""):
+                    return Speaker(who=_longest(full, name), role=role or found_role, span=(start, end))
+            elif role_heads and found_role and any(h in found_role.lower() for h in role_heads):
+                return Speaker(who=full, role=_clean_role(role or name or "") or found_role, span=(start, end))
+    return Speaker(who=name, role=role)
+
+
+def _longest(a: str, b: str | None) -> str:
+    if not b:
+        return a
+    titled = re.match(r"^((?:Gen|Maj-Gen|Lt|Col|Mr|Mrs|Ms|Dr)\.)\s", b)
+    if titled and not a.startswith(titled.group(1)):
+        a = f"{titled.group(1)} {a}"
+    return a if len(a) >= len(b) else b
+
+
+def focus_terms(question: str) -> list[str]:
+    """Stemmed words a 'how many X' question counts, e.g. ['russian'] for 'How many Russians fight…'."""
+    m = re.search(r"\bhow (?:many|much)\s+(?P<focus>(?:[\w’'-]+\s+){0,3}?[\w’'-]+?)\s+(?:are|were|is|was|have|has|had|did|do|does|fight|fought|joined|went|died|got|could|will|in|from|of)\b", question, re.IGNORECASE)
+    if not m:
+        m = re.search(r"\b(?:number of|how many|estimates? of|figures? (?:for|on)|count of)\s+(?P<focus>[\w’'-]+(?:\s+[\w’'-]+)?)", question, re.IGNORECASE)
+    return terms(m.group("focus")) if m else []

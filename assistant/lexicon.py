@@ -1,0 +1,117 @@
+"""Words, names and numbers: the small language toolkit the answerer and rewriter share."""
+
+from __future__ import annotations
+
+import re
+from functools import lru_cache
+
+STOPWORDS = frozenset(
+    """a about above after again against all also am an and any are aren't as at be because been before being
+    below between both but by can could did do does doing down during each few for from further had has have
+    having he her here hers herself him himself his how i if in into is it its itself just me more most my
+    myself no nor not now of off on once only or other our ours out over own same she should so some such
+    than that the their theirs them themselves then there these they this those through to too under until
+    up very was we were what when where which while who whom why will with would you your yours yourself
+    according tell say said says told give gave given many much number numbers figure figures estimate estimates
+    did does do done article articles call called mention mentioned mentions talk refer please know list name names describe explain happened happen mean""".split()
+)
+# Multi-word and acronym aliases folded to one canonical term before stemming.
+ALIASES: tuple[tuple[re.Pattern[str], str], ...] = tuple(
+    (re.compile(p), canon)
+    for p, canon in (
+        (r"\b(?:ISIS|ISIL|IS|Daesh|Islamic State)\b", " isis "),
+        (r"\bFederal Security Service\b|\bFSB\b", " fsb "),
+        (r"\bNational Anti-?Terror(?:ism|ist) Committee\b|\bNAC\b", " nac "),
+        (r"\bCollective Security Treaty Organi[sz]ation\b|\bCSTO\b", " csto "),
+        (r"\b(?:U\.S\.|United States|USA)\b", " usa "),
+        (r"\bRosgvardiya\b|\bNational Guard\b", " rosgvardiya "),
+        (r"\bDagh?estan\w*", " dagestan "),
+        (r"\bKabardino-?Balkar\w*", " kabardinobalkaria "),
+    )
+)
+PERSON_TITLES = (
+    r"(?:Gen\.|Maj-Gen\.|Maj\.-Gen\.|Lt\.|Col\.|Gen(?:eral)?|President|Prime Minister|Mr\.|Mrs\.|Ms\.|Dr\.|Amir|Sheikh)"
+)
+# Capitalised words that mark a name as a place, body or thing rather than a person.
+NON_PERSON = frozenset(
+    """State States Republic Caucasus Federal Service Council Ministry Committee Guard Russia Russian Syria Iraq
+    North South East West District Emirate Islamic National Security Kremlin Defense Defence Interior Foreign
+    Military Organisation Organization Treaty Collective Union Nations Department Government Army Forces News
+    Agency Blog Flag Black Beast Daily Duran Caliphate Team Anti-Terrorism Europe Moscow Chechnya Chechen Daghestan
+    Dagestan Ingushetia Instagram YouTube Twitter Arabiya Al Knot Interfax TASS Imarat Vilaiyat Velayats Mujahideen
+    Muslims Allah Assad Bashar Washington Pyatigorsk Raqqa China Western Jaish Ansar Muhajireen Specially Designated
+    Global Terrorist Rossiyskaya Gazeta RBTH Kabardino-Balkar Kabardino-Balkaria Naursky Siberian Rosgvardiya Soviet
+    Jihadi Jihadis Patreon Bavaria German Central Bank Gazeta Caucasians Islamist Islamists Qaeda ISIS IS January
+    February March April May June July August September October November December Monday Tuesday Wednesday
+    Thursday Friday Saturday Sunday The A An In On At This That These Those It He She They We You I Last Meanwhile
+    However According Previously Following Secretary General Chief Deputy Head Leader Envoy Minister Director
+    Spokesman Commander Dagestani Daghestani Chechens Russians Just Additionally Indeed Despite""".split()
+)
+_WORD = re.compile(r"[A-Za-z0-9]+(?:[’'][a-z]+)?")
+_NAME = re.compile(
+    rf"(?:{PERSON_TITLES}\s+)?(?:[A-Z][a-z]+(?:-[A-Z][a-z]+)?|[A-Z]\.)(?:\s+(?:al-|bin\s)?[A-Z][a-z]+(?:-[A-Z][a-z]+)?){{0,3}}"
+)
+
+NUMBER_WORDS = {
+    "one": 1, "two": 2, "three": 3, "four": 4, "five": 5, "six": 6, "seven": 7, "eight": 8, "nine": 9, "ten": 10,
+    "eleven": 11, "twelve": 12, "thirteen": 13, "fourteen": 14, "fifteen": 15, "sixteen": 16, "seventeen": 17,
+    "eighteen": 18, "nineteen": 19, "twenty": 20, "thirty": 30, "forty": 40, "fifty": 50, "hundred": 100,
+    "dozen": 12, "dozens": 24, "hundreds": 200, "thousands": 2000,
+}
+
+
+@lru_cache(maxsize=1)
+def _stemmer() -> object:
+    import Stemmer
+
+    return Stemmer.Stemmer("english")
+
+
+def stem(word: str) -> str:
+    return _stemmer().stemWord(word.lower())  # type: ignore[attr-defined,no-any-return]
+
+
+def fold_aliases(text: str) -> str:
+    for pattern, canon in ALIASES:
+        text = pattern.sub(canon, text)
+    return text
+
+
+def tokens(text: str) -> list[str]:
+    """Lower-case word tokens after alias folding (keeps stopwords)."""
+    return [t.lower().replace("’", "'") for t in _WORD.findall(fold_aliases(text))]
+
+
+def terms(text: str) -> list[str]:
+    """Stemmed content terms: what a question is about, without stopwords."""
+    out = []
+    for tok in tokens(text):
+        base = tok.split("'")[0]
+        if base in STOPWORDS or len(base) < 2 and not base.isdigit():
+            continue
+        out.append(stem(base))
+    return out
+
+
+def person_names(text: str) -> list[tuple[str, int, int]]:
+    """(name, start, end) of likely person names, e.g. 'Gen. Sergei Smirnov', 'Ramzan Kadyrov'."""
+    found = []
+    for m in _NAME.finditer(text):
+        name = m.group().strip()
+        words = [w for w in re.split(r"\s+", name) if w]
+        start = m.start()
+        while words and words[0] in NON_PERSON:  # "Dagestani Amir Rustam Asilderov" → "Amir Rustam Asilderov"
+            start = text.index(words[0], start) + len(words[0])
+            start += len(text[start:]) - len(text[start:].lstrip())
+            words = words[1:]
+        core = [w for w in words if not re.fullmatch(PERSON_TITLES, w)]
+        if not core or any(w.rstrip("’'s") in NON_PERSON or w in NON_PERSON for w in core):
+            continue
+        titled = len(core) < len(words)
+        if len(core) >= 2 or titled:
+            found.append((" ".join(words), start, m.end()))
+    return found
+
+
+def surname(name: str) -> str:
+    return re.split(r"\s+", name.strip())[-1]

@@ -1,0 +1,71 @@
+"""What kind of question this is and which of its words matter."""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+
+from assistant.figures import focus_terms, kind_of
+from assistant.lexicon import terms
+
+_INJECTION = re.compile(
+    r"(?:ignore|disregard|forget|override)\b[^.?!]*?\b(?:instructions?|rules?|prompts?|articles?|above|previous|context)"
+    r"|\b(?:system|assistant|developer)\s*:|\byou are now\b|\bnew instructions?\b|\bjailbreak\b"
+    r"|\b(?:say|answer|respond|reply|tell me) (?:only )?(?:that|with)\b",
+    re.IGNORECASE,
+)
+_LEAD_IN = re.compile(
+    r"^\s*(?:and\s+)?(?:(?:please\s+)?(?:ignore|disregard|forget)\b[^,.;?!]*?\b(?:and|then)\s+"
+    r"|(?:please\s+)?(?:tell|show|give) me\s+)",
+    re.IGNORECASE,
+)
+
+
+@dataclass(frozen=True)
+class Question:
+    """A question ready for retrieval: cleaned text, type, key terms, and the focus of a 'how many'."""
+
+    text: str
+    qtype: str
+    terms: list[str] = field(default_factory=list)
+    focus: list[str] = field(default_factory=list)
+    kind: str | None = None
+
+    @property
+    def is_quantity(self) -> bool:
+        return self.qtype == "quantity"
+
+
+def strip_injection(text: str) -> str:
+    """Drop sentences that instruct the assistant instead of asking; keep the question itself."""
+    parts = [p.strip() for p in re.split(r"(?<=[.!?\n])\s+", text) if p.strip()]
+    kept = [p for p in parts if not _INJECTION.search(p)]
+    if kept:
+        return " ".join(kept)
+    # one sentence mixing an instruction with a question: keep what follows the instruction
+    return _LEAD_IN.sub("", re.split(r"\b(?:and|then)\b(?=[^.?!]*\?|\s+(?:who|what|when|where|why|how)\b)", text)[-1]).strip() or text
+
+
+def question_type(text: str) -> str:
+    low = text.lower()
+    if re.search(r"\bhow (?:many|much)\b|\bnumber of\b|\b(?:estimates?|figures?)\b|\bhow large\b|\bcount\b", low):
+        return "quantity"
+    for word in ("when", "where", "why", "who", "what", "which", "how"):
+        if re.search(rf"\b{word}\b", low):
+            return {"which": "what", "how": "what"}.get(word, word)
+    if re.search(r"\b(?:what year|what date|what time)\b", low):
+        return "when"
+    return "what"
+
+
+def analyse(text: str) -> Question:
+    """Classify a (standalone) question."""
+    cleaned = strip_injection(text)
+    qtype = question_type(cleaned)
+    return Question(
+        text=cleaned,
+        qtype=qtype,
+        terms=terms(cleaned),
+        focus=focus_terms(cleaned) if qtype == "quantity" else [],
+        kind=kind_of(cleaned) if qtype == "quantity" else None,
+    )

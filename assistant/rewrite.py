@@ -1,0 +1,83 @@
+"""Follow-up resolution: turn "When was he killed?" into a standalone query using the conversation."""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+from assistant.lexicon import STOPWORDS, person_names, terms
+
+_PERSON_PRONOUN = re.compile(r"\b(?:he|him|his|she|her|hers)\b", re.IGNORECASE)
+_THING_PRONOUN = re.compile(r"\b(?:it|its|they|them|their|this|that|these|those|there)\b", re.IGNORECASE)
+_WH = re.compile(r"^\s*(?:who|what|when|where|why|which|how(?: many| much)?)\b", re.IGNORECASE)
+_CONTINUATION = re.compile(r"^\s*(?:and|but|also|what about|how about|and what about|according to)\b[\s,]*", re.IGNORECASE)
+_NAMEISH = re.compile(r"\b[A-Z][a-z]{2,}(?:\s+[A-Z][a-z]+)*\b")
+
+
+@dataclass(frozen=True)
+class Turn:
+    """One past exchange: what was asked, what was searched, and the answer text."""
+
+    question: str
+    query: str
+    answer: str
+
+
+def _salient_person(history: list[Turn]) -> str | None:
+    for turn in reversed(history):
+        for text in (turn.query, turn.answer):
+            names = person_names(re.sub(r"\[\d+\]", "", text))
+            if names:
+                return names[0][0]
+    return None
+
+
+def _topic(turn: Turn) -> str:
+    """The previous query without its question word: what the conversation is about."""
+    core = _WH.sub("", turn.query).strip(" ?")
+    core = re.sub(r"^(?:is|are|was|were|did|does|do|has|have|had)\s+", "", core, flags=re.IGNORECASE)
+    return core
+
+
+def needs_context(question: str) -> bool:
+    """True when the question leans on earlier turns (pronouns, ellipsis, 'and …?')."""
+    content = [t for t in terms(question) if t not in STOPWORDS]
+    has_name = bool(_NAMEISH.search(question[1:]))
+    if _CONTINUATION.match(question) or len(content) <= 1:
+        return True
+    if _PERSON_PRONOUN.search(question) or _THING_PRONOUN.search(question):
+        return not has_name or len(content) <= 2
+    return False
+
+
+def rewrite(question: str, history: list[Turn]) -> str:
+    """A standalone query for `question` given earlier turns (unchanged when it already stands alone)."""
+    q = question.strip()
+    if not history or not needs_context(q):
+        return q
+    last = history[-1]
+    person = _salient_person(history)
+    if person and _PERSON_PRONOUN.search(q):
+        def sub(m: re.Match[str]) -> str:
+            return f"{person}'s" if m.group().lower() in ("his", "hers") else person
+        return _PERSON_PRONOUN.sub(sub, q, count=1)
+    cont = _CONTINUATION.match(q)
+    if cont:
+        rest = q[cont.end():].strip(" ?")
+        base = last.query.rstrip(" ?")
+        new_names = [m.group() for m in _NAMEISH.finditer(rest)]
+        old_names = [n for n, _, _ in person_names(base)]
+        if new_names and old_names:
+            return base.replace(old_names[0], rest) + "?"
+        if cont.group().strip().lower().startswith("according to"):
+            return f"{base} according to {rest}?"
+        return f"{base} {rest}?".replace("  ", " ")
+    wh = _WH.match(q)
+    if wh and len(terms(q)) <= 1:  # "Why?", "Where?", "When was that?"
+        base = last.query.strip()
+        if _WH.match(base):
+            return _WH.sub(wh.group().strip().capitalize(), base, count=1)
+        return f"{wh.group().strip().capitalize()} {_topic(last)}?"
+    if _THING_PRONOUN.search(q):
+        return f"{q.rstrip(' ?')} ({_topic(last)})?"
+    return f"{q.rstrip(' ?')} ({_topic(last)})?"

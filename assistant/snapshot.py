@@ -1,0 +1,79 @@
+"""A read-only view of the committed index generation: documents, sentences, collections, BM25."""
+
+from __future__ import annotations
+
+import logging
+from dataclasses import dataclass, field
+from functools import cached_property
+from typing import TYPE_CHECKING, Any
+
+from assistant.errors import StoreError
+from index.corpus import Article
+from index.sentences import Sentence, split_sentences
+from index.store import REBUILD_HINT, IndexStore, Manifest
+
+if TYPE_CHECKING:
+    from chromadb.api.models.Collection import Collection
+    from llama_index.core.schema import TextNode
+
+log = logging.getLogger(__name__)
+
+
+@dataclass
+class Snapshot:
+    """Everything the answerer reads, pinned to one generation so a concurrent rebuild cannot mix them."""
+
+    store: IndexStore
+    manifest: Manifest
+    _sentences: dict[str, list[Sentence]] = field(default_factory=dict)
+
+    @classmethod
+    def load(cls, store: IndexStore) -> Snapshot:
+        manifest = store.read_manifest()
+        if manifest is None:
+            raise StoreError(f"no index found for these settings; run `assistant index` ({REBUILD_HINT})")
+        return cls(store=store, manifest=manifest)
+
+    @property
+    def generation(self) -> int:
+        return self.manifest.generation
+
+    @cached_property
+    def documents(self) -> dict[str, Article]:
+        return {d.doc_id: d for d in self.manifest.documents}
+
+    @cached_property
+    def chunks(self) -> Collection:
+        return self.store.collection(self.store.generation_names(self.generation)[0])
+
+    @cached_property
+    def sentence_collection(self) -> Collection:
+        return self.store.collection(self.store.generation_names(self.generation)[1])
+
+    def sentences(self, doc_id: str) -> list[Sentence]:
+        """Sentence spans of one article (same splitter as at index time, so ids line up)."""
+        if doc_id not in self._sentences:
+            self._sentences[doc_id] = split_sentences(self.documents[doc_id].text)
+        return self._sentences[doc_id]
+
+    @cached_property
+    def nodes(self) -> list[TextNode]:
+        """All chunk nodes of this generation (for BM25), in a stable order."""
+        from llama_index.core.vector_stores.utils import metadata_dict_to_node
+
+        try:
+            got = self.chunks.get(include=["documents", "metadatas"])
+        except Exception as exc:  # noqa: BLE001
+            raise StoreError(f"cannot read chunks from the store: {exc}; {REBUILD_HINT}") from exc
+        nodes = []
+        for text, meta in zip(got["documents"] or [], got["metadatas"] or []):
+            nodes.append(metadata_dict_to_node(dict(meta), text=text))  # type: ignore[arg-type]
+        nodes.sort(key=lambda n: n.node_id)
+        return nodes
+
+    def sentence_vectors(self, ids: list[str]) -> dict[str, Any]:
+        """Stored embeddings of the given sentence ids."""
+        if not ids:
+            return {}
+        got = self.sentence_collection.get(ids=ids, include=["embeddings"])
+        return dict(zip(got["ids"], got["embeddings"]))  # type: ignore[arg-type]
