@@ -61,6 +61,8 @@ class Draft:
     citations: list[Citation] = field(default_factory=list)
     figures: list[Figure] = field(default_factory=list)
     abstained: bool = False
+    dropped: list[str] = field(default_factory=list)
+    backend: str | None = None
 
 
 class CitationBook:
