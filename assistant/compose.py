@@ -13,7 +13,7 @@ from typing import Any
 
 from assistant.answer import Citation, Figure, RetrievedChunk
 from assistant.figures import Mention, describe, mentions, speaker_in
-from assistant.lexicon import person_names, terms
+from assistant.lexicon import person_names, related, terms
 from assistant.question import Question
 from assistant.settings import AnswerSettings
 from assistant.snapshot import Snapshot
@@ -169,7 +169,7 @@ class ExtractiveAnswerer:
         return 0.0
 
     def coverage(self, question: Question, snapshot: Snapshot, top: list[Evidence]) -> float:
-        """idf-weighted share of the question's terms found in the best evidence."""
+        """idf-weighted share of the question's terms (or their word family) found in the best evidence."""
         q_terms = set(question.terms)
         if not q_terms:
             return 0.0
@@ -178,8 +178,9 @@ class ExtractiveAnswerer:
         for e in top:
             seen |= set(terms(e.text))
             seen |= set(terms(snapshot.documents[e.doc_id].title))
+        covered = {t for t in q_terms if t in seen or any(related(t, s) for s in seen)}
         total = sum(weights.get(t, weights["__max__"]) for t in q_terms)
-        return sum(weights.get(t, weights["__max__"]) for t in q_terms & seen) / total
+        return sum(weights.get(t, weights["__max__"]) for t in covered) / total
 
     # ---- answering --------------------------------------------------------------------------------
     def answer(self, question: Question, snapshot: Snapshot, chunks: list[RetrievedChunk],
@@ -197,12 +198,19 @@ class ExtractiveAnswerer:
     def should_abstain(self, question: Question, snapshot: Snapshot, evidence: list[Evidence]) -> bool:
         if not evidence or not question.terms:
             return True
-        best = evidence[0]
-        cov = self.coverage(question, snapshot, evidence[:3])
+        cov = self.coverage(question, snapshot, evidence[:5])
         s = self.settings
-        if max(e.dense for e in evidence) < s.min_dense:
+        dense = max(e.dense for e in evidence)
+        if dense < s.min_dense or (cov < s.min_coverage and dense < s.dense_override):
             return True
-        return cov < s.min_coverage and best.dense < s.dense_override
+        floor = 0.75 * evidence[0].score
+        if question.kind and not any(
+            self._relevant(question, m, e) for e in evidence[:8] if e.score >= floor for m in mentions(e.text)
+        ):
+            return True  # asks to count an event the best evidence never counts (e.g. the wounded)
+        if question.wants_names and not any(person_names(e.text) for e in evidence[:5]):
+            return True
+        return False
 
     def _sentences_answer(self, question: Question, snapshot: Snapshot, evidence: list[Evidence],
                           book: CitationBook) -> Draft:

@@ -35,7 +35,10 @@ ROLE_NOUNS = (
 )
 KINDS: dict[str, tuple[str, ...]] = {
     "fight": ("fight", "fighting", "fought", "joined", "join", "joining", "alongside", "gone to fight"),
-    "kill": ("killed", "died", "dead", "deaths", "neutralised", "neutralized", "eliminated", "casualties", "slain"),
+    "kill": ("killed", "died", "dead", "death", "deaths", "neutralised", "neutralized", "eliminated", "casualties",
+             "slain", "death toll"),
+    "wound": ("wounded", "injured", "injuries", "hurt"),
+    "age": ("years old", "year-old", "aged", "age", "born", "old"),
 }
 AGENTS = {stem(w) for w in "russians russian citizens nationals militants fighters jihadis recruits caucasians chechens volunteers rebels insurgents terrorists members".split()}
 VICTIMS = {stem(w) for w in "civilians servicemen soldiers troops officers police victims hostages".split()}
@@ -236,7 +239,7 @@ def _longest(a: str, b: str | None) -> str:
 
 def focus_terms(question: str) -> list[str]:
     """Stemmed words a 'how many X' question counts, e.g. ['russian'] for 'How many Russians fight…'."""
-    m = re.search(r"\bhow (?:many|much)\s+(?P<focus>(?:[\w’'-]+\s+){0,3}?[\w’'-]+?)\s+(?:are|were|is|was|have|has|had|did|do|does|fight|fought|joined|went|died|got|could|will|in|from|of)\b", question, re.IGNORECASE)
+    m = re.search(r"\bhow (?:many|much)\s+(?P<focus>(?:[\w’'-]+\s+){0,3}?[\w’'-]+?)\s+(?:are|were|is|was|have|has|had|did|do|does|fight|fought|joined|went|died|got|could|will|in|from|of|who|that|which)\b", question, re.IGNORECASE)
     if not m:
         m = re.search(r"\b(?:number of|how many|estimates? of|figures? (?:for|on)|count of)\s+(?P<focus>[\w’'-]+(?:\s+[\w’'-]+)?)", question, re.IGNORECASE)
     return terms(m.group("focus")) if m else []

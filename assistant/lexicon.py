@@ -17,9 +17,9 @@ STOPWORDS = frozenset(
 )
 # Multi-word and acronym aliases folded to one canonical term before stemming.
 ALIASES: tuple[tuple[re.Pattern[str], str], ...] = tuple(
-    (re.compile(p), canon)
+    (re.compile(p) if p.startswith(r"\b(?:ISIS") else re.compile(p, re.IGNORECASE), canon)
     for p, canon in (
-        (r"\b(?:ISIS|ISIL|IS|Daesh|Islamic State)\b", " isis "),
+        (r"\b(?:ISIS|ISIL|IS|Daesh|Islamic State|Isis|isis|isil|daesh|[Ii]slamic [Ss]tate)\b", " isis "),
         (r"\bFederal Security Service\b|\bFSB\b", " fsb "),
         (r"\bNational Anti-?Terror(?:ism|ist) Committee\b|\bNAC\b", " nac "),
         (r"\bCollective Security Treaty Organi[sz]ation\b|\bCSTO\b", " csto "),
@@ -67,8 +67,28 @@ def _stemmer() -> object:
     return Stemmer.Stemmer("english")
 
 
+_BRITISH = re.compile(r"(?<=\w{3})is(e|ed|es|ing|ation|ations)$")
+
+
 def stem(word: str) -> str:
-    return _stemmer().stemWord(word.lower())  # type: ignore[attr-defined,no-any-return]
+    """Snowball stem, with British -ise spellings folded to -ize ("neutralised" ~ "neutralized")."""
+    word = _BRITISH.sub(lambda m: "iz" + m.group(1), word.lower())
+    return _stemmer().stemWord(word)  # type: ignore[attr-defined,no-any-return]
+
+
+def related(a: str, b: str) -> bool:
+    """Two stems of one word family: equal, or sharing a long prefix ("creat" ~ "creation", "lead" ~ "leadership")."""
+    if a == b:
+        return True
+    short, long_ = sorted((a, b), key=len)
+    if len(short) >= 4 and long_.startswith(short):
+        return True
+    common = 0
+    for x, y in zip(a, b):
+        if x != y:
+            break
+        common += 1
+    return common >= 6
 
 
 def fold_aliases(text: str) -> str:

@@ -11,11 +11,14 @@ from assistant.lexicon import terms
 _INJECTION = re.compile(
     r"(?:ignore|disregard|forget|override)\b[^.?!]*?\b(?:instructions?|rules?|prompts?|articles?|above|previous|context)"
     r"|\b(?:system|assistant|developer)\s*:|\byou are now\b|\bnew instructions?\b|\bjailbreak\b"
-    r"|\b(?:say|answer|respond|reply|tell me) (?:only )?(?:that|with)\b",
+    r"|\b(?:say|answer|respond|reply|tell me) (?:only )?(?:that|with|in one word)\b|\bdo not cite\b|\bdon't cite\b"
+    r"|\bsystem prompt\b|\b(?:print|reveal|show|repeat) (?:your|the) (?:prompt|instructions|rules)\b"
+    r"|</?\w+>"
+    r"|\bjust confirm\b|\bthe articles? (?:is|are) (?:wrong|out of date|outdated)\b",
     re.IGNORECASE,
 )
 _LEAD_IN = re.compile(
-    r"^\s*(?:and\s+)?(?:(?:please\s+)?(?:ignore|disregard|forget)\b[^,.;?!]*?\b(?:and|then)\s+"
+    r"^\s*(?:and\s+|then\s+|now\s+)?(?:(?:please\s+)?(?:ignore|disregard|forget)\b[^,.;?!]*?\b(?:and|then)\s+"
     r"|(?:please\s+)?(?:tell|show|give) me\s+)",
     re.IGNORECASE,
 )
@@ -35,20 +38,25 @@ class Question:
     def is_quantity(self) -> bool:
         return self.qtype == "quantity"
 
+    @property
+    def wants_names(self) -> bool:
+        """'What were the names of…', 'Name the…': only person names answer it."""
+        return bool(re.search(r"\bnames? of\b|^\s*name (?:the|all|every)\b|\bwho (?:were|are) the\b", self.text, re.I))
+
 
 def strip_injection(text: str) -> str:
     """Drop sentences that instruct the assistant instead of asking; keep the question itself."""
-    parts = [p.strip() for p in re.split(r"(?<=[.!?\n])\s+", text) if p.strip()]
-    kept = [p for p in parts if not _INJECTION.search(p)]
+    parts = [p.strip() for p in re.split(r"(?<=[.!?\n:])\s+", text) if p.strip()]
+    kept = [_LEAD_IN.sub("", p) for p in parts if not _INJECTION.search(p)]
     if kept:
-        return " ".join(kept)
+        return " ".join(k[:1].upper() + k[1:] for k in kept if k)
     # one sentence mixing an instruction with a question: keep what follows the instruction
     return _LEAD_IN.sub("", re.split(r"\b(?:and|then)\b(?=[^.?!]*\?|\s+(?:who|what|when|where|why|how)\b)", text)[-1]).strip() or text
 
 
 def question_type(text: str) -> str:
     low = text.lower()
-    if re.search(r"\bhow (?:many|much)\b|\bnumber of\b|\b(?:estimates?|figures?)\b|\bhow large\b|\bcount\b", low):
+    if re.search(r"\bhow (?:many|much|old)\b|\bnumber of\b|\b(?:estimates?|figures?)\b|\bhow large\b|\bcount\b", low):
         return "quantity"
     for word in ("when", "where", "why", "who", "what", "which", "how"):
         if re.search(rf"\b{word}\b", low):
@@ -61,11 +69,12 @@ def question_type(text: str) -> str:
 def analyse(text: str) -> Question:
     """Classify a (standalone) question."""
     cleaned = strip_injection(text)
-    qtype = question_type(cleaned)
+    own = cleaned.split(" (about: ")[0]  # a follow-up's own words decide its type; the context only adds terms
+    qtype = question_type(own)
     return Question(
         text=cleaned,
         qtype=qtype,
         terms=terms(cleaned),
-        focus=focus_terms(cleaned) if qtype == "quantity" else [],
-        kind=kind_of(cleaned) if qtype == "quantity" else None,
+        focus=focus_terms(own) if qtype == "quantity" else [],
+        kind=kind_of(own) if qtype == "quantity" else None,
     )

@@ -45,7 +45,9 @@ def needs_context(question: str) -> bool:
     has_name = bool(_NAMEISH.search(question[1:]))
     if _CONTINUATION.match(question) or len(content) <= 1:
         return True
-    if _PERSON_PRONOUN.search(question) or _THING_PRONOUN.search(question):
+    if _PERSON_PRONOUN.search(question):
+        return not person_names(question)
+    if _THING_PRONOUN.search(question):
         return not has_name or len(content) <= 2
     return False
 
@@ -56,11 +58,19 @@ def rewrite(question: str, history: list[Turn]) -> str:
     if not history or not needs_context(q):
         return q
     last = history[-1]
+    bare = _CONTINUATION.sub("", q).strip()
+    wh = _WH.match(bare)
+    if wh and not terms(bare):  # "Why?", "Where?", "And when was that?"
+        base = last.query.strip()
+        if _WH.match(base):
+            return _WH.sub(wh.group().strip().capitalize(), base, count=1)
+        return f"{wh.group().strip().capitalize()} {_topic(last)}?"
     person = _salient_person(history)
     if person and _PERSON_PRONOUN.search(q):
         def sub(m: re.Match[str]) -> str:
             return f"{person}'s" if m.group().lower() in ("his", "hers") else person
-        return _PERSON_PRONOUN.sub(sub, q, count=1)
+        first = _PERSON_PRONOUN.sub(sub, q, count=1)
+        return _PERSON_PRONOUN.sub(lambda m: m.group(), first)  # later pronouns stay: they now have a referent
     cont = _CONTINUATION.match(q)
     if cont:
         rest = q[cont.end():].strip(" ?")
@@ -72,12 +82,4 @@ def rewrite(question: str, history: list[Turn]) -> str:
         if cont.group().strip().lower().startswith("according to"):
             return f"{base} according to {rest}?"
         return f"{base} {rest}?".replace("  ", " ")
-    wh = _WH.match(q)
-    if wh and len(terms(q)) <= 1:  # "Why?", "Where?", "When was that?"
-        base = last.query.strip()
-        if _WH.match(base):
-            return _WH.sub(wh.group().strip().capitalize(), base, count=1)
-        return f"{wh.group().strip().capitalize()} {_topic(last)}?"
-    if _THING_PRONOUN.search(q):
-        return f"{q.rstrip(' ?')} ({_topic(last)})?"
-    return f"{q.rstrip(' ?')} ({_topic(last)})?"
+    return f"{q.rstrip(' ?')}? (about: {last.query.rstrip(' ?')})"

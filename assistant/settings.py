@@ -66,13 +66,13 @@ class AnswerSettings(_Section):
     max_sentences: int = Field(4, ge=1, le=20, description="Evidence sentences in a non-figure answer.")
     max_figures: int = Field(8, ge=1, le=30, description="Figures listed for a quantity question.")
     min_coverage: float = Field(
-        0.6, ge=0.0, le=1.0, description="Share of the question's key terms the evidence must contain."
+        0.5, ge=0.0, le=1.0, description="Share of the question's key terms the evidence must contain."
     )
     min_dense: float = Field(
         0.25, ge=-1.0, le=1.0, description="Lowest cosine similarity of the best sentence to answer."
     )
     dense_override: float = Field(
-        0.7, ge=-1.0, le=1.0, description="Similarity above which low term coverage does not force abstention."
+        0.6, ge=-1.0, le=1.0, description="Similarity above which low term coverage does not force abstention."
     )
     max_question_chars: int = Field(2000, ge=10, le=1_000_000, description="Longer questions are cut.")
 

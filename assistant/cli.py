@@ -1,0 +1,180 @@
+"""Command line: `assistant index | ask | chat | ui | eval`. Thin: each command calls one library function."""
+
+from __future__ import annotations
+
+import argparse
+import json
+import logging
+import os
+import sys
+from collections.abc import Sequence
+from pathlib import Path
+
+from assistant.errors import AssistantError
+
+EXIT_SKIPPED = 1
+
+
+def _quiet_libraries() -> None:
+    os.environ.setdefault("HF_HUB_OFFLINE", "1")
+    os.environ.setdefault("TRANSFORMERS_OFFLINE", "1")
+    os.environ.setdefault("GRADIO_ANALYTICS_ENABLED", "False")
+    os.environ.setdefault("ANONYMIZED_TELEMETRY", "False")
+    os.environ.setdefault("TOKENIZERS_PARALLELISM", "false")
+    logging.basicConfig(level=logging.WARNING, format="%(levelname)s %(name)s: %(message)s")
+    for noisy in ("chromadb", "httpx", "sentence_transformers", "transformers", "urllib3", "bm25s"):
+        logging.getLogger(noisy).setLevel(logging.ERROR)
+    try:
+        from transformers.utils import logging as hf_logging
+
+        hf_logging.disable_progress_bar()
+    except ImportError:
+        pass
+
+
+def _settings(args: argparse.Namespace):  # type: ignore[no-untyped-def]
+    from assistant.settings import Settings
+
+    overrides = {}
+    if getattr(args, "corpus", None):
+        overrides["corpus_dir"] = Path(args.corpus)
+    if getattr(args, "backend", None):
+        overrides["backend"] = args.backend
+    return Settings(**overrides)
+
+
+def cmd_index(args: argparse.Namespace) -> int:
+    from tqdm import tqdm
+
+    from assistant.api import Assistant
+
+    bot = Assistant(_settings(args), auto_index=False)
+    bar = tqdm(total=0, unit="text", desc="embedding", disable=not sys.stderr.isatty() and not args.progress)
+
+    def progress(done: int, total: int) -> None:
+        bar.total = total
+        bar.n = done
+        bar.refresh()
+
+    summary = bot.index(rebuild=args.rebuild, progress=progress)
+    bar.close()
+    for item in summary.skipped:
+        print(f"skipped {item.path}: {item.reason}", file=sys.stderr)
+    print(summary.line())
+    return EXIT_SKIPPED if summary.skipped else 0
+
+
+def _print_answer(answer, as_json: bool) -> None:  # type: ignore[no-untyped-def]
+    if as_json:
+        print(answer.model_dump_json(indent=2))
+        return
+    if answer.rewritten:
+        print(f"(searched: {answer.query})")
+    print(answer.text)
+    if answer.citations:
+        print("\nSources:")
+        print(answer.sources_text())
+
+
+def cmd_ask(args: argparse.Namespace) -> int:
+    from assistant.api import Assistant
+
+    answer = Assistant(_settings(args)).ask(args.question)
+    _print_answer(answer, args.json)
+    return 0
+
+
+def cmd_chat(args: argparse.Namespace) -> int:
+    from assistant.api import Assistant
+
+    conv = Assistant(_settings(args)).chat()
+    print("Ask about the articles; empty line or Ctrl-D to quit.")
+    while True:
+        try:
+            question = input("> ")
+        except EOFError:
+            break
+        if not question.strip():
+            break
+        try:
+            _print_answer(conv.ask(question), as_json=False)
+        except AssistantError as exc:
+            print(f"error: {exc}", file=sys.stderr)
+        print()
+    return 0
+
+
+def cmd_ui(args: argparse.Namespace) -> int:
+    from assistant.ui import launch
+
+    launch(_settings(args), host=args.host, port=args.port)
+    return 0
+
+
+def cmd_eval(args: argparse.Namespace) -> int:
+    from evals.runner import run_eval
+
+    return run_eval(
+        settings=_settings(args),
+        cases=Path(args.cases) if args.cases else None,
+        report_dir=Path(args.report) if args.report else None,
+        gate=not args.no_gate,
+    )
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(prog="assistant", description=__doc__)
+    sub = parser.add_subparsers(dest="command", required=True)
+
+    p = sub.add_parser("index", help="index the corpus folder (incremental)")
+    p.add_argument("--corpus", help="folder of .txt articles (default: seeds/)")
+    p.add_argument("--rebuild", action="store_true", help="drop the index and rebuild it from scratch")
+    p.add_argument("--progress", action="store_true", help="show the progress bar even when not on a terminal")
+    p.set_defaults(func=cmd_index)
+
+    p = sub.add_parser("ask", help="answer one question with citations")
+    p.add_argument("question")
+    p.add_argument("--json", action="store_true", help="print the full Answer as JSON")
+    p.add_argument("--backend", choices=["extractive", "openai", "ollama", "llamacpp"])
+    p.set_defaults(func=cmd_ask)
+
+    p = sub.add_parser("chat", help="a conversation in the terminal")
+    p.add_argument("--backend", choices=["extractive", "openai", "ollama", "llamacpp"])
+    p.set_defaults(func=cmd_chat)
+
+    p = sub.add_parser("ui", help="start the web UI")
+    p.add_argument("--host", default=None, help="address to bind (default 127.0.0.1)")
+    p.add_argument("--port", type=int, default=None, help="port (default 7860)")
+    p.add_argument("--backend", choices=["extractive", "openai", "ollama", "llamacpp"])
+    p.set_defaults(func=cmd_ui)
+
+    p = sub.add_parser("eval", help="run the grounding evaluation and its gate")
+    p.add_argument("--cases", help="JSONL cases file (default: evals/cases.jsonl)")
+    p.add_argument("--report", help="report folder (default: reports/eval)")
+    p.add_argument("--backend", choices=["extractive", "openai", "ollama", "llamacpp"])
+    p.add_argument("--no-gate", action="store_true", help="report only; never fail")
+    p.set_defaults(func=cmd_eval)
+    return parser
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    args = build_parser().parse_args(argv)
+    _quiet_libraries()
+    try:
+        return int(args.func(args))
+    except AssistantError as exc:
+        print(f"error: {exc}", file=sys.stderr)
+        return exc.exit_code
+    except KeyboardInterrupt:
+        print("interrupted", file=sys.stderr)
+        return 130
+    except Exception as exc:  # noqa: BLE001 - last resort: one line, no traceback, a way to get details
+        logging.getLogger(__name__).debug("unexpected error", exc_info=True)
+        print(f"error: unexpected {type(exc).__name__}: {exc} (set ASSISTANT_DEBUG=1 for details)", file=sys.stderr)
+        if os.environ.get("ASSISTANT_DEBUG"):
+            raise
+        return 1
+
+
+if __name__ == "__main__":
+    sys.exit(main())
