@@ -217,7 +217,7 @@ class ExtractiveAnswerer:
         chosen: list[Evidence] = []
         best = evidence[0].score
         for e in evidence:
-            if len(chosen) >= self.settings.max_sentences or e.score < 0.75 * best:
+            if len(chosen) >= self.settings.max_sentences or e.score < self.settings.min_relative * best:
                 break
             if any(_overlap(e.text, c.text) > 0.6 for c in chosen) or len(e.text) < 25 or is_heading(e.text):
                 continue

@@ -63,7 +63,10 @@ class RetrievalSettings(_Section):
 class AnswerSettings(_Section):
     """How answers are composed and when the assistant abstains."""
 
-    max_sentences: int = Field(4, ge=1, le=20, description="Evidence sentences in a non-figure answer.")
+    max_sentences: int = Field(5, ge=1, le=20, description="Evidence sentences in a non-figure answer.")
+    min_relative: float = Field(
+        0.65, ge=0.0, le=1.0, description="Evidence sentences scoring below this share of the best are left out."
+    )
     max_figures: int = Field(8, ge=1, le=30, description="Figures listed for a quantity question.")
     min_coverage: float = Field(
         0.5, ge=0.0, le=1.0, description="Share of the question's key terms the evidence must contain."

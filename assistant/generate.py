@@ -1,0 +1,420 @@
+"""Opt-in LLM answers: the LLM writes from numbered sources, and only sentences the verifier accepts are kept.
+
+The extractive answerer stays in charge of two decisions: whether to abstain (made before the LLM is called)
+and what to answer when too little of the generation survives verification.
+
+Usage::
+
+    bot = Assistant(Settings(backend="openai", llm={"api_base": "http://127.0.0.1:8080/v1"}))
+    answer = bot.ask("Who is Sergei Melikov?")
+    answer.backend, answer.dropped     # "llm:local-model", generated sentences the verifier removed
+"""
+
+from __future__ import annotations
+
+import logging
+import re
+from collections.abc import Callable, Iterator, Sequence
+from contextlib import contextmanager
+from dataclasses import dataclass
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+from assistant.answer import Figure
+from assistant.compose import CitationBook, Draft, Evidence, ExtractiveAnswerer, is_heading
+from assistant.errors import BackendError
+from assistant.prompts import load
+from assistant.verify import answer_sentences, unsupported
+
+if TYPE_CHECKING:
+    from llama_index.core.llms import LLM
+
+    from assistant.answer import RetrievedChunk
+    from assistant.question import Question
+    from assistant.settings import LLMSettings, Settings
+    from assistant.snapshot import Snapshot
+
+log = logging.getLogger(__name__)
+
+CONTEXT_WINDOW = 2048  # tokens; the prompt (system + 5 sources + question) stays well under half of it
+FALLBACK_NOTE = "Too little of the generated answer could be checked against the articles; the extractive answer:"
+_MARKER = re.compile(r"\[(\d+)\]")
+_LIST_PREFIX = re.compile(r"(?m)^[ \t]*(?:[-*•]|\d{1,2}[.)])[ \t]+")
+_LABEL = re.compile(r"^\s*(?:answer|response)\s*:\s*", re.IGNORECASE)
+_SOURCE_WORD = re.compile(r"\[\s*(?:source|src|s)\s*(\d+)\s*\]", re.IGNORECASE)
+_MARKER_LIST = re.compile(r"\[\s*\d+(?:\s*(?:,|and|&)\s*\d+)+\s*\]")
+_REFERS_BACK = re.compile(
+    r"^(?:he|she|they|it|this|that|these|those|his|her|their|its|the (?:group|official|envoy|agency)|"
+    r"according to (?:him|her|them))\b",
+    re.IGNORECASE,
+)
+
+
+# ---- backends -------------------------------------------------------------------------------------------
+def make_llm(settings: Settings) -> LLM:
+    """The llama-index LLM for `settings.backend` (openai, ollama or llamacpp), configured from `settings.llm`."""
+    s = settings.llm
+    if settings.backend == "openai":
+        from llama_index.llms.openai_like import OpenAILike
+
+        # max_retries=1: one quick retry by the client; the llama-index default (3, with waits of seconds)
+        # makes a stopped local server look like a hang.
+        return OpenAILike(model=s.model, api_base=s.api_base, api_key=s.api_key, is_chat_model=True,
+                          temperature=s.temperature, max_tokens=s.max_tokens, timeout=s.timeout,
+                          context_window=CONTEXT_WINDOW, max_retries=1)
+    if settings.backend == "ollama":
+        from llama_index.llms.ollama import Ollama
+
+        return Ollama(model=s.model, base_url=s.ollama_url, request_timeout=s.timeout, temperature=s.temperature,
+                      context_window=CONTEXT_WINDOW, additional_kwargs={"num_predict": s.max_tokens})
+    if settings.backend == "llamacpp":
+        return _llamacpp(s)
+    raise BackendError(f"backend {settings.backend!r} uses no LLM; choose openai, ollama or llamacpp")
+
+
+def _llamacpp(s: LLMSettings) -> LLM:
+    """An in-process llama.cpp model that formats chats with the GGUF's own chat template."""
+    if not s.gguf_path:
+        raise BackendError("the llamacpp backend needs a GGUF file: set ASSISTANT_LLM__GGUF_PATH=/path/to/model.gguf")
+    path = Path(s.gguf_path).expanduser()
+    if not path.is_file():
+        raise BackendError(f"no GGUF file at {path}; set ASSISTANT_LLM__GGUF_PATH to an existing .gguf file")
+    try:
+        from llama_index.llms.llama_cpp import LlamaCPP
+    except ImportError as exc:
+        raise BackendError(
+            f"the llamacpp backend needs the optional extra ({exc.name or exc} is missing): "
+            "pip install -e '.[llamacpp]'  (or run scripts/setup_llm.sh)"
+        ) from None
+    try:
+        llm = LlamaCPP(model_path=str(path), temperature=s.temperature, max_new_tokens=s.max_tokens,
+                       context_window=CONTEXT_WINDOW, verbose=False)
+    except (ValueError, RuntimeError) as exc:
+        raise BackendError(f"cannot load the GGUF model {path}: {exc}") from exc
+    model = llm._model
+    template = (getattr(model, "metadata", None) or {}).get("tokenizer.chat_template")
+    if template:
+        llm.messages_to_prompt = _chat_template(model, template)
+    return llm
+
+
+def _chat_template(model: Any, template: str) -> Callable[[Sequence[Any]], str]:
+    """messages_to_prompt using the chat template stored in the GGUF (LlamaCPP's default is a generic one)."""
+    from llama_cpp.llama_chat_format import Jinja2ChatFormatter
+
+    def token(i: int) -> str:
+        return str(model._model.token_get_text(i)) if i != -1 else ""
+
+    formatter = Jinja2ChatFormatter(template=template, eos_token=token(model.token_eos()),
+                                    bos_token=token(model.token_bos()))
+
+    def messages_to_prompt(messages: Sequence[Any]) -> str:
+        turns = [{"role": str(getattr(m.role, "value", m.role)), "content": m.content or ""} for m in messages]
+        return str(formatter(messages=turns).prompt)  # type: ignore[arg-type]
+
+    return messages_to_prompt
+
+
+def _where(llm: Any, settings: LLMSettings) -> str:
+    """What to name in a connection error: the server URL, or the model file for in-process models."""
+    for attr in ("api_base", "base_url", "model_path"):
+        value = getattr(llm, attr, None)
+        if isinstance(value, str) and value:
+            return value
+    return settings.api_base
+
+
+def _unreachable(exc: BaseException) -> bool:
+    """Is this (or what caused it) a refused connection or a timeout?"""
+    kinds: list[type[BaseException]] = [ConnectionError, TimeoutError]
+    try:
+        import httpx
+
+        kinds.append(httpx.TransportError)
+    except ImportError:  # pragma: no cover - httpx comes with llama-index-core
+        pass
+    try:
+        import openai
+
+        kinds.append(openai.APIConnectionError)  # APITimeoutError is a subclass
+    except ImportError:  # pragma: no cover
+        pass
+    seen: BaseException | None = exc
+    for _ in range(5):
+        if seen is None:
+            break
+        if isinstance(seen, tuple(kinds)):
+            return True
+        seen = seen.__cause__ or seen.__context__
+    return False
+
+
+def _rejected(exc: BaseException) -> bool:
+    """Did the server answer with an error (wrong model name, prompt too long, ...)?"""
+    try:
+        import openai
+
+        if isinstance(exc, openai.APIStatusError):
+            return True
+    except ImportError:  # pragma: no cover
+        pass
+    return type(exc).__name__ == "ResponseError" and type(exc).__module__.startswith("ollama")
+
+
+@contextmanager
+def _backend_errors(where: str) -> Iterator[None]:
+    """Turn a server that is down or refuses the request into a BackendError that says what to do."""
+    try:
+        yield
+    except BackendError:
+        raise
+    except Exception as exc:
+        reason = str(exc).strip().splitlines()[0] if str(exc).strip() else type(exc).__name__
+        if _unreachable(exc):
+            raise BackendError(
+                f"cannot reach the LLM server at {where}: {reason}; start it or set ASSISTANT_BACKEND=extractive"
+            ) from exc
+        if _rejected(exc):
+            raise BackendError(
+                f"the LLM server at {where} rejected the request: {reason}; check ASSISTANT_LLM__MODEL "
+                "or set ASSISTANT_BACKEND=extractive"
+            ) from exc
+        raise
+
+
+# ---- sources and prompt ---------------------------------------------------------------------------------
+@dataclass(frozen=True)
+class Source:
+    """A numbered passage shown to the LLM: `documents[doc_id].text[start:end] == text`."""
+
+    n: int
+    doc_id: str
+    start: int
+    end: int
+    text: str
+
+
+def number_sources(snapshot: Snapshot, evidence: list[Evidence], limit: int) -> list[Source]:
+    """The best `limit` evidence sentences as sources [1]..[k], headlines and repeats left out.
+
+    A sentence that opens by referring back ("He added ...") brings the sentence before it in the same
+    paragraph, so the LLM knows who "he" is; the span still covers exactly that stretch of clean text.
+    """
+    sources: list[Source] = []
+    seen: set[str] = set()
+    for e in evidence:
+        if len(sources) >= limit:
+            break
+        if is_heading(e.text) or len(e.text) < 25:
+            continue
+        key = " ".join(e.text.lower().split())
+        if key in seen:
+            continue
+        text = snapshot.documents[e.doc_id].text
+        spans = [(e.start, e.end)]
+        if _REFERS_BACK.match(e.text):
+            before = [s for s in snapshot.sentences(e.doc_id) if s.end <= e.start and s.paragraph == e.paragraph]
+            if before:
+                spans.insert(0, (before[-1].start, e.end))
+        for start, end in spans:
+            taken = any(o.doc_id == e.doc_id and start < o.end and o.start < end for o in sources)
+            if not taken:
+                sources.append(Source(len(sources) + 1, e.doc_id, start, end, text[start:end]))
+                seen.add(key)
+                break
+    return sources
+
+
+def build_messages(question: Question, sources: list[Source], refusal: str) -> list[Any]:
+    """System prompt (rules, fixed) and user prompt (numbered sources and the question, both data)."""
+    from llama_index.core.llms import ChatMessage
+
+    listing = "\n".join(f"[{s.n}] {' '.join(s.text.split())}" for s in sources)
+    return [
+        ChatMessage(role="system", content=load("answer_system").format(refusal=refusal)),
+        ChatMessage(role="user", content=load("answer_user").format(sources=listing, question=question.text)),
+    ]
+
+
+# ---- verification ---------------------------------------------------------------------------------------
+def _norm(text: str) -> str:
+    return re.sub(r"[^a-z0-9]+", " ", text.lower()).strip()
+
+
+def _tidy(raw: str) -> str:
+    """Undo formatting that is not content: list bullets, an 'Answer:' label, '[Source 1]' and '[1, 2]'."""
+    text = _LIST_PREFIX.sub("", _LABEL.sub("", raw))
+    text = _SOURCE_WORD.sub(r"[\1]", text)
+    return _MARKER_LIST.sub(lambda m: "".join(f"[{n}]" for n in re.findall(r"\d+", m.group())), text)
+
+
+def sentences_of(raw: str) -> list[str]:
+    """Generated sentences with their markers; a marker split off after the full stop rejoins its sentence."""
+    out: list[str] = []
+    for piece, _ in answer_sentences(_tidy(raw)):
+        if out and not re.search(r"[A-Za-z]", piece):
+            out[-1] = f"{out[-1]} {piece}"
+        else:
+            out.append(piece)
+    return out
+
+
+class _Judge:
+    """Reads LLM text as it arrives and keeps only supported sentences, renumbered in order of first use.
+
+    `answer` and `stream` both go through it, so the same reply gives the same answer either way.
+    """
+
+    def __init__(self, snapshot: Snapshot, sources: list[Source], refusal: str) -> None:
+        self.book = CitationBook(snapshot)
+        self.sources = {s.n: s for s in sources}
+        self.refusal = refusal
+        self.raw = ""
+        self.judged = 0
+        self.kept: list[str] = []
+        self.dropped: list[str] = []
+        self.abstained = False
+
+    def feed(self, delta: str) -> list[str]:
+        """Add generated text; return the sentences it completed that passed (already renumbered)."""
+        self.raw += delta
+        pieces = sentences_of(self.raw)
+        return self._judge(pieces[self.judged : len(pieces) - 1])  # the last one may still grow
+
+    def finish(self) -> list[str]:
+        """The generation ended: judge what is left."""
+        return self._judge(sentences_of(self.raw)[self.judged :])
+
+    def _judge(self, pieces: list[str]) -> list[str]:
+        passed: list[str] = []
+        for piece in pieces:
+            self.judged += 1
+            if self.abstained:
+                continue
+            if not self.kept and _norm(self.refusal) in _norm(piece):
+                self.abstained = True  # the refusal before any kept sentence: the model found no answer
+                continue
+            reasons = self._problems(piece)
+            if reasons:
+                log.info("dropped generated sentence %r: %s", piece, "; ".join(reasons))
+                self.dropped.append(piece)
+                continue
+            mapping = {n: self.book.cite(self.sources[n].doc_id, self.sources[n].start, self.sources[n].end)
+                       for n in dict.fromkeys(int(x) for x in _MARKER.findall(piece))}
+            text = _MARKER.sub(lambda m: f"[{mapping[int(m.group(1))]}]", piece)
+            self.kept.append(text)
+            passed.append(text)
+        return passed
+
+    def _problems(self, piece: str) -> list[str]:
+        numbers = list(dict.fromkeys(int(x) for x in _MARKER.findall(piece)))
+        if not numbers:
+            return ["cites no source"]
+        missing = [n for n in numbers if n not in self.sources]
+        if missing:
+            return [f"cites [{n}], but there are only {len(self.sources)} sources" for n in missing]
+        return unsupported(piece, [self.sources[n].text for n in numbers])
+
+    def enough(self, min_kept: float) -> bool:
+        """Did enough of the generation survive to show it as the answer?"""
+        total = len(self.kept) + len(self.dropped)
+        return bool(self.kept) and len(self.kept) / total >= min_kept
+
+
+# ---- the answerer ---------------------------------------------------------------------------------------
+class LLMAnswerer:
+    """Answers with an LLM from numbered sources; every sentence it shows passed `assistant.verify`.
+
+    Usage::
+
+        answerer = LLMAnswerer(make_llm(settings), settings.llm, ExtractiveAnswerer(settings.answer, refusal()))
+        draft = answerer.answer(question, snapshot, chunks, vector)
+    """
+
+    def __init__(self, llm: Any, settings: LLMSettings, fallback: ExtractiveAnswerer) -> None:
+        self.llm = llm
+        self.settings = settings
+        self.fallback = fallback
+        model = str(getattr(getattr(llm, "metadata", None), "model_name", "") or type(llm).__name__)
+        self.name = f"llm:{Path(model).name if model.endswith('.gguf') else model}"
+        self.where = _where(llm, settings)
+
+    def _prepare(self, question: Question, snapshot: Snapshot, chunks: list[RetrievedChunk],
+                 vector: list[float] | None) -> tuple[list[Source], list[Any]] | None:
+        """Sources and chat messages, or None when the extractive rules say the articles do not answer."""
+        evidence = self.fallback.gather(question, snapshot, chunks, vector)
+        if self.fallback.should_abstain(question, snapshot, evidence):
+            return None
+        sources = number_sources(snapshot, evidence, self.settings.sources)
+        if not sources:
+            return None
+        return sources, build_messages(question, sources, self.fallback.refusal)
+
+    def answer(self, question: Question, snapshot: Snapshot, chunks: list[RetrievedChunk],
+               vector: list[float] | None) -> Draft:
+        prepared = self._prepare(question, snapshot, chunks, vector)
+        if prepared is None:
+            return Draft(text=self.fallback.refusal, abstained=True, backend=self.name)
+        sources, messages = prepared
+        with _backend_errors(self.where):
+            reply = self.llm.chat(messages)
+        judge = _Judge(snapshot, sources, self.fallback.refusal)
+        judge.feed(reply.message.content or "")
+        judge.finish()
+        return self._final(judge, question, snapshot, chunks, vector, shown="")
+
+    def stream(self, question: Question, snapshot: Snapshot, chunks: list[RetrievedChunk],
+               vector: list[float] | None) -> Iterator[str | Draft]:
+        """Verified sentences as they are generated, then the final Draft (whose text is what was yielded).
+
+        A sentence is shown only once it is complete and has passed the verifier, so nothing shown is ever
+        taken back. If too little survives, the extractive answer follows what was shown, after a note.
+        """
+        prepared = self._prepare(question, snapshot, chunks, vector)
+        if prepared is None:
+            yield self.fallback.refusal
+            yield Draft(text=self.fallback.refusal, abstained=True, backend=self.name)
+            return
+        sources, messages = prepared
+        judge = _Judge(snapshot, sources, self.fallback.refusal)
+        shown = ""
+        with _backend_errors(self.where):
+            for chunk in self.llm.stream_chat(messages):
+                for sentence in judge.feed(chunk.delta or ""):
+                    piece = f" {sentence}" if shown else sentence
+                    shown += piece
+                    yield piece
+                if judge.abstained:
+                    break
+        for sentence in judge.finish():
+            piece = f" {sentence}" if shown else sentence
+            shown += piece
+            yield piece
+        draft = self._final(judge, question, snapshot, chunks, vector, shown=shown)
+        if draft.text != shown:
+            extra = draft.text[len(shown):]
+            yield from re.findall(r"\s*\S+(?:\s+$)?", extra)
+        yield draft
+
+    def _final(self, judge: _Judge, question: Question, snapshot: Snapshot, chunks: list[RetrievedChunk],
+               vector: list[float] | None, shown: str) -> Draft:
+        """The answer from what the judge kept; the extractive answer when too little survived."""
+        if judge.abstained and not judge.kept:
+            return Draft(text=self.fallback.refusal, abstained=True, dropped=judge.dropped, backend=self.name)
+        if judge.enough(self.settings.min_kept):
+            return Draft(text=" ".join(judge.kept), citations=judge.book.citations, dropped=judge.dropped,
+                         backend=self.name)
+        log.info("%d of %d generated sentences passed verification; using the extractive answer",
+                 len(judge.kept), len(judge.kept) + len(judge.dropped))
+        backup = self.fallback.answer(question, snapshot, chunks, vector)
+        label = f"extractive (fallback from {self.name})"
+        if not shown:
+            return Draft(text=backup.text, citations=backup.citations, figures=backup.figures,
+                         abstained=backup.abstained, dropped=judge.dropped, backend=label)
+        # Sentences already streamed stay; the extractive answer's citations join the same numbering.
+        mapping = {c.n: judge.book.cite(c.doc_id, c.start, c.end) for c in backup.citations}
+        text = _MARKER.sub(lambda m: f"[{mapping.get(int(m.group(1)), int(m.group(1)))}]", backup.text)
+        figures = [Figure(**{**f.model_dump(), "citation": mapping.get(f.citation, f.citation)})
+                   for f in backup.figures]
+        return Draft(text=f"{shown}\n\n{FALLBACK_NOTE}\n\n{text}", citations=judge.book.citations,
+                     figures=figures, abstained=backup.abstained, dropped=judge.dropped, backend=label)

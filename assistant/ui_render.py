@@ -1,0 +1,344 @@
+"""Pure rendering for the web UI: answers, sources, articles, figures and corpus status as inert HTML.
+
+Every string that comes from an article, an answer or a question goes through `html.escape` before it
+is placed in markup, so text such as ``<script>`` always shows as text. No Gradio import here.
+
+Usage::
+
+    turns = [(1, answer)]
+    docs = {d.doc_id: d for d in bot.documents()}
+    chat_md = answer_markdown(answer, turn=1)        # [n] markers become links to #cite-1-n
+    panel = sources_panel(turns, docs)               # cards with id="cite-1-n", quote in <mark>
+    article = document_panel(turns, docs)            # whole clean text, every cited span in <mark>
+"""
+
+from __future__ import annotations
+
+import html
+import re
+from collections.abc import Mapping, Sequence
+from datetime import datetime
+from typing import Any
+
+from assistant.answer import MARKER, Answer, Citation, Figure
+from index.corpus import Article
+
+Turn = tuple[int, Answer]
+CONTEXT_CHARS = 700  # longest paragraph shown around a quote in the sources panel
+_MD_SPECIAL = re.compile(r"([\\`*_{}\[\]()#+\-.!|~>])")
+
+
+def esc(text: object) -> str:
+    """Escape text for HTML (quotes too, so it is safe inside attributes)."""
+    return html.escape(str(text), quote=True)
+
+
+def _slug(doc_id: str) -> str:
+    return re.sub(r"[^A-Za-z0-9_-]", "_", doc_id)
+
+
+def _meta(*parts: str | None) -> str:
+    return " · ".join(esc(p) for p in parts if p)
+
+
+def _cite_link(turn: int, n: int) -> str:
+    return f'<a class="cite" href="#cite-{turn}-{n}" title="Show source {n}">[{n}]</a>'
+
+
+def link_markers(escaped: str, turn: int) -> str:
+    """Turn [n] markers of already-escaped text into links to the sources panel."""
+    return MARKER.sub(lambda m: _cite_link(turn, int(m.group(1))), escaped)
+
+
+# ---- chat bubbles (markdown with a little inline HTML; the Chatbot sanitises on top) --------------
+def question_markdown(question: str) -> str:
+    """A user's question shown literally: no HTML, no markdown formatting."""
+    return esc(_MD_SPECIAL.sub(r"\\\1", question))
+
+
+def partial_markdown(text: str, turn: int) -> str:
+    """An answer still streaming in, with a cursor."""
+    return link_markers(esc(text), turn) + " ▌"
+
+
+def answer_markdown(answer: Answer, turn: int) -> str:
+    """The final answer: linked markers, a distinct note when abstaining, and the query as searched."""
+    if answer.abstained:
+        body = (
+            '<div class="note note-info">ℹ️ <strong>Not in the articles.</strong> '
+            f"{esc(answer.text)}</div>"
+        )
+    else:
+        body = link_markers(esc(answer.text), turn)
+    if answer.rewritten:
+        body += f'\n\n<em class="searched">Searched: “{esc(answer.query)}”</em>'
+    return body
+
+
+def error_markdown(message: str) -> str:
+    """A short, user-facing error in place of an answer."""
+    return f'<div class="note note-error">⚠️ {esc(message)}</div>'
+
+
+# ---- figures ------------------------------------------------------------------------------------
+def figures_chart(figures: Sequence[Figure], turn: int) -> str:
+    """Bars by source for conflicting figures; empty when there are fewer than two."""
+    if len(figures) < 2:
+        return ""
+    top = max(f.value for f in figures) or 1.0
+    rows = []
+    for f in sorted(figures, key=lambda f: -f.value):
+        pct = max(2.0, 100.0 * f.value / top)
+        scope = " ".join(x for x in (f.what, f.scope) if x)
+        rows.append(
+            f'<a class="fig-row" href="#cite-{turn}-{f.citation}" title="Show source {f.citation}">'
+            f'<span class="fig-who">{esc(f.attribution)}<span class="fig-meta">{_meta(f.outlet, f.date)}</span></span>'
+            f'<span class="fig-track"><span class="fig-bar" style="width:{pct:.1f}%"></span>'
+            f'<span class="fig-value">{esc(f.display)} <span class="fig-cite">[{f.citation}]</span></span></span>'
+            f'<span class="fig-scope">{esc(scope)}</span></a>'
+        )
+    return (
+        '<figure class="figures"><figcaption>The articles disagree — figures by source</figcaption>'
+        + "".join(rows)
+        + "</figure>"
+    )
+
+
+# ---- sources panel ------------------------------------------------------------------------------
+def _span(text: str, c: Citation) -> tuple[int, int] | None:
+    """Where the quote sits in the clean text: its recorded span, or found again if the text moved."""
+    if 0 <= c.start < c.end <= len(text) and text[c.start : c.end] == c.quote:
+        return c.start, c.end
+    at = text.find(c.quote) if c.quote else -1
+    return (at, at + len(c.quote)) if at >= 0 else None
+
+
+def quote_in_paragraph(text: str, c: Citation) -> str:
+    """The paragraph around a cited quote, the quote itself in <mark>."""
+    span = _span(text, c)
+    if span is None:
+        return f"<mark>{esc(c.quote)}</mark>"
+    start, end = span
+    lo = text.rfind("\n", 0, start) + 1
+    hi = text.find("\n", end)
+    hi = len(text) if hi < 0 else hi
+    room = max(0, CONTEXT_CHARS - (end - start)) // 2
+    before, after = text[max(lo, start - room) : start], text[end : min(hi, end + room)]
+    lead = "…" if start - len(before) > lo else ""
+    tail = "…" if end + len(after) < hi else ""
+    return f"{lead}{esc(before)}<mark>{esc(text[start:end])}</mark>{esc(after)}{tail}"
+
+
+def _source_card(c: Citation, turn: int, documents: Mapping[str, Article], active: bool) -> str:
+    doc = documents.get(c.doc_id)
+    para = quote_in_paragraph(doc.text, c) if doc else f"<mark>{esc(c.quote)}</mark>"
+    cls = "source active" if active else "source"
+    return (
+        f'<li class="{cls}" id="cite-{turn}-{c.n}" data-doc="{esc(_slug(c.doc_id))}">'
+        f'<div class="source-head">{_cite_link(turn, c.n)} '
+        f'<a class="source-title" href="#cite-{turn}-{c.n}">{esc(c.title)}</a>'
+        f'<span class="source-meta">{_meta(c.outlet, c.date)}</span></div>'
+        f'<p class="source-para">{para}</p></li>'
+    )
+
+
+def sources_section(answer: Answer, turn: int, documents: Mapping[str, Article], visible: bool) -> str:
+    """Evidence for one answered turn: figures chart, then one card per citation."""
+    hidden = "" if visible else " hidden"
+    head = f'<p class="turn-q">Sources for “{esc(answer.question)}”</p>'
+    if answer.abstained:
+        body = (
+            '<div class="note note-info">ℹ️ <strong>Not in the articles.</strong> '
+            "None of the indexed articles covers this question, so there are no sources to show.</div>"
+        )
+    elif not answer.citations:
+        body = '<p class="placeholder">This answer cites no passage.</p>'
+    else:
+        cards = "".join(
+            _source_card(c, turn, documents, active=(i == 0)) for i, c in enumerate(answer.citations)
+        )
+        body = figures_chart(answer.figures, turn) + f'<ol class="sources">{cards}</ol>'
+    return f'<section class="turn-sources" data-turn="{turn}"{hidden}>{head}{body}</section>'
+
+
+def sources_panel(turns: Sequence[Turn], documents: Mapping[str, Article]) -> str:
+    """All kept turns' evidence; only the newest is shown until a marker of another turn is clicked."""
+    if not turns:
+        return (
+            '<div class="scroll-box" id="sources-box"><p class="placeholder">Sources appear here. '
+            "Click a [n] marker in an answer to see the exact passage it rests on.</p></div>"
+        )
+    last = turns[-1][0]
+    sections = "".join(sources_section(a, t, documents, visible=(t == last)) for t, a in turns)
+    return f'<div class="scroll-box" id="sources-box">{sections}</div>'
+
+
+# ---- document view ------------------------------------------------------------------------------
+def highlight_article(text: str, spans: Sequence[tuple[int, int, int]]) -> str:
+    """Escaped article text with every (start, end, marker) span in <mark data-cites="n …">."""
+    cuts = sorted({0, len(text)} | {s for s, _, _ in spans} | {e for _, e, _ in spans})
+    out = []
+    for a, b in zip(cuts, cuts[1:]):
+        covering = sorted({n for s, e, n in spans if s <= a and b <= e})
+        piece = esc(text[a:b])
+        if covering:
+            nums = " ".join(str(n) for n in covering)
+            out.append(f'<mark data-cites="{nums}" title="Cited as [{"], [".join(map(str, covering))}]">{piece}</mark>')
+        else:
+            out.append(piece)
+    return "".join(out)
+
+
+def document_section(answer: Answer, turn: int, documents: Mapping[str, Article], visible: bool) -> str:
+    """Each article cited in one turn, whole, with that turn's cited spans highlighted."""
+    first = answer.citations[0].doc_id if answer.citations else None
+    parts = []
+    for doc_id in dict.fromkeys(c.doc_id for c in answer.citations):
+        doc = documents.get(doc_id)
+        if doc is None:
+            continue
+        spans = []
+        for c in answer.citations:
+            if c.doc_id == doc_id and (span := _span(doc.text, c)) is not None:
+                spans.append((span[0], span[1], c.n))
+        hidden = "" if visible and doc_id == first else " hidden"
+        parts.append(
+            f'<article class="turn-doc" data-turn="{turn}" data-doc="{esc(_slug(doc_id))}"{hidden}>'
+            f"<h3>{esc(doc.title)}</h3>"
+            f'<p class="doc-meta">{_meta(doc.outlet, doc.date, doc.author)}</p>'
+            f'<div class="doc-text">{highlight_article(doc.text, spans)}</div></article>'
+        )
+    return "".join(parts)
+
+
+def document_panel(turns: Sequence[Turn], documents: Mapping[str, Article]) -> str:
+    """The cited article of the newest turn; clicking a marker switches to the one it cites."""
+    last = turns[-1][0] if turns else None
+    sections = "".join(document_section(a, t, documents, visible=(t == last)) for t, a in turns)
+    if not sections:
+        sections = (
+            '<p class="placeholder">The cited article appears here, whole, '
+            "with every cited passage highlighted.</p>"
+        )
+    return f'<div class="scroll-box" id="document-box">{sections}</div>'
+
+
+# ---- corpus status ------------------------------------------------------------------------------
+def _when(stamp: str | None) -> str:
+    if not stamp:
+        return "unknown"
+    try:
+        return datetime.fromisoformat(stamp).strftime("%Y-%m-%d %H:%M %Z").strip()
+    except ValueError:
+        return stamp
+
+
+def status_html(status: Mapping[str, Any]) -> str:
+    """Which articles are indexed, in which generation, built when."""
+    rows = "".join(
+        f"<tr><td>{esc(d.get('title') or d.get('doc_id'))}</td><td>{_meta(d.get('outlet')) or '—'}</td>"
+        f"<td>{_meta(d.get('date')) or '—'}</td><td class='num'>{esc(d.get('chunks', 0))}</td></tr>"
+        for d in status.get("documents", [])
+    )
+    return (
+        f'<p class="status-line">{len(status.get("documents", []))} articles indexed · '
+        f"generation {esc(status.get('generation', '?'))} · built {esc(_when(status.get('built_at')))} · "
+        f"collection <code>{esc(status.get('collection', ''))}</code></p>"
+        '<table class="status"><thead><tr><th>Title</th><th>Outlet</th><th>Date</th>'
+        f'<th class="num">Chunks</th></tr></thead><tbody>{rows}</tbody></table>'
+    )
+
+
+# ---- page assets (inline, offline: no CDN) -------------------------------------------------------
+CSS = """
+.cite { font-size: .78em; font-weight: 700; text-decoration: none !important; color: #c2410c !important;
+  padding: 0 1px; cursor: pointer; white-space: nowrap; }
+.cite:hover { text-decoration: underline !important; }
+.note { border-radius: 8px; padding: 8px 12px; margin: 2px 0; }
+.note-info { background: #eff6ff; border-left: 4px solid #3b82f6; color: #1e3a8a; }
+.note-error { background: #fff7ed; border-left: 4px solid #f97316; color: #7c2d12; }
+.searched { display: block; margin-top: 6px; font-size: .85em; opacity: .75; }
+.panel-title { font-weight: 600; margin: 0 0 6px; }
+#sources-box { max-height: 48vh; overflow: auto; padding-right: 4px; }
+#document-box { max-height: 40vh; overflow: auto; padding-right: 6px; }
+.placeholder { opacity: .7; font-size: .9em; margin: 4px 0; }
+.turn-q { font-size: .85em; opacity: .75; margin: 0 0 8px; }
+ol.sources { list-style: none; padding: 0; margin: 0; }
+.source { border: 1px solid var(--block-border-color, #e5e7eb); border-radius: 8px; padding: 8px 10px;
+  margin: 0 0 8px; transition: box-shadow .2s, border-color .2s; }
+.source.active { border-color: #f59e0b; box-shadow: 0 0 0 2px rgba(245, 158, 11, .35); }
+.source-head { display: flex; gap: 6px; align-items: baseline; flex-wrap: wrap; }
+.source-title { font-weight: 600; color: inherit !important; text-decoration: none !important; }
+.source-meta { font-size: .8em; opacity: .7; }
+.source-para { margin: 6px 0 0; font-size: .9em; line-height: 1.5; }
+#sources-box mark, #document-box mark { background: #fde68a; color: #1f2937; padding: 0 1px; border-radius: 2px; }
+#document-box mark.active { background: #fbbf24; outline: 2px solid #f59e0b; }
+.turn-doc h3 { margin: 0 0 2px; font-size: 1.05em; }
+.doc-meta { font-size: .8em; opacity: .7; margin: 0 0 8px; }
+.doc-text { white-space: pre-wrap; line-height: 1.55; font-size: .9em; }
+.figures { margin: 0 0 12px; padding: 10px; border: 1px solid var(--block-border-color, #e5e7eb);
+  border-radius: 8px; }
+.figures figcaption { font-weight: 600; margin-bottom: 6px; }
+.fig-row { display: grid; grid-template-columns: minmax(0, 13em) minmax(0, 1fr); gap: 0 10px; padding: 5px 4px;
+  border-radius: 6px; color: inherit !important; text-decoration: none !important; }
+.fig-row:hover { background: var(--background-fill-secondary, #f3f4f6); }
+.fig-who { grid-row: span 2; font-size: .85em; font-weight: 600; line-height: 1.3; }
+.fig-meta { display: block; font-weight: 400; opacity: .7; }
+.fig-track { display: flex; align-items: center; gap: 6px; height: 1.4em; }
+.fig-bar { display: block; height: 100%; max-width: 75%; border-radius: 4px;
+  background: linear-gradient(90deg, #93c5fd, #2563eb); }
+.fig-value { font-size: .85em; font-weight: 700; white-space: nowrap; }
+.fig-cite { color: #c2410c; }
+.fig-scope { font-size: .78em; opacity: .7; }
+.status-line { font-size: .9em; margin: 0 0 6px; }
+table.status { width: 100%; border-collapse: collapse; font-size: .88em; }
+table.status th, table.status td { text-align: left; padding: 4px 6px;
+  border-bottom: 1px solid var(--block-border-color, #e5e7eb); }
+table.status .num { text-align: right; }
+"""
+
+SCRIPT = """
+(() => {
+  if (window.__newsAssistantUi) return;
+  window.__newsAssistantUi = true;
+  const within = (el) => {
+    const box = el.closest('.scroll-box');
+    if (!box) { el.scrollIntoView({block: 'nearest'}); return; }
+    const r = el.getBoundingClientRect(), b = box.getBoundingClientRect();
+    box.scrollTop += r.top - b.top - Math.max(8, (box.clientHeight - r.height) / 3);
+  };
+  const focusCite = (turn, n) => {
+    const card = document.getElementById(`cite-${turn}-${n}`);
+    if (!card) return false;
+    document.querySelectorAll('.turn-sources').forEach((s) => { s.hidden = s.dataset.turn !== turn; });
+    document.querySelectorAll('.source.active, #document-box mark.active')
+      .forEach((el) => el.classList.remove('active'));
+    card.classList.add('active');
+    within(card);
+    const doc = card.dataset.doc;
+    let shown = null;
+    document.querySelectorAll('.turn-doc').forEach((a) => {
+      a.hidden = !(a.dataset.turn === turn && a.dataset.doc === doc);
+      if (!a.hidden) shown = a;
+    });
+    if (shown) {
+      const marks = shown.querySelectorAll(`mark[data-cites~="${n}"]`);
+      marks.forEach((m) => m.classList.add('active'));
+      if (marks.length) within(marks[0]);
+    }
+    return true;
+  };
+  window.newsAssistantFocus = focusCite;
+  document.addEventListener('click', (ev) => {
+    const link = ev.target.closest ? ev.target.closest('a[href^="#cite-"]') : null;
+    if (!link) return;
+    const m = /^#cite-(\\d+)-(\\d+)$/.exec(link.getAttribute('href') || '');
+    if (!m) return;
+    ev.preventDefault();
+    ev.stopPropagation();
+    focusCite(m[1], m[2]);
+  }, true);
+})();
+"""
+
+HEAD = f"<style>{CSS}</style><script>{SCRIPT}</script>"

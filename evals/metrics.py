@@ -1,0 +1,433 @@
+"""Pure scoring functions of the grounding eval: retrieval, key facts, citations, abstention, latency.
+
+Nothing here loads a model or reads a file; every function takes plain values and is unit-tested on tiny
+hand-made inputs (tests/test_eval_metrics.py).
+
+Usage::
+
+    gains = passage_gains([Span("d1", 0, 50), Span("d2", 10, 90)], gold=[Span("d2", 0, 40)])
+    ranking_scores(gains, n_gold=1)          # {"hit@1": 0.0, "recall@1": 0.0, "ndcg@1": 0.0, ..., "mrr": 0.5}
+    key_fact_recall("About 1700 [1] ...", [["1,700"], ["Smirnov"]])   # (0.5, [["Smirnov"]])
+"""
+
+from __future__ import annotations
+
+import math
+import re
+import unicodedata
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass, field
+from typing import NamedTuple, Protocol
+
+from assistant.verify import DEFAULT_OVERLAP, answer_sentences, claims, is_lead_in, overlap, unsupported
+
+KS = (1, 3, 5)
+
+
+class Span(NamedTuple):
+    """A character span of one article's clean text."""
+
+    doc_id: str
+    start: int
+    end: int
+
+
+class CitationLike(Protocol):
+    """What the citation metrics read from a citation (assistant.answer.Citation fits)."""
+
+    n: int
+    doc_id: str
+    title: str
+    outlet: str | None
+    date: str | None
+    quote: str
+    start: int
+    end: int
+
+
+# ---- retrieval -------------------------------------------------------------------------------------
+def overlaps(a: Span, b: Span) -> bool:
+    """Same article and the half-open character ranges share at least one character."""
+    return a.doc_id == b.doc_id and a.start < b.end and b.start < a.end
+
+
+def doc_ranking(ranked: Iterable[Span]) -> list[str]:
+    """Article ids in order of first appearance: the chunk ranking deduplicated by article."""
+    seen: list[str] = []
+    for span in ranked:
+        if span.doc_id not in seen:
+            seen.append(span.doc_id)
+    return seen
+
+
+def doc_gains(ranked: Iterable[Span], gold_docs: Iterable[str]) -> list[int]:
+    """1 at each rank of the deduplicated article ranking whose article is gold, else 0."""
+    gold = set(gold_docs)
+    return [int(d in gold) for d in doc_ranking(ranked)]
+
+
+def passage_gains(ranked: Sequence[Span], gold: Sequence[Span]) -> list[int]:
+    """Gold passages first found at each rank: a chunk finds every not-yet-found gold span it overlaps."""
+    found: set[int] = set()
+    gains = []
+    for chunk in ranked:
+        new = {i for i, g in enumerate(gold) if i not in found and overlaps(chunk, g)}
+        found |= new
+        gains.append(len(new))
+    return gains
+
+
+def dcg(relevance: Sequence[int], k: int) -> float:
+    """Discounted cumulative gain, DCG@k = sum of rel_i / log2(i + 1) over ranks i = 1..k."""
+    return sum(rel / math.log2(i + 1) for i, rel in enumerate(relevance[:k], start=1))
+
+
+def ranking_scores(gains: Sequence[int], n_gold: int, ks: Sequence[int] = KS) -> dict[str, float]:
+    """hit@k, recall@k, nDCG@k for each k and MRR of one ranking, from the gold items found at each rank.
+
+    Relevance is binary (a rank is relevant when it finds at least one new gold item), so nDCG@k never
+    exceeds 1; the ideal DCG puts min(n_gold, k) relevant items at the top. MRR uses the whole ranking.
+    A ranking shorter than k counts the missing ranks as not relevant.
+    """
+    if n_gold <= 0:
+        raise ValueError("ranking_scores needs at least one gold item")
+    relevance = [1 if g > 0 else 0 for g in gains]
+    out: dict[str, float] = {}
+    for k in ks:
+        out[f"hit@{k}"] = float(any(relevance[:k]))
+        out[f"recall@{k}"] = min(1.0, sum(gains[:k]) / n_gold)
+        out[f"ndcg@{k}"] = dcg(relevance, k) / dcg([1] * min(n_gold, k), k)
+    first = next((i for i, rel in enumerate(relevance, start=1) if rel), None)
+    out["mrr"] = 1.0 / first if first else 0.0
+    return out
+
+
+def context_chars(ranked: Sequence[Span], k: int) -> int:
+    """Characters of text in the top k: how much reading a ranking asks of the answerer."""
+    return sum(s.end - s.start for s in ranked[:k])
+
+
+# ---- answers ---------------------------------------------------------------------------------------
+_MARKER = re.compile(r"\s*\[\d+\]")
+_FOLD = str.maketrans({
+    "‘": "'", "’": "'", "‛": "'", "′": "'", "“": '"', "”": '"', "„": '"', "″": '"',
+    "–": "-", "—": "-", "‒": "-", "−": "-", "‐": "-", "‑": "-", "\u00a0": " ",
+})
+_THOUSANDS = re.compile(r"(?<=\d),(?=\d{3}(?!\d))")
+
+
+def normalise(text: str) -> str:
+    """Text as key facts are matched: no [n] markers or **bold**, folded quotes/dashes, no thousands commas,
+    collapsed whitespace, lower case."""
+    text = unicodedata.normalize("NFKC", text)
+    text = _MARKER.sub("", text).replace("**", "").replace("__", "")
+    text = _THOUSANDS.sub("", text.translate(_FOLD))
+    return re.sub(r"\s+", " ", text).strip().lower()
+
+
+def fact_present(answer: str, forms: Sequence[str]) -> bool:
+    """Any acceptable form of a fact is a substring of the normalised answer."""
+    norm = normalise(answer)
+    return any(normalise(form) and normalise(form) in norm for form in forms)
+
+
+def key_fact_recall(answer: str, key_facts: Sequence[Sequence[str]]) -> tuple[float, list[list[str]]]:
+    """Share of key facts present in the answer, and the facts that are missing."""
+    if not key_facts:
+        raise ValueError("key_fact_recall needs at least one key fact")
+    missing = [list(f) for f in key_facts if not fact_present(answer, f)]
+    return 1 - len(missing) / len(key_facts), missing
+
+
+# ---- citations -------------------------------------------------------------------------------------
+def marker_problems(text: str, citations: Sequence[CitationLike]) -> list[str]:
+    """What breaks the marker contract: each [n] has a citation, each citation is used, numbers are 1..N."""
+    used = {int(m) for m in re.findall(r"\[(\d+)\]", text)}
+    numbers = [c.n for c in citations]
+    problems = []
+    if numbers != list(range(1, len(numbers) + 1)):
+        problems.append(f"citations numbered {numbers}, expected 1..{len(numbers)} in order")
+    problems += [f"marker [{n}] has no citation" for n in sorted(used - set(numbers))]
+    problems += [f"citation [{n}] is never used in the text" for n in sorted(set(numbers) - used)]
+    return problems
+
+
+def span_valid(citation: CitationLike, doc_text: str | None) -> bool:
+    """The quote is exactly the cited span of the stored clean text."""
+    if doc_text is None or not 0 <= citation.start < citation.end <= len(doc_text):
+        return False
+    return doc_text[citation.start : citation.end] == citation.quote
+
+
+def cites_gold(citations: Sequence[CitationLike], gold_passages: Sequence[Span],
+               gold_docs: Sequence[str]) -> tuple[bool, bool]:
+    """(cited-gold, cited-gold-doc) of one answer.
+
+    cited-gold: some citation span overlaps a gold passage span; for a case whose gold passages carry no
+    span (end <= start) it falls back to citing a gold article. cited-gold-doc: some citation is in a gold article.
+    """
+    doc_hit = any(c.doc_id in set(gold_docs) for c in citations)
+    spans = [g for g in gold_passages if g.end > g.start]
+    if not spans:
+        return doc_hit, doc_hit
+    hit = any(overlaps(Span(c.doc_id, c.start, c.end), g) for c in citations for g in spans)
+    return hit, doc_hit
+
+
+def evidence(cited: Sequence[CitationLike]) -> list[str]:
+    """The texts a sentence may lean on: each cited quote plus that citation's title, outlet and date."""
+    out: list[str] = []
+    for c in cited:
+        out += [c.quote] + [x for x in (c.title, c.outlet, c.date) if x]
+    return out
+
+
+@dataclass
+class SentenceSupport:
+    """One claim sentence of an answer and how its citations back it."""
+
+    sentence: str
+    markers: list[int]
+    supported: bool
+    reasons: list[str]
+    precise: list[int] = field(default_factory=list)  # markers judged relevant (ALCE precision)
+
+
+def partly_supports(sentence: str, citation: CitationLike, threshold: float) -> bool:
+    """The quote alone backs some content of the sentence: one of its numbers or names, or enough words.
+
+    Title/outlet/date are left out here: every citation of an article shares them.
+    """
+    c = claims(sentence)
+    quote = citation.quote
+    if any(n in claims(quote).numbers for n in c.numbers):
+        return True
+    if any(name.lower() in quote.lower() for name in c.names):
+        return True
+    return bool(c.terms) and overlap(sentence, [quote]) >= threshold
+
+
+def sentence_support(text: str, citations: Sequence[CitationLike],
+                     threshold: float = DEFAULT_OVERLAP) -> list[SentenceSupport]:
+    """ALCE-style support of each claim sentence (list lead-ins ending in ':' are not claims).
+
+    Recall: a sentence is supported when the union of its cited evidence passes `verify.unsupported`.
+    Precision (after ALCE, Gao et al. 2023): the citations of an unsupported sentence are all imprecise; in a
+    supported sentence a citation is imprecise when removing it leaves the sentence supported by the others
+    AND its quote alone supports no content of the sentence (`partly_supports`); otherwise it is precise.
+    """
+    by_n = {c.n: c for c in citations}
+    out = []
+    for sentence, markers in answer_sentences(text):
+        if is_lead_in(sentence):
+            continue
+        marks = list(dict.fromkeys(markers))
+        cited = [by_n[n] for n in marks if n in by_n]
+        reasons = unsupported(sentence, evidence(cited), threshold)
+        if len(cited) < len(marks):
+            reasons.append("marks a citation that does not exist")
+        row = SentenceSupport(sentence, marks, supported=not reasons, reasons=reasons)
+        if row.supported:
+            for c in cited:
+                rest = [o for o in cited if o is not c]
+                redundant = bool(rest) and not unsupported(sentence, evidence(rest), threshold)
+                if not (redundant and not partly_supports(sentence, c, threshold)):
+                    row.precise.append(c.n)
+        out.append(row)
+    return out
+
+
+def citation_recall(rows: Sequence[SentenceSupport]) -> float | None:
+    """Share of claim sentences fully supported by their citations (None: no claim sentence)."""
+    return sum(r.supported for r in rows) / len(rows) if rows else None
+
+
+def citation_precision(rows: Sequence[SentenceSupport]) -> float | None:
+    """Share of (sentence, citation) pairs judged relevant (None: nothing cited)."""
+    total = sum(len(r.markers) for r in rows)
+    return sum(len(r.precise) for r in rows) / total if total else None
+
+
+# ---- abstention, latency, aggregation --------------------------------------------------------------
+def rate(flags: Iterable[bool]) -> float | None:
+    """Share of true flags (None when there are none to count)."""
+    values = list(flags)
+    return sum(values) / len(values) if values else None
+
+
+def mean(values: Iterable[float | None]) -> float | None:
+    """Mean of the values that are not None (None when there are none)."""
+    kept = [v for v in values if v is not None]
+    return sum(kept) / len(kept) if kept else None
+
+
+def percentile(values: Sequence[float], q: float) -> float | None:
+    """q-th percentile (0..100) with linear interpolation between ranks, as numpy's default."""
+    if not values:
+        return None
+    if not 0 <= q <= 100:
+        raise ValueError("percentile q must be within 0..100")
+    ordered = sorted(values)
+    pos = (len(ordered) - 1) * q / 100
+    low, high = math.floor(pos), math.ceil(pos)
+    return ordered[low] + (ordered[high] - ordered[low]) * (pos - low)
+
+
+# ---- one case, and all cases -----------------------------------------------------------------------
+@dataclass(frozen=True)
+class Case:
+    """One validated line of cases.jsonl (see evals/README.md)."""
+
+    id: str
+    turns: list[str]
+    answerable: bool
+    key_facts: list[list[str]]
+    gold_docs: list[str]
+    gold_passages: list[Span]
+    tags: list[str]
+    line: int = 0
+
+
+def _identity(case: Case) -> dict[str, object]:
+    return {"id": case.id, "tags": case.tags, "answerable": case.answerable, "turns": case.turns}
+
+
+def retrieval_row(ranked: Sequence[Span], case: Case) -> dict[str, object]:
+    """Doc- and passage-level ranking scores of one ranking for an answerable case."""
+    return {
+        "doc": ranking_scores(doc_gains(ranked, case.gold_docs), len(set(case.gold_docs))),
+        "passage": ranking_scores(passage_gains(ranked, case.gold_passages), len(case.gold_passages)),
+        "context_chars@5": context_chars(ranked, 5),
+    }
+
+
+def score_case(case: Case, answer: object, doc_texts: dict[str, str],
+               threshold: float = DEFAULT_OVERLAP) -> dict[str, object]:
+    """Every per-case score of one final `Answer` (read by attribute), plus the reasons it failed."""
+    text: str = answer.text  # type: ignore[attr-defined]
+    citations: list[CitationLike] = list(answer.citations)  # type: ignore[attr-defined]
+    abstained: bool = answer.abstained  # type: ignore[attr-defined]
+    ranked = [Span(c.doc_id, c.start, c.end) for c in answer.chunks]  # type: ignore[attr-defined]
+    markers = re.findall(r"\[\d+\]", text)
+    valid = [span_valid(c, doc_texts.get(c.doc_id)) for c in citations]
+    sentences = [] if abstained and not citations else sentence_support(text, citations, threshold)
+    row: dict[str, object] = {
+        **_identity(case),
+        "query": answer.query,  # type: ignore[attr-defined]
+        "answer": text,
+        "abstained": abstained,
+        "latency_ms": answer.timings.total_ms,  # type: ignore[attr-defined]
+        "citations": [{"n": c.n, "doc_id": c.doc_id, "start": c.start, "end": c.end, "quote": c.quote,
+                       "valid": ok} for c, ok in zip(citations, valid)],
+        "chunks": [{"doc_id": s.doc_id, "start": s.start, "end": s.end} for s in ranked],
+        "marker_problems": marker_problems(text, citations) if (not abstained or citations or markers) else None,
+        "spans_valid": sum(valid),
+        "spans_total": len(valid),
+        "sentences": [vars(s) for s in sentences],
+        "citation_recall": citation_recall(sentences),
+        "citation_precision": citation_precision(sentences),
+        "retrieval": None, "key_fact_recall": None, "missing_facts": [], "cited_gold": None, "cited_gold_doc": None,
+    }
+    if case.answerable:
+        row["retrieval"] = retrieval_row(ranked, case)
+        row["key_fact_recall"], row["missing_facts"] = key_fact_recall(text, case.key_facts)
+        if not abstained:
+            row["cited_gold"], row["cited_gold_doc"] = cites_gold(citations, case.gold_passages, case.gold_docs)
+    row["failures"] = failures(case, row)
+    return row
+
+
+def failures(case: Case, row: dict) -> list[str]:  # type: ignore[type-arg]
+    """Why a scored case is not perfect, one short phrase each (empty: it passed everything)."""
+    out = []
+    if row.get("error"):
+        return [f"error: {row['error']}"]
+    if case.answerable and row["abstained"]:
+        out.append("abstained on an answerable question")
+    if not case.answerable and not row["abstained"]:
+        out.append("answered an unanswerable question")
+    if row["missing_facts"] and not row["abstained"]:
+        out.append("missing key facts: " + "; ".join(f[0] for f in row["missing_facts"]))
+    out += row["marker_problems"] or []
+    if row["spans_valid"] != row["spans_total"]:
+        out.append(f"{row['spans_total'] - row['spans_valid']} citation span(s) differ from the text")
+    if row["cited_gold"] is False:
+        out.append("cites no gold passage" + ("" if row["cited_gold_doc"] else " nor gold article"))
+    bad = [s for s in row["sentences"] if not s["supported"]]
+    if bad:
+        out.append(f"{len(bad)}/{len(row['sentences'])} sentence(s) unsupported ({bad[0]['reasons'][0]})")
+    loose = sum(len(s["markers"]) - len(s["precise"]) for s in row["sentences"] if s["supported"])
+    if loose:
+        out.append(f"{loose} redundant citation(s)")
+    return out
+
+
+def error_row(case: Case, message: str) -> dict[str, object]:
+    """The row of a case whose answer raised: it counts as a miss everywhere it is scored."""
+    zero = retrieval_row([], case) if case.answerable else None
+    row: dict[str, object] = {
+        **_identity(case),
+        "query": case.turns[-1], "answer": "", "abstained": False, "latency_ms": None, "citations": [],
+        "chunks": [], "marker_problems": None, "spans_valid": 0, "spans_total": 0, "sentences": [],
+        "citation_recall": None, "citation_precision": None, "retrieval": zero,
+        "key_fact_recall": 0.0 if case.answerable else None, "missing_facts": case.key_facts,
+        "cited_gold": False if case.answerable else None, "cited_gold_doc": False if case.answerable else None,
+        "error": message,
+    }
+    row["failures"] = failures(case, row)
+    return row
+
+
+def _retrieval_means(rows: Sequence[dict], key: str, prefix: str) -> dict[str, float | None]:  # type: ignore[type-arg]
+    scored = [r[key] for r in rows if r.get(key)]
+    out: dict[str, float | None] = {}
+    for level in ("doc", "passage"):
+        names = [f"hit@{k}" for k in KS] + [f"recall@{k}" for k in KS] + [f"ndcg@{k}" for k in KS] + ["mrr"]
+        for name in names:
+            out[f"{prefix}.{level}.{name}"] = mean(s[level][name] for s in scored)
+    out[f"{prefix}.context_chars@5"] = mean(s["context_chars@5"] for s in scored)
+    return out
+
+
+def aggregate(rows: Sequence[dict]) -> dict[str, float | None]:  # type: ignore[type-arg]
+    """Headline metrics over scored rows (each row has 'answerable'); None when no case can be scored."""
+    ans = [r for r in rows if r["answerable"]]
+    una = [r for r in rows if not r["answerable"]]
+    ok = [r for r in rows if not r.get("error")]
+    answered = [r for r in ok if not r["abstained"]]
+    latencies = [float(r["latency_ms"]) for r in ok]
+    spans_total = sum(r["spans_total"] for r in rows)
+    out = _retrieval_means(rows, "retrieval", "retrieval")
+    out |= {
+        "answers.key_fact_recall": mean(r["key_fact_recall"] for r in ans),
+        "answers.complete_rate": rate(r["key_fact_recall"] == 1.0 for r in ans),
+        "citations.marker_integrity": rate(not r["marker_problems"] for r in rows
+                                           if r["marker_problems"] is not None),
+        "citations.span_validity": sum(r["spans_valid"] for r in rows) / spans_total if spans_total else None,
+        "citations.cited_gold_rate": rate(bool(r["cited_gold"]) for r in ans if r["cited_gold"] is not None),
+        "citations.cited_gold_doc_rate": rate(bool(r["cited_gold_doc"]) for r in ans
+                                              if r["cited_gold_doc"] is not None),
+        "citations.recall": mean(r["citation_recall"] for r in answered),
+        "citations.precision": mean(r["citation_precision"] for r in answered),
+        "abstention.correct_rate": rate(bool(r["abstained"]) and not r.get("error") for r in una),
+        "abstention.false_rate": rate(bool(r["abstained"]) for r in ans),
+        "abstention.accuracy": rate(bool(r["abstained"]) != r["answerable"] and not r.get("error") for r in rows),
+        "latency.p50_ms": percentile(latencies, 50),
+        "latency.p95_ms": percentile(latencies, 95),
+        "run.errors": float(len(rows) - len(ok)),
+        "run.failed_case_rate": rate(bool(r["failures"]) for r in rows),
+    }
+    if any(r.get("peer") for r in rows):
+        out |= _retrieval_means(rows, "peer", "peer.retrieval")
+    return out
+
+
+def by_tag(rows: Sequence[dict], keys: Sequence[str]) -> dict[str, dict[str, float | None]]:  # type: ignore[type-arg]
+    """The chosen metrics recomputed over the cases of each tag, with 'n' cases."""
+    tags = sorted({t for r in rows for t in r["tags"]})
+    out = {}
+    for tag in tags:
+        sub = [r for r in rows if tag in r["tags"]]
+        agg = aggregate(sub)
+        out[tag] = {"n": float(len(sub))} | {k: agg.get(k) for k in keys}
+    return out
