@@ -174,7 +174,7 @@ def build_app(assistant: Assistant) -> gr.Blocks:
 
     with gr.Blocks(title="News assistant") as demo:
         session = gr.State(None)  # a ChatSession, created on this browser session's first question
-        gr.HTML("", head=render.HEAD, js_on_load=None, elem_id="ui-assets")
+        gr.HTML("", head=render.HEAD, js_on_load=None, apply_default_css=False, elem_id="ui-assets")
         gr.Markdown(
             "## News assistant\nAsk about the five indexed news articles. Every statement carries a "
             "[n] marker: click it to see the exact passage in its article."
@@ -192,15 +192,15 @@ def build_app(assistant: Assistant) -> gr.Blocks:
                     )
                     ask = gr.Button("Ask", variant="primary", scale=1, min_width=80, elem_id="ask")
                 with gr.Row(elem_id="examples"):
-                    examples = [gr.Button(q, size="sm", variant="secondary", scale=0) for q in EXAMPLES]
+                    examples = [gr.Button(q, size="sm", variant="secondary", scale=0, min_width=0) for q in EXAMPLES]
                 clear_btn = gr.Button("Clear chat", size="sm", variant="secondary", elem_id="clear")
             with gr.Column(scale=4, min_width=320):
-                sources = gr.HTML(render.sources_panel([], {}), label="Sources", show_label=True,
-                                  container=True, js_on_load=None, elem_id="sources")
-                article = gr.HTML(render.document_panel([], {}), label="Article", show_label=True,
-                                  container=True, js_on_load=None, elem_id="document")
+                sources = gr.HTML(render.sources_panel([], {}), label="Sources", show_label=False,
+                                  container=True, padding=True, js_on_load=None, apply_default_css=False, elem_id="sources")
+                article = gr.HTML(render.document_panel([], {}), label="Article", show_label=False,
+                                  container=True, padding=True, js_on_load=None, apply_default_css=False, elem_id="document")
         with gr.Accordion("Indexed articles", open=False, elem_id="corpus"):
-            status = gr.HTML(show_status(), js_on_load=None, elem_id="status")
+            status = gr.HTML(show_status(), js_on_load=None, apply_default_css=False, elem_id="status")
             rebuild_btn = gr.Button("Rebuild index", size="sm", elem_id="rebuild")
 
         outputs = [chatbot, box, sources, article, session]

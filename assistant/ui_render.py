@@ -25,7 +25,7 @@ from index.corpus import Article
 
 Turn = tuple[int, Answer]
 CONTEXT_CHARS = 700  # longest paragraph shown around a quote in the sources panel
-_MD_SPECIAL = re.compile(r"([\\`*_{}\[\]()#+\-.!|~>])")
+_MD_SPECIAL = re.compile(r"([\\`*_{}\[\]()#+\-.!|~])")
 
 
 def esc(text: object) -> str:
@@ -50,6 +50,11 @@ def link_markers(escaped: str, turn: int) -> str:
     return MARKER.sub(lambda m: _cite_link(turn, int(m.group(1))), escaped)
 
 
+def _paragraphs(text: str) -> str:
+    """A line after a list item starts a new paragraph instead of continuing the item."""
+    return re.sub(r"(\n[-*] [^\n]*)\n(?![-*] )", r"\1\n\n", text)
+
+
 # ---- chat bubbles (markdown with a little inline HTML; the Chatbot sanitises on top) --------------
 def question_markdown(question: str) -> str:
     """A user's question shown literally: no HTML, no markdown formatting."""
@@ -69,7 +74,7 @@ def answer_markdown(answer: Answer, turn: int) -> str:
             f"{esc(answer.text)}</div>"
         )
     else:
-        body = link_markers(esc(answer.text), turn)
+        body = link_markers(esc(_paragraphs(answer.text)), turn)
     if answer.rewritten:
         body += f'\n\n<em class="searched">Searched: “{esc(answer.query)}”</em>'
     return body
@@ -81,6 +86,13 @@ def error_markdown(message: str) -> str:
 
 
 # ---- figures ------------------------------------------------------------------------------------
+def _attribution(f: Figure) -> str:
+    """Figure.attribution, with the name stressed: "<b>who</b>, role"."""
+    if f.who:
+        return f"<b>{esc(f.who)}</b>" + (f', <span class="fig-role">{esc(f.role)}</span>' if f.role else "")
+    return esc(f.attribution)
+
+
 def figures_chart(figures: Sequence[Figure], turn: int) -> str:
     """Bars by source for conflicting figures; empty when there are fewer than two."""
     if len(figures) < 2:
@@ -92,7 +104,7 @@ def figures_chart(figures: Sequence[Figure], turn: int) -> str:
         scope = " ".join(x for x in (f.what, f.scope) if x)
         rows.append(
             f'<a class="fig-row" href="#cite-{turn}-{f.citation}" title="Show source {f.citation}">'
-            f'<span class="fig-who">{esc(f.attribution)}<span class="fig-meta">{_meta(f.outlet, f.date)}</span></span>'
+            f'<span class="fig-who">{_attribution(f)}<span class="fig-meta">{_meta(f.outlet, f.date)}</span></span>'
             f'<span class="fig-track"><span class="fig-bar" style="width:{pct:.1f}%"></span>'
             f'<span class="fig-value">{esc(f.display)} <span class="fig-cite">[{f.citation}]</span></span></span>'
             f'<span class="fig-scope">{esc(scope)}</span></a>'
@@ -163,14 +175,15 @@ def sources_section(answer: Answer, turn: int, documents: Mapping[str, Article],
 
 def sources_panel(turns: Sequence[Turn], documents: Mapping[str, Article]) -> str:
     """All kept turns' evidence; only the newest is shown until a marker of another turn is clicked."""
+    title = '<p class="panel-title">Sources</p>'
     if not turns:
         return (
-            '<div class="scroll-box" id="sources-box"><p class="placeholder">Sources appear here. '
+            f'{title}<div class="scroll-box" id="sources-box"><p class="placeholder">Sources appear here. '
             "Click a [n] marker in an answer to see the exact passage it rests on.</p></div>"
         )
     last = turns[-1][0]
     sections = "".join(sources_section(a, t, documents, visible=(t == last)) for t, a in turns)
-    return f'<div class="scroll-box" id="sources-box">{sections}</div>'
+    return f'{title}<div class="scroll-box" id="sources-box">{sections}</div>'
 
 
 # ---- document view ------------------------------------------------------------------------------
@@ -204,8 +217,8 @@ def document_section(answer: Answer, turn: int, documents: Mapping[str, Article]
         hidden = "" if visible and doc_id == first else " hidden"
         parts.append(
             f'<article class="turn-doc" data-turn="{turn}" data-doc="{esc(_slug(doc_id))}"{hidden}>'
-            f"<h3>{esc(doc.title)}</h3>"
-            f'<p class="doc-meta">{_meta(doc.outlet, doc.date, doc.author)}</p>'
+            f'<header class="doc-head"><h3>{esc(doc.title)}</h3>'
+            f'<p class="doc-meta">{_meta(doc.outlet, doc.date, doc.author) or "outlet unknown"}</p></header>'
             f'<div class="doc-text">{highlight_article(doc.text, spans)}</div></article>'
         )
     return "".join(parts)
@@ -213,14 +226,16 @@ def document_section(answer: Answer, turn: int, documents: Mapping[str, Article]
 
 def document_panel(turns: Sequence[Turn], documents: Mapping[str, Article]) -> str:
     """The cited article of the newest turn; clicking a marker switches to the one it cites."""
-    last = turns[-1][0] if turns else None
-    sections = "".join(document_section(a, t, documents, visible=(t == last)) for t, a in turns)
-    if not sections:
-        sections = (
-            '<p class="placeholder">The cited article appears here, whole, '
-            "with every cited passage highlighted.</p>"
-        )
-    return f'<div class="scroll-box" id="document-box">{sections}</div>'
+    last = turns[-1] if turns else None
+    sections = "".join(document_section(a, t, documents, visible=(t == last[0])) for t, a in turns)
+    if last is None:
+        note = "The cited article appears here, whole, with every cited passage highlighted."
+    elif not last[1].citations:
+        note = "This answer cites no article."
+    else:
+        note = ""
+    empty = f'<p class="placeholder doc-empty">{note}</p>' if note else ""
+    return f'<p class="panel-title">Article</p><div class="scroll-box" id="document-box">{empty}{sections}</div>'
 
 
 # ---- corpus status ------------------------------------------------------------------------------
@@ -259,22 +274,27 @@ CSS = """
 .note-error { background: #fff7ed; border-left: 4px solid #f97316; color: #7c2d12; }
 .searched { display: block; margin-top: 6px; font-size: .85em; opacity: .75; }
 .panel-title { font-weight: 600; margin: 0 0 6px; }
+#examples { flex-wrap: wrap; gap: 6px; }
+#examples button { flex: 0 0 auto; width: auto; white-space: nowrap; }
 #sources-box { max-height: 48vh; overflow: auto; padding-right: 4px; }
 #document-box { max-height: 40vh; overflow: auto; padding-right: 6px; }
 .placeholder { opacity: .7; font-size: .9em; margin: 4px 0; }
 .turn-q { font-size: .85em; opacity: .75; margin: 0 0 8px; }
 ol.sources { list-style: none; padding: 0; margin: 0; }
+.turn-sources { margin: 0; }
 .source { border: 1px solid var(--block-border-color, #e5e7eb); border-radius: 8px; padding: 8px 10px;
   margin: 0 0 8px; transition: box-shadow .2s, border-color .2s; }
 .source.active { border-color: #f59e0b; box-shadow: 0 0 0 2px rgba(245, 158, 11, .35); }
 .source-head { display: flex; gap: 6px; align-items: baseline; flex-wrap: wrap; }
-.source-title { font-weight: 600; color: inherit !important; text-decoration: none !important; }
+.source-title { font-weight: 600; font-size: .95em; color: inherit !important; text-decoration: none !important; }
 .source-meta { font-size: .8em; opacity: .7; }
 .source-para { margin: 6px 0 0; font-size: .9em; line-height: 1.5; }
 #sources-box mark, #document-box mark { background: #fde68a; color: #1f2937; padding: 0 1px; border-radius: 2px; }
 #document-box mark.active { background: #fbbf24; outline: 2px solid #f59e0b; }
-.turn-doc h3 { margin: 0 0 2px; font-size: 1.05em; }
-.doc-meta { font-size: .8em; opacity: .7; margin: 0 0 8px; }
+.doc-head { position: sticky; top: 0; background: var(--block-background-fill, #fff); padding: 2px 0 6px;
+  border-bottom: 1px solid var(--block-border-color, #e5e7eb); margin-bottom: 8px; }
+.doc-head h3 { margin: 0 0 2px; font-size: 1.02em; line-height: 1.3; }
+.doc-meta { font-size: .8em; opacity: .7; margin: 0; }
 .doc-text { white-space: pre-wrap; line-height: 1.55; font-size: .9em; }
 .figures { margin: 0 0 12px; padding: 10px; border: 1px solid var(--block-border-color, #e5e7eb);
   border-radius: 8px; }
@@ -282,8 +302,9 @@ ol.sources { list-style: none; padding: 0; margin: 0; }
 .fig-row { display: grid; grid-template-columns: minmax(0, 13em) minmax(0, 1fr); gap: 0 10px; padding: 5px 4px;
   border-radius: 6px; color: inherit !important; text-decoration: none !important; }
 .fig-row:hover { background: var(--background-fill-secondary, #f3f4f6); }
-.fig-who { grid-row: span 2; font-size: .85em; font-weight: 600; line-height: 1.3; }
+.fig-who { grid-row: span 2; font-size: .85em; line-height: 1.3; }
 .fig-meta { display: block; font-weight: 400; opacity: .7; }
+.fig-role { font-weight: 400; }
 .fig-track { display: flex; align-items: center; gap: 6px; height: 1.4em; }
 .fig-bar { display: block; height: 100%; max-width: 75%; border-radius: 4px;
   background: linear-gradient(90deg, #93c5fd, #2563eb); }
@@ -317,6 +338,7 @@ SCRIPT = """
     within(card);
     const doc = card.dataset.doc;
     let shown = null;
+    document.querySelectorAll('.doc-empty').forEach((p) => { p.hidden = true; });
     document.querySelectorAll('.turn-doc').forEach((a) => {
       a.hidden = !(a.dataset.turn === turn && a.dataset.doc === doc);
       if (!a.hidden) shown = a;

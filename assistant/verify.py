@@ -88,6 +88,12 @@ def answer_sentences(text: str) -> list[tuple[str, list[int]]]:
         for s in split_sentences(line):
             for piece in re.split(r"(?<=\])\s+(?=[A-Z“\"(])", line[s.start : s.end]):
                 piece = piece.strip()
-                if piece:
-                    out.append((piece, [int(n) for n in _MARKERS.findall(piece)]))
+                if not piece:
+                    continue
+                if out and not _MARKERS.sub("", piece).strip(" .,;:"):  # markers after a closing quote
+                    prev, marks = out.pop()
+                    piece, piece_marks = f"{prev} {piece}", marks + [int(n) for n in _MARKERS.findall(piece)]
+                    out.append((piece, piece_marks))
+                    continue
+                out.append((piece, [int(n) for n in _MARKERS.findall(piece)]))
     return out

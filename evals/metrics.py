@@ -207,6 +207,23 @@ def partly_supports(sentence: str, citation: CitationLike, threshold: float) -> 
     return bool(c.terms) and overlap(sentence, [quote]) >= threshold
 
 
+_MARKERS_ONLY = re.compile(r"(?:\s*\[\d+\])+\s*[.!?]?\s*")
+
+
+def claim_sentences(text: str) -> list[tuple[str, list[int]]]:
+    """`verify.answer_sentences` with list lead-ins dropped and marker-only pieces joined to the sentence before.
+
+    The splitter cuts `… “quite possible.” [1]` into the quote and a lone "[1]"; the marker belongs to the quote.
+    """
+    out: list[tuple[str, list[int]]] = []
+    for sentence, markers in answer_sentences(text):
+        if _MARKERS_ONLY.fullmatch(sentence) and out:
+            out[-1] = (f"{out[-1][0]} {sentence.strip()}", out[-1][1] + markers)
+        else:
+            out.append((sentence, markers))
+    return [(s, m) for s, m in out if not is_lead_in(s)]
+
+
 def sentence_support(text: str, citations: Sequence[CitationLike],
                      threshold: float = DEFAULT_OVERLAP) -> list[SentenceSupport]:
     """ALCE-style support of each claim sentence (list lead-ins ending in ':' are not claims).
@@ -218,9 +235,7 @@ def sentence_support(text: str, citations: Sequence[CitationLike],
     """
     by_n = {c.n: c for c in citations}
     out = []
-    for sentence, markers in answer_sentences(text):
-        if is_lead_in(sentence):
-            continue
+    for sentence, markers in claim_sentences(text):
         marks = list(dict.fromkeys(markers))
         cited = [by_n[n] for n in marks if n in by_n]
         reasons = unsupported(sentence, evidence(cited), threshold)
@@ -286,6 +301,7 @@ class Case:
     gold_passages: list[Span]
     tags: list[str]
     line: int = 0
+    quotes: list[str] = field(default_factory=list)
 
 
 def _identity(case: Case) -> dict[str, object]:

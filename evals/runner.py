@@ -113,7 +113,7 @@ def _case(n: int, obj: dict[str, Any]) -> tuple[Case | None, list[str]]:
         return None, [f"{where}: {b}" for b in bad]
     spans = [Span(p["doc_id"], p["start"], p["end"]) for p in passages]
     return Case(obj["id"], obj["turns"], obj["answerable"], obj["key_facts"], obj["gold_docs"], spans,
-                obj["tags"], line=n), []
+                obj["tags"], line=n, quotes=[p["quote"] for p in passages]), []
 
 
 def load_cases(path: Path) -> list[Case]:
@@ -149,12 +149,13 @@ def check_gold(cases: list[Case], texts: dict[str, str], cases_path: Path) -> No
     """Gold articles exist in the indexed corpus and gold quotes sit at their offsets."""
     problems = []
     for c in cases:
-        for d in c.gold_docs:
-            if d not in texts:
-                problems.append(f"line {c.line} ({c.id}): article {d} is not in the index")
+        problems += [f"line {c.line} ({c.id}): article {d} is not in the index" for d in c.gold_docs if d not in texts]
+        for span, quote in zip(c.gold_passages, c.quotes):
+            if span.doc_id in texts and texts[span.doc_id][span.start : span.end] != quote:
+                problems.append(f"line {c.line} ({c.id}): gold quote is not at {span.start}:{span.end} of {span.doc_id}")
     if problems:
-        raise EvalDataError(f"{cases_path}: " + "; ".join(problems[:5])
-                            + ". Index the corpus these cases were written for (seeds/).")
+        raise EvalDataError(f"{cases_path}: " + "; ".join(problems[:5]) + ("; …" if len(problems) > 5 else "")
+                            + ". Index the corpus the cases were written for (seeds/), or run evals/fill_spans.py.")
 
 
 def load_json(path: Path, what: str) -> dict[str, Any]:
@@ -231,7 +232,7 @@ class Check:
     why: str = ""
 
 
-def gate(metrics: dict[str, float | None], thresholds: dict[str, Any],
+def gate_metrics(metrics: dict[str, float | None], thresholds: dict[str, Any],
          baseline: dict[str, Any] | None) -> list[Check]:
     """Each metric of the thresholds file against its bound and, unless exempt, against the baseline."""
     tol = float(thresholds.get("baseline_tolerance", 0.02))
@@ -320,7 +321,7 @@ def run_eval(
     bot.embedder.get_query_embedding("warm-up")  # the first forward pass is not a user's latency
     rows = run_cases(bot, case_list, texts, calibration["threshold"])
     peer = run_peer(bot, case_list, rows)
-    metrics = aggregate(rows)
+    metrics = aggregate(rows) | {"calibration.accuracy": calibration["accuracy"]}
     meta = {
         "recorded_at": time.strftime("%Y-%m-%dT%H:%M:%S%z"),
         "cases_file": str(cases_path), "cases_sha256": hashlib.sha256(cases_path.read_bytes()).hexdigest(),
@@ -329,14 +330,14 @@ def run_eval(
         "embedder": type(bot.embedder).__name__, "support_threshold": calibration["threshold"],
     }
     reference, baseline_note = baseline_for(baseline, meta)
-    checks = gate_checks = globals()["gate"](metrics, limits, reference)
+    checks = gate_metrics(metrics, limits, reference)
     failed = [c for c in checks if c.status == "fail"]
     meta["duration_s"] = round(time.perf_counter() - started, 1)
     result = {
         "meta": meta, "metrics": metrics, "calibration": calibration, "peer": peer,
         "by_tag": by_tag(rows, TAG_METRICS),
         "gate": {"enforced": gate, "baseline": baseline_note, "passed": not failed,
-                 "checks": [asdict(c) for c in gate_checks]},
+                 "checks": [asdict(c) for c in checks]},
         "cases": rows,
     }
     files = write_report(result, report_dir or DEFAULT_REPORT)

@@ -76,7 +76,7 @@ _PHOTO_CREDIT = re.compile(
     r"^(?:(?:photo|image|picture)\s*(?:credit)?\s*:.*"
     r"|(?:[A-Z][\w'.-]+\s){1,3}[A-Z][\w'.-]+\s?/\s?(?:[A-Z][\w&.-]*\s?){1,3}(?:Images|Photo)?)$"
 )
-_AUTHOR_LINE = re.compile(r"^(?:--|—|–|by)\s*(?P<author>[A-Z][\w'.-]+(?:\s+[A-Z][\w'.-]+){1,3})$")
+_AUTHOR_LINE = re.compile(r"^(?:--|—|–|(?i:by))\s*(?P<author>[A-Z][\w'.-]+(?:\s+[A-Z][\w'.-]+){1,3})$")
 _LEAD_OUTLET = re.compile(r"^\((?P<outlet>[A-Z][^()]{1,40})\)\s+(?=\S)")
 _OUTLET_PATTERNS = [
     re.compile(r"all rights reserved by (?P<outlet>[A-Z][\w .&'-]{1,60}?)\.?$", re.IGNORECASE),
@@ -162,6 +162,8 @@ def clean_article(raw: str) -> CleanArticle:
             continue
         seen.add(key)
         kept.append(_LEAD_OUTLET.sub("", line, count=1))
+    if len(kept) > 1 and outlet and kept[0].lower() == outlet.lower():
+        kept = kept[1:]  # a masthead line naming the site is not the headline
     if not kept:
         raise ValueError("no article text left after removing page furniture")
     title = kept[0]

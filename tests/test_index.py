@@ -1,0 +1,115 @@
+"""Indexing is incremental (content hashes), atomic (generations + one manifest write) and repairable."""
+
+from __future__ import annotations
+
+import shutil
+from pathlib import Path
+
+import pytest
+
+from assistant.errors import CorpusError, StoreError
+from index.build import build_index
+from index.store import IndexStore
+from tests.fakes import HashEmbedding
+
+
+def test_first_run_adds_all_second_run_embeds_nothing(settings, fake_embedder: HashEmbedding) -> None:  # type: ignore[no-untyped-def]
+    first = build_index(settings, embedder=fake_embedder)
+    assert sorted(first.added) == sorted(p.stem for p in settings.corpus_dir.glob("*.txt"))
+    assert first.chunks > 0 and first.embedded > first.chunks  # chunks plus sentences
+    fake_embedder.calls.clear()
+    second = build_index(settings, embedder=fake_embedder)
+    assert len(second.unchanged) == 5 and not second.changed
+    assert fake_embedder.calls == []
+    assert "5 unchanged" in second.line() and "nothing embedded" in second.line()
+    assert second.generation == first.generation
+
+
+def test_changed_removed_and_new_articles(settings, fake_embedder: HashEmbedding) -> None:  # type: ignore[no-untyped-def]
+    build_index(settings, embedder=fake_embedder)
+    corpus: Path = settings.corpus_dir
+    changed = corpus / "004_691aa7bb0ddf0b33.txt"
+    changed.write_text(changed.read_text() + "\nA new closing paragraph about Grozny.\n")
+    (corpus / "002_fd9a463dd4fe210a.txt").unlink()
+    (corpus / "005_new.txt").write_text("A new article\n\nThe Grozny mayor opened a bridge on Monday.\n")
+    fake_embedder.calls.clear()
+    summary = build_index(settings, embedder=fake_embedder)
+    assert summary.updated == ["004_691aa7bb0ddf0b33"]
+    assert summary.removed == ["002_fd9a463dd4fe210a"]
+    assert summary.added == ["005_new"]
+    assert len(summary.unchanged) == 3
+    embedded = sum(fake_embedder.calls)
+    assert 0 < embedded < 40, "only the new and changed articles are embedded"
+    store = IndexStore(settings)
+    manifest = store.read_manifest()
+    assert manifest is not None
+    assert {d.doc_id for d in manifest.documents} == {p.stem for p in corpus.glob("*.txt")}
+    chunks = store.collection(store.generation_names(manifest.generation)[0])
+    assert chunks.count() == sum(manifest.chunk_counts.values())
+    assert not chunks.get(where={"doc_id": "002_fd9a463dd4fe210a"})["ids"]
+    old = [c.name for c in store.client.list_collections() if "-g" in c.name]
+    assert sorted(old) == sorted(store.generation_names(manifest.generation)), "old generation dropped"
+
+
+def test_a_build_that_dies_leaves_the_previous_index_answering(settings, fake_embedder) -> None:  # type: ignore[no-untyped-def]
+    from assistant import Assistant
+
+    bot = Assistant(settings, embedder=fake_embedder)
+    bot.index()
+    before = bot.ask("Who is Sergei Melikov?")
+    (settings.corpus_dir / "001_29fed247de3de071.txt").write_text("Changed\n\nSomething else entirely happened.\n")
+
+    class Dying(HashEmbedding):
+        def _get_text_embeddings(self, texts: list[str]) -> list[list[float]]:
+            raise RuntimeError("killed mid-build")
+
+    with pytest.raises(RuntimeError):
+        build_index(settings, embedder=Dying())
+    fresh = Assistant(settings, embedder=fake_embedder, auto_index=False)
+    after = fresh.ask("Who is Sergei Melikov?")
+    assert after.text == before.text
+    repaired = build_index(settings, embedder=fake_embedder)
+    assert repaired.updated == ["001_29fed247de3de071"]
+    names = [c.name for c in IndexStore(settings).client.list_collections() if "-g" in c.name]
+    assert len(names) == 2, "the half-built generation was dropped"
+
+
+def test_missing_corpus_is_exit_2_and_leaves_the_index(settings, fake_embedder, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
+    build_index(settings, embedder=fake_embedder)
+    with pytest.raises(CorpusError):
+        build_index(settings, corpus_dir=tmp_path / "missing", embedder=fake_embedder)
+    assert IndexStore(settings).read_manifest() is not None
+
+
+def test_corrupt_manifest_says_how_to_rebuild_and_rebuild_recovers(settings, fake_embedder) -> None:  # type: ignore[no-untyped-def]
+    build_index(settings, embedder=fake_embedder)
+    store = IndexStore(settings)
+    meta = store.client.get_collection(store.meta_name)
+    meta.upsert(ids=["manifest"], documents=["{not json"], embeddings=[[0.0]])
+    with pytest.raises(StoreError, match="assistant index --rebuild"):
+        build_index(settings, embedder=fake_embedder)
+    summary = build_index(settings, rebuild=True, embedder=fake_embedder)
+    assert len(summary.added) == 5
+
+
+def test_deleted_store_files_are_recovered_by_rebuild(settings, fake_embedder) -> None:  # type: ignore[no-untyped-def]
+    from chromadb.api.shared_system_client import SharedSystemClient
+
+    build_index(settings, embedder=fake_embedder)
+    SharedSystemClient.clear_system_cache()
+    sqlite = settings.data_dir / "chroma" / "chroma.sqlite3"
+    sqlite.write_bytes(b"this is not a database" * 100)
+    with pytest.raises(StoreError, match="--rebuild"):
+        build_index(settings, embedder=fake_embedder)
+    SharedSystemClient.clear_system_cache()
+    summary = build_index(settings, rebuild=True, embedder=fake_embedder)
+    assert len(summary.added) == 5
+    shutil.rmtree(settings.data_dir / "chroma", ignore_errors=True)
+    SharedSystemClient.clear_system_cache()
+    assert len(build_index(settings, embedder=fake_embedder).added) == 5
+
+
+def test_collection_name_changes_with_chunking(settings) -> None:  # type: ignore[no-untyped-def]
+    other = settings.model_copy(update={"chunking": settings.chunking.model_copy(update={"chunk_size": 256})})
+    assert settings.collection_name() != other.collection_name()
+    assert len(settings.collection_name()) >= 3
