@@ -14,6 +14,7 @@ from __future__ import annotations
 import ipaddress
 import logging
 import os
+import threading
 from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
@@ -96,6 +97,7 @@ class ChatSession:
     messages: list[Message] = field(default_factory=list)
     turns: list[tuple[int, Answer]] = field(default_factory=list)
     counter: int = 0
+    busy: threading.Lock = field(default_factory=threading.Lock)  # one answer at a time per session
 
 
 @contextmanager
@@ -126,6 +128,14 @@ def build_app(assistant: Assistant) -> gr.Blocks:
     def respond(question: str, session: ChatSession | None) -> Iterator[tuple[Any, ...]]:
         """Stream one answer into this session's chat, then show its sources and cited article."""
         session = session or ChatSession(bot.chat())
+        if not session.busy.acquire(blocking=False):
+            raise gr.Error("Still answering your previous question; ask again when it is done.", duration=4)
+        try:
+            yield from _respond(question, session)
+        finally:
+            session.busy.release()
+
+    def _respond(question: str, session: ChatSession) -> Iterator[tuple[Any, ...]]:
         before = list(session.messages)
         turn = session.counter + 1
         asked: Message = {"role": "user", "content": render.question_markdown(question or "")}
@@ -160,6 +170,11 @@ def build_app(assistant: Assistant) -> gr.Blocks:
             session.conversation.clear()
             session.messages, session.turns = [], []
         return [], "", render.sources_panel([], {}), render.document_panel([], {}), session
+
+    def answer_json(question: str) -> dict[str, Any]:
+        """One standalone question for API clients: the whole Answer as JSON (no memory, no HTML)."""
+        with user_errors():
+            return bot.ask(question).model_dump(mode="json", exclude={"chunks"})
 
     def show_status() -> str:
         with user_errors():
@@ -209,6 +224,8 @@ def build_app(assistant: Assistant) -> gr.Blocks:
         for button in examples:
             button.click(respond, [button, session], outputs, api_visibility="private", concurrency_id="answer")
         clear_btn.click(clear, [session], outputs, api_name="clear")
+        chatbot.clear(clear, [session], outputs, api_visibility="private")  # the chat's own bin icon
+        gr.api(answer_json, api_name="ask", concurrency_id="answer")
         rebuild_btn.click(rebuild, None, status, api_name="rebuild", concurrency_limit=1)
         demo.load(show_status, None, status, api_visibility="private")
     demo.queue(default_concurrency_limit=bot.settings.ui.concurrency)
