@@ -97,7 +97,7 @@ class Assistant:
             if self._embedder is None:
                 from index.embed import load_embedder
 
-                self._embedder = load_embedder(self.settings.embedder)
+                self._embedder = load_embedder(self.settings.embedder, self.settings.data_dir)
             return self._embedder
 
     @property
@@ -192,12 +192,8 @@ class Assistant:
         if not q.terms:
             return snapshot, [], None, (time.perf_counter() - started) * 1000
         vector = self.embedder.get_query_embedding(q.text) if retriever.settings.mode != "bm25" else None
-        search = retriever.search(q.text, vector)
-        if q.is_quantity:  # figures may sit in more chunks than a fact does
-            wider = retriever.settings.model_copy(update={"top_k": retriever.settings.top_k * 2})
-            from assistant.retrieve import HybridRetriever
-
-            search = HybridRetriever(snapshot, self.embedder, wider).search(q.text, vector)
+        top_k = retriever.settings.top_k * (2 if q.is_quantity else 1)  # figures sit in more chunks than a fact
+        search = retriever.search(q.text, vector, top_k=top_k)
         return snapshot, search, vector, (time.perf_counter() - started) * 1000
 
     def _finish(self, text: str, q: Question, chunks: list[RetrievedChunk], draft: Draft, t0: float,

@@ -24,7 +24,7 @@ from assistant.answer import Figure
 from assistant.compose import CitationBook, Draft, Evidence, ExtractiveAnswerer, is_heading
 from assistant.errors import BackendError
 from assistant.prompts import load
-from assistant.verify import answer_sentences, unsupported
+from assistant.verify import answer_sentences, claims, unsupported
 
 if TYPE_CHECKING:
     from llama_index.core.llms import LLM
@@ -310,6 +310,8 @@ class _Judge:
         numbers = list(dict.fromkeys(int(x) for x in _MARKER.findall(piece)))
         if not numbers:
             return ["cites no source"]
+        if not claims(piece).terms:  # "The article: [1]" has nothing to check, so nothing to support
+            return ["states nothing the source could support"]
         missing = [n for n in numbers if n not in self.sources]
         if missing:
             return [f"cites [{n}], but there are only {len(self.sources)} sources" for n in missing]

@@ -1,4 +1,7 @@
-"""Hybrid retrieval: dense (Chroma) and BM25 candidates fused by reciprocal rank fusion.
+"""Hybrid retrieval: dense (Chroma) and BM25 (bm25s) candidates fused by reciprocal rank fusion.
+
+Kept free of llama-index imports so a cold `assistant ask` starts fast; `as_llama_retriever()` wraps it
+as a llama-index `BaseRetriever` for users who compose it with llama-index query engines.
 
 Usage::
 
@@ -10,19 +13,13 @@ from __future__ import annotations
 
 import logging
 from functools import cached_property
-from typing import TYPE_CHECKING, Any
-
-from llama_index.core.base.base_retriever import BaseRetriever
-from llama_index.core.schema import NodeWithScore, QueryBundle, TextNode
+from typing import Any
 
 from assistant.answer import RetrievedChunk
 from assistant.errors import StoreError
 from assistant.settings import RetrievalSettings
-from assistant.snapshot import Snapshot
+from assistant.snapshot import ChunkRecord, Snapshot
 from index.store import REBUILD_HINT
-
-if TYPE_CHECKING:
-    from llama_index.core.base.embeddings.base import BaseEmbedding
 
 log = logging.getLogger(__name__)
 
@@ -36,82 +33,96 @@ def rrf(rankings: list[list[str]], k: int) -> dict[str, float]:
     return scores
 
 
-class HybridRetriever(BaseRetriever):
-    """A llama-index retriever over one index generation; `search` returns typed chunks."""
+class BM25Index:
+    """bm25s over chunk texts with an English stemmer and stopwords."""
 
-    def __init__(self, snapshot: Snapshot, embedder: BaseEmbedding, settings: RetrievalSettings) -> None:
-        super().__init__()
+    def __init__(self, records: list[ChunkRecord]) -> None:
+        import bm25s
+        import Stemmer
+
+        self.ids = [r.chunk_id for r in records]
+        self.stemmer = Stemmer.Stemmer("english")
+        self.model = bm25s.BM25()
+        tokens = bm25s.tokenize([r.text for r in records], stopwords="en", stemmer=self.stemmer, show_progress=False)
+        self.model.index(tokens, show_progress=False)
+
+    def search(self, query: str, top_k: int) -> list[tuple[str, float]]:
+        import bm25s
+
+        tokens = bm25s.tokenize([query], stopwords="en", stemmer=self.stemmer, show_progress=False)
+        if not tokens.ids or not tokens.ids[0] or not self.ids:
+            return []
+        try:
+            docs, scores = self.model.retrieve(tokens, k=min(top_k, len(self.ids)), show_progress=False)
+        except (ValueError, IndexError):  # a query made only of unknown terms
+            return []
+        return [(self.ids[int(d)], float(s)) for d, s in zip(docs[0], scores[0]) if s > 0]
+
+
+class HybridRetriever:
+    """Dense + BM25 retrieval over one index generation; `search` returns typed chunks, best first."""
+
+    def __init__(self, snapshot: Snapshot, embedder: Any, settings: RetrievalSettings) -> None:
         self.snapshot = snapshot
         self.embedder = embedder
         self.settings = settings
-        self.last_query_vector: list[float] | None = None
 
     @cached_property
-    def _bm25(self) -> Any:
-        import Stemmer
-        from llama_index.retrievers.bm25 import BM25Retriever
-
-        nodes = self.snapshot.nodes
-        return BM25Retriever.from_defaults(
-            nodes=nodes, similarity_top_k=min(self.settings.bm25_top_k, len(nodes)), stemmer=Stemmer.Stemmer("english")
-        )
-
-    @cached_property
-    def _nodes_by_id(self) -> dict[str, TextNode]:
-        return {n.node_id: n for n in self.snapshot.nodes}
+    def _bm25(self) -> BM25Index:
+        return self.snapshot.bm25()
 
     def dense(self, vector: list[float], top_k: int) -> list[tuple[str, float]]:
         """(chunk id, cosine similarity) best first."""
         try:
             got = self.snapshot.chunks.query(query_embeddings=[vector], n_results=top_k, include=["distances"])
-        except Exception as exc:  # noqa: BLE001
+        except Exception as exc:  # noqa: BLE001 - chroma and transport errors alike
             raise StoreError(f"vector search failed: {type(exc).__name__}: {exc}; {REBUILD_HINT}") from exc
         return [(i, 1.0 - d) for i, d in zip(got["ids"][0], got["distances"][0])]  # type: ignore[index]
 
-    def sparse(self, query: str) -> list[tuple[str, float]]:
-        """(chunk id, BM25 score) best first; empty when the query has no indexable term."""
-        try:
-            hits = self._bm25.retrieve(query)
-        except Exception:  # noqa: BLE001 - bm25s raises on queries made only of stopwords
-            return []
-        return [(h.node.node_id, float(h.score or 0.0)) for h in hits if (h.score or 0.0) > 0]
+    def sparse(self, query: str, top_k: int) -> list[tuple[str, float]]:
+        return self._bm25.search(query, top_k)
 
-    def search(self, query: str, vector: list[float] | None = None) -> list[RetrievedChunk]:
+    def search(self, query: str, vector: list[float] | None = None, top_k: int | None = None) -> list[RetrievedChunk]:
         """Top chunks for `query`, fused; pass `vector` to reuse a query embedding."""
         s = self.settings
+        top_k = top_k or s.top_k
         dense: list[tuple[str, float]] = []
         sparse: list[tuple[str, float]] = []
         if s.mode in ("hybrid", "dense"):
             vector = vector if vector is not None else self.embedder.get_query_embedding(query)
-            self.last_query_vector = vector
-            dense = self.dense(vector, s.dense_top_k)
+            dense = self.dense(vector, max(s.dense_top_k, top_k))
         if s.mode in ("hybrid", "bm25"):
-            sparse = self.sparse(query)
+            sparse = self.sparse(query, max(s.bm25_top_k, top_k))
         dense_rank = {cid: r for r, (cid, _) in enumerate(dense, start=1)}
         sparse_rank = {cid: r for r, (cid, _) in enumerate(sparse, start=1)}
         fused = rrf([[c for c, _ in dense], [c for c, _ in sparse]], s.rrf_k)
-        ranked = sorted(fused.items(), key=lambda kv: (-kv[1], kv[0]))[: s.top_k]
+        ranked = sorted(fused.items(), key=lambda kv: (-kv[1], kv[0]))[:top_k]
+        records = self.snapshot.records_by_id
         out = []
         for cid, score in ranked:
-            node = self._nodes_by_id.get(cid)
-            if node is None:
+            r = records.get(cid)
+            if r is None:
                 continue
-            meta = node.metadata
-            out.append(
-                RetrievedChunk(
-                    chunk_id=cid,
-                    doc_id=str(meta["doc_id"]),
-                    text=node.get_content(),
-                    start=int(meta["start"]),
-                    end=int(meta["end"]),
-                    score=score,
-                    dense_rank=dense_rank.get(cid),
-                    bm25_rank=sparse_rank.get(cid),
-                )
-            )
+            out.append(RetrievedChunk(chunk_id=cid, doc_id=r.doc_id, text=r.text, start=r.start, end=r.end,
+                                      score=score, dense_rank=dense_rank.get(cid), bm25_rank=sparse_rank.get(cid)))
         return out
 
-    def _retrieve(self, query_bundle: QueryBundle) -> list[NodeWithScore]:
-        return [
-            NodeWithScore(node=self._nodes_by_id[c.chunk_id], score=c.score) for c in self.search(query_bundle.query_str)
-        ]
+    def as_llama_retriever(self) -> Any:
+        """This retriever as a llama-index `BaseRetriever` (returns `NodeWithScore`s with offsets)."""
+        from llama_index.core.base.base_retriever import BaseRetriever
+        from llama_index.core.schema import NodeWithScore, QueryBundle, TextNode
+
+        outer = self
+
+        class _Hybrid(BaseRetriever):
+            def _retrieve(self, query_bundle: QueryBundle) -> list[NodeWithScore]:
+                return [
+                    NodeWithScore(
+                        node=TextNode(id_=c.chunk_id, text=c.text, start_char_idx=c.start, end_char_idx=c.end,
+                                      metadata={"doc_id": c.doc_id}),
+                        score=c.score,
+                    )
+                    for c in outer.search(query_bundle.query_str)
+                ]
+
+        return _Hybrid()

@@ -47,6 +47,9 @@ class EmbedderSettings(_Section):
         description="Expected sha256 of the model weights; the bundled model is always checked.",
     )
     batch_size: int = Field(64, ge=1, le=4096, description="Texts embedded per forward pass.")
+    runtime: Literal["onnx", "torch"] = Field(
+        "onnx", description="onnx: a verified ONNX export (fast start); torch: sentence-transformers directly."
+    )
     device: str = Field("cpu", description="torch device for the embedder.")
 
 

@@ -14,7 +14,19 @@ from index.store import REBUILD_HINT, IndexStore, Manifest
 
 if TYPE_CHECKING:
     from chromadb.api.models.Collection import Collection
-    from llama_index.core.schema import TextNode
+
+    from assistant.retrieve import BM25Index
+
+
+@dataclass(frozen=True)
+class ChunkRecord:
+    """A stored chunk: `documents[doc_id].text[start:end] == text`."""
+
+    chunk_id: str
+    doc_id: str
+    text: str
+    start: int
+    end: int
 
 log = logging.getLogger(__name__)
 
@@ -57,19 +69,30 @@ class Snapshot:
         return self._sentences[doc_id]
 
     @cached_property
-    def nodes(self) -> list[TextNode]:
-        """All chunk nodes of this generation (for BM25), in a stable order."""
-        from llama_index.core.vector_stores.utils import metadata_dict_to_node
-
+    def records(self) -> list[ChunkRecord]:
+        """All chunks of this generation, in a stable order."""
         try:
             got = self.chunks.get(include=["documents", "metadatas"])
         except Exception as exc:  # noqa: BLE001
             raise StoreError(f"cannot read chunks from the store: {exc}; {REBUILD_HINT}") from exc
-        nodes = []
-        for text, meta in zip(got["documents"] or [], got["metadatas"] or []):
-            nodes.append(metadata_dict_to_node(dict(meta), text=text))  # type: ignore[arg-type]
-        nodes.sort(key=lambda n: n.node_id)
-        return nodes
+        records = [
+            ChunkRecord(chunk_id=i, doc_id=str(m["doc_id"]), text=t or "", start=int(m["start"]), end=int(m["end"]))  # type: ignore[arg-type,index]
+            for i, t, m in zip(got["ids"], got["documents"] or [], got["metadatas"] or [])
+        ]
+        records.sort(key=lambda r: r.chunk_id)
+        return records
+
+    @cached_property
+    def records_by_id(self) -> dict[str, ChunkRecord]:
+        return {r.chunk_id: r for r in self.records}
+
+    def bm25(self) -> BM25Index:
+        """A BM25 index over this generation's chunks (built once per snapshot)."""
+        if "_bm25" not in self.__dict__:
+            from assistant.retrieve import BM25Index
+
+            self.__dict__["_bm25"] = BM25Index(self.records)
+        return self.__dict__["_bm25"]  # type: ignore[no-any-return]
 
     def sentence_vectors(self, ids: list[str]) -> dict[str, Any]:
         """Stored embeddings of the given sentence ids."""

@@ -18,6 +18,7 @@ import html
 import re
 from collections.abc import Mapping, Sequence
 from datetime import datetime
+from itertools import pairwise
 from typing import Any
 
 from assistant.answer import MARKER, Answer, Citation, Figure
@@ -56,23 +57,25 @@ def _paragraphs(text: str) -> str:
 
 
 # ---- chat bubbles (markdown with a little inline HTML; the Chatbot sanitises on top) --------------
+NOT_IN_ARTICLES = "Not in the articles."
+
+
 def question_markdown(question: str) -> str:
     """A user's question shown literally: no HTML, no markdown formatting."""
     return esc(_MD_SPECIAL.sub(r"\\\1", question))
 
 
 def partial_markdown(text: str, turn: int) -> str:
-    """An answer still streaming in, with a cursor."""
+    """An answer still streaming in, with a cursor; before the first words, a searching note."""
+    if not text:
+        return '<em class="pending">Searching the articles…</em>'
     return link_markers(esc(text), turn) + " ▌"
 
 
 def answer_markdown(answer: Answer, turn: int) -> str:
     """The final answer: linked markers, a distinct note when abstaining, and the query as searched."""
     if answer.abstained:
-        body = (
-            '<div class="note note-info">ℹ️ <strong>Not in the articles.</strong> '
-            f"{esc(answer.text)}</div>"
-        )
+        body = f'<div class="note note-info"><strong>{NOT_IN_ARTICLES}</strong> {esc(answer.text)}</div>'
     else:
         body = link_markers(esc(_paragraphs(answer.text)), turn)
     if answer.rewritten:
@@ -80,40 +83,34 @@ def answer_markdown(answer: Answer, turn: int) -> str:
     return body
 
 
-def error_markdown(message: str) -> str:
-    """A short, user-facing error in place of an answer."""
-    return f'<div class="note note-error">⚠️ {esc(message)}</div>'
-
-
 # ---- figures ------------------------------------------------------------------------------------
 def _attribution(f: Figure) -> str:
-    """Figure.attribution, with the name stressed: "<b>who</b>, role"."""
-    if f.who:
-        return f"<b>{esc(f.who)}</b>" + (f', <span class="fig-role">{esc(f.role)}</span>' if f.role else "")
-    return esc(f.attribution)
+    """Figure.attribution with the name stressed: "<b>who</b>, role"."""
+    if not f.who:
+        return esc(f.attribution)
+    role = f', <span class="fig-role">{esc(f.role)}</span>' if f.role else ""
+    return f"<b>{esc(f.who)}</b>{role}"
 
 
 def figures_chart(figures: Sequence[Figure], turn: int) -> str:
-    """Bars by source for conflicting figures; empty when there are fewer than two."""
+    """Bars by source for conflicting figures, each linked to its citation; empty for fewer than two."""
     if len(figures) < 2:
         return ""
     top = max(f.value for f in figures) or 1.0
     rows = []
     for f in sorted(figures, key=lambda f: -f.value):
-        pct = max(2.0, 100.0 * f.value / top)
+        width = max(2.0, 100.0 * f.value / top)
         scope = " ".join(x for x in (f.what, f.scope) if x)
         rows.append(
             f'<a class="fig-row" href="#cite-{turn}-{f.citation}" title="Show source {f.citation}">'
-            f'<span class="fig-who">{_attribution(f)}<span class="fig-meta">{_meta(f.outlet, f.date)}</span></span>'
-            f'<span class="fig-track"><span class="fig-bar" style="width:{pct:.1f}%"></span>'
-            f'<span class="fig-value">{esc(f.display)} <span class="fig-cite">[{f.citation}]</span></span></span>'
-            f'<span class="fig-scope">{esc(scope)}</span></a>'
+            f'<span class="fig-who">{_attribution(f)}'
+            f'<span class="fig-meta">{_meta(f.outlet, f.date)}</span></span>'
+            f'<span class="fig-track"><span class="fig-bar" style="width:{width:.1f}%"></span>'
+            f'<span class="fig-value">{esc(f.display)} <span class="fig-cite">[{f.citation}]</span></span>'
+            f'</span><span class="fig-scope">{esc(scope)}</span></a>'
         )
-    return (
-        '<figure class="figures"><figcaption>The articles disagree — figures by source</figcaption>'
-        + "".join(rows)
-        + "</figure>"
-    )
+    caption = "The articles disagree — figures by source"
+    return f'<figure class="figures"><figcaption>{caption}</figcaption>{"".join(rows)}</figure>'
 
 
 # ---- sources panel ------------------------------------------------------------------------------
@@ -126,7 +123,7 @@ def _span(text: str, c: Citation) -> tuple[int, int] | None:
 
 
 def quote_in_paragraph(text: str, c: Citation) -> str:
-    """The paragraph around a cited quote, the quote itself in <mark>."""
+    """The paragraph around a cited quote (trimmed to CONTEXT_CHARS), the quote itself in <mark>."""
     span = _span(text, c)
     if span is None:
         return f"<mark>{esc(c.quote)}</mark>"
@@ -135,18 +132,17 @@ def quote_in_paragraph(text: str, c: Citation) -> str:
     hi = text.find("\n", end)
     hi = len(text) if hi < 0 else hi
     room = max(0, CONTEXT_CHARS - (end - start)) // 2
-    before, after = text[max(lo, start - room) : start], text[end : min(hi, end + room)]
-    lead = "…" if start - len(before) > lo else ""
-    tail = "…" if end + len(after) < hi else ""
-    return f"{lead}{esc(before)}<mark>{esc(text[start:end])}</mark>{esc(after)}{tail}"
+    a, b = max(lo, start - room), min(hi, end + room)
+    lead, tail = ("…" if a > lo else ""), ("…" if b < hi else "")
+    return f"{lead}{esc(text[a:start])}<mark>{esc(text[start:end])}</mark>{esc(text[end:b])}{tail}"
 
 
 def _source_card(c: Citation, turn: int, documents: Mapping[str, Article], active: bool) -> str:
     doc = documents.get(c.doc_id)
     para = quote_in_paragraph(doc.text, c) if doc else f"<mark>{esc(c.quote)}</mark>"
-    cls = "source active" if active else "source"
     return (
-        f'<li class="{cls}" id="cite-{turn}-{c.n}" data-doc="{esc(_slug(c.doc_id))}">'
+        f'<li class="source{" active" if active else ""}" id="cite-{turn}-{c.n}" '
+        f'data-doc="{esc(_slug(c.doc_id))}">'
         f'<div class="source-head">{_cite_link(turn, c.n)} '
         f'<a class="source-title" href="#cite-{turn}-{c.n}">{esc(c.title)}</a>'
         f'<span class="source-meta">{_meta(c.outlet, c.date)}</span></div>'
@@ -155,87 +151,88 @@ def _source_card(c: Citation, turn: int, documents: Mapping[str, Article], activ
 
 
 def sources_section(answer: Answer, turn: int, documents: Mapping[str, Article], visible: bool) -> str:
-    """Evidence for one answered turn: figures chart, then one card per citation."""
-    hidden = "" if visible else " hidden"
+    """Evidence for one answered turn: the figures chart, then one card per citation."""
     head = f'<p class="turn-q">Sources for “{esc(answer.question)}”</p>'
     if answer.abstained:
         body = (
-            '<div class="note note-info">ℹ️ <strong>Not in the articles.</strong> '
+            f'<div class="note note-info"><strong>{NOT_IN_ARTICLES}</strong> '
             "None of the indexed articles covers this question, so there are no sources to show.</div>"
         )
     elif not answer.citations:
         body = '<p class="placeholder">This answer cites no passage.</p>'
     else:
-        cards = "".join(
-            _source_card(c, turn, documents, active=(i == 0)) for i, c in enumerate(answer.citations)
-        )
+        cards = "".join(_source_card(c, turn, documents, i == 0) for i, c in enumerate(answer.citations))
         body = figures_chart(answer.figures, turn) + f'<ol class="sources">{cards}</ol>'
+    hidden = "" if visible else " hidden"
     return f'<section class="turn-sources" data-turn="{turn}"{hidden}>{head}{body}</section>'
 
 
+def _panel(title: str, box_id: str, inner: str) -> str:
+    return f'<p class="panel-title">{title}</p><div class="scroll-box" id="{box_id}">{inner}</div>'
+
+
+def _placeholder(text: str, extra: str = "") -> str:
+    return f'<p class="placeholder{extra}">{esc(text)}</p>'
+
+
 def sources_panel(turns: Sequence[Turn], documents: Mapping[str, Article]) -> str:
-    """All kept turns' evidence; only the newest is shown until a marker of another turn is clicked."""
-    title = '<p class="panel-title">Sources</p>'
+    """All kept turns' evidence; only the newest shows until a marker of another turn is clicked."""
     if not turns:
-        return (
-            f'{title}<div class="scroll-box" id="sources-box"><p class="placeholder">Sources appear here. '
-            "Click a [n] marker in an answer to see the exact passage it rests on.</p></div>"
-        )
+        hint = "Sources appear here. Click a [n] marker in an answer to see the exact passage it rests on."
+        return _panel("Sources", "sources-box", _placeholder(hint))
     last = turns[-1][0]
-    sections = "".join(sources_section(a, t, documents, visible=(t == last)) for t, a in turns)
-    return f'{title}<div class="scroll-box" id="sources-box">{sections}</div>'
+    return _panel("Sources", "sources-box",
+                  "".join(sources_section(a, t, documents, t == last) for t, a in turns))
 
 
 # ---- document view ------------------------------------------------------------------------------
-def highlight_article(text: str, spans: Sequence[tuple[int, int, int]]) -> str:
+def highlight_article(text: str, spans: Sequence[tuple[int, int, int]], active: int | None = None) -> str:
     """Escaped article text with every (start, end, marker) span in <mark data-cites="n …">."""
     cuts = sorted({0, len(text)} | {s for s, _, _ in spans} | {e for _, e, _ in spans})
     out = []
-    for a, b in zip(cuts, cuts[1:]):
+    for a, b in pairwise(cuts):
         covering = sorted({n for s, e, n in spans if s <= a and b <= e})
         piece = esc(text[a:b])
-        if covering:
-            nums = " ".join(str(n) for n in covering)
-            out.append(f'<mark data-cites="{nums}" title="Cited as [{"], [".join(map(str, covering))}]">{piece}</mark>')
-        else:
+        if not covering:
             out.append(piece)
+            continue
+        cls = ' class="active"' if active in covering else ""
+        names = ", ".join(f"[{n}]" for n in covering)
+        nums = " ".join(map(str, covering))
+        out.append(f'<mark data-cites="{nums}"{cls} title="Cited as {names}">{piece}</mark>')
     return "".join(out)
 
 
 def document_section(answer: Answer, turn: int, documents: Mapping[str, Article], visible: bool) -> str:
     """Each article cited in one turn, whole, with that turn's cited spans highlighted."""
-    first = answer.citations[0].doc_id if answer.citations else None
+    first = answer.citations[0] if answer.citations else None
     parts = []
     for doc_id in dict.fromkeys(c.doc_id for c in answer.citations):
         doc = documents.get(doc_id)
         if doc is None:
             continue
-        spans = []
-        for c in answer.citations:
-            if c.doc_id == doc_id and (span := _span(doc.text, c)) is not None:
-                spans.append((span[0], span[1], c.n))
-        hidden = "" if visible and doc_id == first else " hidden"
+        spans = [(*span, c.n) for c in answer.citations
+                 if c.doc_id == doc_id and (span := _span(doc.text, c)) is not None]
+        shown = visible and first is not None and doc_id == first.doc_id
+        meta = _meta(doc.outlet, doc.date, doc.author) or "outlet unknown"
+        text = highlight_article(doc.text, spans, first.n if shown and first else None)
         parts.append(
-            f'<article class="turn-doc" data-turn="{turn}" data-doc="{esc(_slug(doc_id))}"{hidden}>'
-            f'<header class="doc-head"><h3>{esc(doc.title)}</h3>'
-            f'<p class="doc-meta">{_meta(doc.outlet, doc.date, doc.author) or "outlet unknown"}</p></header>'
-            f'<div class="doc-text">{highlight_article(doc.text, spans)}</div></article>'
+            f'<article class="turn-doc" data-turn="{turn}" data-doc="{esc(_slug(doc_id))}"'
+            f'{"" if shown else " hidden"}><header class="doc-head"><h3>{esc(doc.title)}</h3>'
+            f'<p class="doc-meta">{meta}</p></header><div class="doc-text">{text}</div></article>'
         )
     return "".join(parts)
 
 
 def document_panel(turns: Sequence[Turn], documents: Mapping[str, Article]) -> str:
-    """The cited article of the newest turn; clicking a marker switches to the one it cites."""
-    last = turns[-1] if turns else None
-    sections = "".join(document_section(a, t, documents, visible=(t == last[0])) for t, a in turns)
-    if last is None:
-        note = "The cited article appears here, whole, with every cited passage highlighted."
-    elif not last[1].citations:
-        note = "This answer cites no article."
-    else:
-        note = ""
-    empty = f'<p class="placeholder doc-empty">{note}</p>' if note else ""
-    return f'<p class="panel-title">Article</p><div class="scroll-box" id="document-box">{empty}{sections}</div>'
+    """The article cited first in the newest turn; clicking a marker switches to the one it cites."""
+    if not turns:
+        hint = "The cited article appears here, whole, with every cited passage highlighted."
+        return _panel("Article", "document-box", _placeholder(hint, " doc-empty"))
+    last, newest = turns[-1]
+    note = "" if newest.citations else _placeholder("This answer cites no article.", " doc-empty")
+    sections = "".join(document_section(a, t, documents, t == last) for t, a in turns)
+    return _panel("Article", "document-box", note + sections)
 
 
 # ---- corpus status ------------------------------------------------------------------------------
@@ -273,6 +270,8 @@ CSS = """
 .note-info { background: #eff6ff; border-left: 4px solid #3b82f6; color: #1e3a8a; }
 .note-error { background: #fff7ed; border-left: 4px solid #f97316; color: #7c2d12; }
 .searched { display: block; margin-top: 6px; font-size: .85em; opacity: .75; }
+.pending { opacity: .7; }
+.turn-doc mark[data-cites] { cursor: pointer; }
 .panel-title { font-weight: 600; margin: 0 0 6px; }
 #examples { flex-wrap: wrap; gap: 6px; }
 #examples button { flex: 0 0 auto; width: auto; white-space: nowrap; }
@@ -282,14 +281,16 @@ CSS = """
 .turn-q { font-size: .85em; opacity: .75; margin: 0 0 8px; }
 ol.sources { list-style: none; padding: 0; margin: 0; }
 .turn-sources { margin: 0; }
-.source { border: 1px solid var(--block-border-color, #e5e7eb); border-radius: 8px; padding: 8px 10px;
-  margin: 0 0 8px; transition: box-shadow .2s, border-color .2s; }
+.source { border: 1px solid var(--block-border-color, #e5e7eb); border-radius: 8px;
+  padding: 8px 10px; margin: 0 0 8px; transition: box-shadow .2s, border-color .2s; }
 .source.active { border-color: #f59e0b; box-shadow: 0 0 0 2px rgba(245, 158, 11, .35); }
 .source-head { display: flex; gap: 6px; align-items: baseline; flex-wrap: wrap; }
-.source-title { font-weight: 600; font-size: .95em; color: inherit !important; text-decoration: none !important; }
+.source-title { font-weight: 600; font-size: .95em; color: inherit !important;
+  text-decoration: none !important; }
 .source-meta { font-size: .8em; opacity: .7; }
 .source-para { margin: 6px 0 0; font-size: .9em; line-height: 1.5; }
-#sources-box mark, #document-box mark { background: #fde68a; color: #1f2937; padding: 0 1px; border-radius: 2px; }
+#sources-box mark, #document-box mark { background: #fde68a; color: #1f2937; padding: 0 1px;
+  border-radius: 2px; }
 #document-box mark.active { background: #fbbf24; outline: 2px solid #f59e0b; }
 .doc-head { position: sticky; top: 0; background: var(--block-background-fill, #fff); padding: 2px 0 6px;
   border-bottom: 1px solid var(--block-border-color, #e5e7eb); margin-bottom: 8px; }
@@ -299,8 +300,8 @@ ol.sources { list-style: none; padding: 0; margin: 0; }
 .figures { margin: 0 0 12px; padding: 10px; border: 1px solid var(--block-border-color, #e5e7eb);
   border-radius: 8px; }
 .figures figcaption { font-weight: 600; margin-bottom: 6px; }
-.fig-row { display: grid; grid-template-columns: minmax(0, 13em) minmax(0, 1fr); gap: 0 10px; padding: 5px 4px;
-  border-radius: 6px; color: inherit !important; text-decoration: none !important; }
+.fig-row { display: grid; grid-template-columns: minmax(0, 13em) minmax(0, 1fr); gap: 0 10px;
+  padding: 5px 4px; border-radius: 6px; color: inherit !important; text-decoration: none !important; }
 .fig-row:hover { background: var(--background-fill-secondary, #f3f4f6); }
 .fig-who { grid-row: span 2; font-size: .85em; line-height: 1.3; }
 .fig-meta { display: block; font-weight: 400; opacity: .7; }
@@ -352,13 +353,17 @@ SCRIPT = """
   };
   window.newsAssistantFocus = focusCite;
   document.addEventListener('click', (ev) => {
-    const link = ev.target.closest ? ev.target.closest('a[href^="#cite-"]') : null;
-    if (!link) return;
-    const m = /^#cite-(\\d+)-(\\d+)$/.exec(link.getAttribute('href') || '');
-    if (!m) return;
-    ev.preventDefault();
-    ev.stopPropagation();
-    focusCite(m[1], m[2]);
+    if (!ev.target.closest) return;
+    const link = ev.target.closest('a[href^="#cite-"]');
+    const m = link ? /^#cite-(\\d+)-(\\d+)$/.exec(link.getAttribute('href') || '') : null;
+    if (m) {
+      ev.preventDefault();
+      ev.stopPropagation();
+      focusCite(m[1], m[2]);
+      return;
+    }
+    const mark = ev.target.closest('.turn-doc mark[data-cites]');
+    if (mark) focusCite(mark.closest('.turn-doc').dataset.turn, mark.dataset.cites.split(' ')[0]);
   }, true);
 })();
 """

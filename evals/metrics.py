@@ -17,11 +17,12 @@ import re
 import unicodedata
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
-from typing import NamedTuple, Protocol
+from typing import Any, NamedTuple, Protocol
 
 from assistant.verify import DEFAULT_OVERLAP, answer_sentences, claims, is_lead_in, overlap, unsupported
 
 KS = (1, 3, 5)
+Row = dict[str, Any]  # one scored case, as written to results.json
 
 
 class Span(NamedTuple):
@@ -304,11 +305,11 @@ class Case:
     quotes: list[str] = field(default_factory=list)
 
 
-def _identity(case: Case) -> dict[str, object]:
+def _identity(case: Case) -> Row:
     return {"id": case.id, "tags": case.tags, "answerable": case.answerable, "turns": case.turns}
 
 
-def retrieval_row(ranked: Sequence[Span], case: Case) -> dict[str, object]:
+def retrieval_row(ranked: Sequence[Span], case: Case) -> Row:
     """Doc- and passage-level ranking scores of one ranking for an answerable case."""
     return {
         "doc": ranking_scores(doc_gains(ranked, case.gold_docs), len(set(case.gold_docs))),
@@ -317,22 +318,22 @@ def retrieval_row(ranked: Sequence[Span], case: Case) -> dict[str, object]:
     }
 
 
-def score_case(case: Case, answer: object, doc_texts: dict[str, str],
-               threshold: float = DEFAULT_OVERLAP) -> dict[str, object]:
+def score_case(case: Case, answer: Any, doc_texts: dict[str, str],
+               threshold: float = DEFAULT_OVERLAP) -> Row:
     """Every per-case score of one final `Answer` (read by attribute), plus the reasons it failed."""
-    text: str = answer.text  # type: ignore[attr-defined]
-    citations: list[CitationLike] = list(answer.citations)  # type: ignore[attr-defined]
-    abstained: bool = answer.abstained  # type: ignore[attr-defined]
-    ranked = [Span(c.doc_id, c.start, c.end) for c in answer.chunks]  # type: ignore[attr-defined]
+    text: str = answer.text
+    citations: list[CitationLike] = list(answer.citations)
+    abstained: bool = answer.abstained
+    ranked = [Span(c.doc_id, c.start, c.end) for c in answer.chunks]
     markers = re.findall(r"\[\d+\]", text)
     valid = [span_valid(c, doc_texts.get(c.doc_id)) for c in citations]
     sentences = [] if abstained and not citations else sentence_support(text, citations, threshold)
-    row: dict[str, object] = {
+    row: Row = {
         **_identity(case),
-        "query": answer.query,  # type: ignore[attr-defined]
+        "query": answer.query,
         "answer": text,
         "abstained": abstained,
-        "latency_ms": answer.timings.total_ms,  # type: ignore[attr-defined]
+        "latency_ms": answer.timings.total_ms,
         "citations": [{"n": c.n, "doc_id": c.doc_id, "start": c.start, "end": c.end, "quote": c.quote,
                        "valid": ok} for c, ok in zip(citations, valid)],
         "chunks": [{"doc_id": s.doc_id, "start": s.start, "end": s.end} for s in ranked],
@@ -353,7 +354,7 @@ def score_case(case: Case, answer: object, doc_texts: dict[str, str],
     return row
 
 
-def failures(case: Case, row: dict) -> list[str]:  # type: ignore[type-arg]
+def failures(case: Case, row: Row) -> list[str]:
     """Why a scored case is not perfect, one short phrase each (empty: it passed everything)."""
     out = []
     if row.get("error"):
@@ -378,10 +379,10 @@ def failures(case: Case, row: dict) -> list[str]:  # type: ignore[type-arg]
     return out
 
 
-def error_row(case: Case, message: str) -> dict[str, object]:
+def error_row(case: Case, message: str) -> Row:
     """The row of a case whose answer raised: it counts as a miss everywhere it is scored."""
     zero = retrieval_row([], case) if case.answerable else None
-    row: dict[str, object] = {
+    row: Row = {
         **_identity(case),
         "query": case.turns[-1], "answer": "", "abstained": False, "latency_ms": None, "citations": [],
         "chunks": [], "marker_problems": None, "spans_valid": 0, "spans_total": 0, "sentences": [],
@@ -394,7 +395,7 @@ def error_row(case: Case, message: str) -> dict[str, object]:
     return row
 
 
-def _retrieval_means(rows: Sequence[dict], key: str, prefix: str) -> dict[str, float | None]:  # type: ignore[type-arg]
+def _retrieval_means(rows: Sequence[Row], key: str, prefix: str) -> dict[str, float | None]:
     scored = [r[key] for r in rows if r.get(key)]
     out: dict[str, float | None] = {}
     for level in ("doc", "passage"):
@@ -405,7 +406,7 @@ def _retrieval_means(rows: Sequence[dict], key: str, prefix: str) -> dict[str, f
     return out
 
 
-def aggregate(rows: Sequence[dict]) -> dict[str, float | None]:  # type: ignore[type-arg]
+def aggregate(rows: Sequence[Row]) -> dict[str, float | None]:
     """Headline metrics over scored rows (each row has 'answerable'); None when no case can be scored."""
     ans = [r for r in rows if r["answerable"]]
     una = [r for r in rows if not r["answerable"]]
@@ -438,12 +439,12 @@ def aggregate(rows: Sequence[dict]) -> dict[str, float | None]:  # type: ignore[
     return out
 
 
-def by_tag(rows: Sequence[dict], keys: Sequence[str]) -> dict[str, dict[str, float | None]]:  # type: ignore[type-arg]
+def by_tag(rows: Sequence[Row], keys: Sequence[str]) -> dict[str, dict[str, float | None]]:
     """The chosen metrics recomputed over the cases of each tag, with 'n' cases."""
     tags = sorted({t for r in rows for t in r["tags"]})
-    out = {}
+    out: dict[str, dict[str, float | None]] = {}
     for tag in tags:
         sub = [r for r in rows if tag in r["tags"]]
         agg = aggregate(sub)
-        out[tag] = {"n": float(len(sub))} | {k: agg.get(k) for k in keys}
+        out[tag] = {"n": float(len(sub)), **{k: agg.get(k) for k in keys}}
     return out

@@ -27,6 +27,30 @@ PLOT_METRICS = (
 _SEVERITY = ("error", "abstained", "answered an unanswerable", "missing key facts", "cites no gold",
              "unsupported", "marker", "citation [", "span", "redundant")
 FAILURE_ROWS_IN_IMAGE = 25
+DEFINITIONS = """## How the metrics are defined
+
+- **Retrieval** (answerable cases, over `Answer.chunks` in rank order; binary relevance, DCG = Σ rel_i / log2(i+1),
+  ideal DCG over min(|gold|, k) relevant items; MRR over the whole ranking). *Doc level*: the chunk ranking is
+  deduplicated by article (first appearance), an article is relevant if it is in `gold_docs`. *Passage level*: a chunk
+  is relevant when its character span overlaps a not-yet-found gold passage of the same article; each gold passage
+  is found once. A ranking shorter than k counts the missing ranks as misses.
+- **Key-fact recall**: share of key facts with an acceptable form in the answer after removing [n] markers and
+  `**`, folding quotes/dashes (NFKC), dropping thousands commas (1,700 = 1700), collapsing whitespace, lower-casing.
+  Abstentions on answerable cases score 0.
+- **Marker integrity**: every [n] has a citation, every citation is used, citations are numbered 1..N in order.
+- **Span validity**: share of citations with `document(doc_id).text[start:end] == quote`.
+- **Cited-gold rate**: share of answered (not abstained) answerable cases with a citation whose span overlaps a gold
+  passage (a case whose passages carry no span falls back to citing a gold article; the article-level rate is
+  reported separately).
+- **Citation recall / precision** (after ALCE, Gao et al. 2023; the judge is `verify.unsupported` at the calibrated
+  threshold, not an NLI model): claim sentences are `verify.answer_sentences` minus list lead-ins, with marker-only
+  pieces joined to the sentence before. A sentence is supported when the union of its cited quotes plus their
+  title/outlet/date passes the checker. Precision: citations of an unsupported sentence are irrelevant; in a supported
+  sentence a citation is irrelevant when the others still support it AND its quote alone backs none of the
+  sentence's numbers, names or enough of its words. Both are averaged per answer, then over answered cases.
+- **Abstention**: correct rate = abstained / unanswerable; false rate = abstained / answerable.
+- **Latency**: p50/p95 of the last turn's `timings.total_ms` (linear interpolation), after one warm-up embedding.
+"""
 
 
 def fmt(name: str, value: float | None) -> str:
@@ -93,11 +117,11 @@ def markdown(result: dict[str, Any], files: dict[str, Path]) -> str:
     """The human report: gate table, other metrics, peer, calibration, categories, failures."""
     meta, metrics, gate = result["meta"], result["metrics"], result["gate"]
     verdict = "PASS" if gate["passed"] else ("FAIL" if gate["enforced"] else "FAIL (not enforced: --no-gate)")
+    line = (f"{meta['recorded_at']} · {meta['n_cases']} cases ({meta['n_answerable']} answerable) from "
+            f"`{Path(meta['cases_file']).name}` · backend `{meta['backend']}` · settings `{meta['settings_hash']}` · "
+            f"{meta['duration_s']} s")
     out = [
-        "# Grounding eval", "",
-        f"{meta['recorded_at']} · {meta['n_cases']} cases ({meta['n_answerable']} answerable) from "
-        f"`{Path(meta['cases_file']).name}` · backend `{meta['backend']}` · settings `{meta['settings_hash']}` · "
-        f"{meta['duration_s']} s", "",
+        "# Grounding eval", "", line, "",
         f"**Gate: {verdict}.** {gate['baseline']}.", "",
         "## Gated metrics", "",
     ]
@@ -110,10 +134,11 @@ def markdown(result: dict[str, Any], files: dict[str, Path]) -> str:
     others = [k for k in metrics if k not in gated and not k.startswith("peer.")]
     out += ["", "## Other metrics (reported, not gated)", ""]
     out += _table(["metric", "value"], [[k, fmt(k, metrics[k])] for k in others])
-    out += ["", "## Retrieval: ours vs stock llama-index (peer)", "", f"Peer: {result['peer']['description']} "
-            f"({result['peer']['nodes']} nodes over the corpus). Ours: the assistant's hybrid ranking "
-            "(`Answer.chunks`). Peer rankings hold 2 nodes, so its @3/@5 equal its @2; its nodes are far larger "
-            "(see context chars), which favours it on span-overlap passage metrics.", ""]
+    about = (f"Peer: {result['peer']['description']} ({result['peer']['nodes']} nodes over the corpus). "
+             "Ours: the assistant's hybrid ranking (`Answer.chunks`). Peer rankings hold 2 nodes, so its @3/@5 "
+             "equal its @2; its nodes are far larger (see context chars), which favours it on span-overlap "
+             "passage metrics.")
+    out += ["", "## Retrieval: ours vs stock llama-index (peer)", "", about, ""]
     rows = []
     for level in ("doc", "passage"):
         for name in [f"{m}@{k}" for m in ("hit", "recall", "ndcg") for k in KS] + ["mrr"]:
@@ -136,16 +161,16 @@ def markdown(result: dict[str, Any], files: dict[str, Path]) -> str:
          _cell(r["answer"]), _cell(citation_text(r, 60), 400)]
         for r in bad
     ])
-    return "\n".join(out) + "\n"
+    return "\n".join(out) + "\n\n" + DEFINITIONS
 
 
 def calibration_md(cal: dict[str, Any]) -> list[str]:
-    out = ["## Support-checker calibration", "",
-           f"Overlap threshold chosen on {cal['n']} labelled pairs: **{cal['threshold']:.2f}** "
-           f"(accuracy {cal['accuracy']:.3f}; accepts {cal['accepts_supported']:.3f} of supported pairs, rejects "
-           f"{cal['rejects_unsupported']:.3f} of unsupported ones). `verify.DEFAULT_OVERLAP` = "
-           f"{cal['default_threshold']} scores {cal['default_accuracy']:.3f}. Citation recall and precision above "
-           "use the chosen threshold.", ""]
+    about = (f"Overlap threshold chosen on {cal['n']} labelled pairs: **{cal['threshold']:.2f}** "
+             f"(accuracy {cal['accuracy']:.3f}; accepts {cal['accepts_supported']:.3f} of supported pairs, rejects "
+             f"{cal['rejects_unsupported']:.3f} of unsupported ones). `verify.DEFAULT_OVERLAP` = "
+             f"{cal['default_threshold']} scores {cal['default_accuracy']:.3f}. Citation recall and precision "
+             "above use the chosen threshold.")
+    out = ["## Support-checker calibration", "", about, ""]
     out += _table(["threshold", *[f"{p['threshold']:.2f}" for p in cal["curve"]]],
                   [["accuracy", *[f"{p['accuracy']:.2f}" for p in cal["curve"]]]])
     out += [""] + _table(["kind", "label", "n", "accuracy"], [
@@ -176,7 +201,7 @@ def plot_categories(result: dict[str, Any], path: Path) -> None:
     ax.set_ylim(0, 1.05)
     ax.set_ylabel("score (0..1)")
     ax.set_title("Scores by category (missing bar: not applicable to that category)")
-    ax.legend(fontsize=7, ncols=3, loc="lower left")
+    fig.legend(fontsize=7, ncols=len(PLOT_METRICS), loc="outside upper center")
     ax.grid(axis="y", alpha=0.3)
     fig.savefig(path, dpi=120)
 
@@ -205,10 +230,10 @@ def plot_failures(result: dict[str, Any], path: Path) -> None:
     from matplotlib.figure import Figure
 
     bad = failing(result["cases"])[:FAILURE_ROWS_IN_IMAGE]
-    widths = (12, 34, 60, 52)
+    widths = (12, 34, 60, 62)
     rows = [[r["id"], textwrap.fill("; ".join(r["failures"]), widths[1], max_lines=5, placeholder=" …"),
              textwrap.fill(" / ".join(r["answer"].splitlines()), widths[2], max_lines=5, placeholder=" …"),
-             "\n".join(textwrap.shorten(line, widths[3]) for line in citation_text(r, 30).splitlines()[:5])]
+             "\n".join(textwrap.shorten(line, widths[3]) for line in citation_text(r, 42).splitlines()[:5])]
             for r in bad] or [["—", "no failures", "", ""]]
     lines = [max(cell.count("\n") + 1 for cell in row) for row in rows]
     height = 0.6 + 0.16 * (sum(lines) + len(rows) + 1)

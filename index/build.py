@@ -238,4 +238,4 @@ def build_index(
 def _default_embedder(settings: Settings) -> BaseEmbedding:
     from index.embed import load_embedder
 
-    return load_embedder(settings.embedder)
+    return load_embedder(settings.embedder, settings.data_dir)

@@ -7,7 +7,7 @@ import logging
 import os
 from functools import lru_cache
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from assistant.errors import EmbedderError
 from assistant.settings import BUNDLED_EMBEDDER, BUNDLED_EMBEDDER_SHA256, EmbedderSettings
@@ -61,7 +61,40 @@ def resolve_model(settings: EmbedderSettings) -> tuple[str, str | None]:
     return settings.model, settings.sha256
 
 
-def load_embedder(settings: EmbedderSettings) -> BaseEmbedding:
+def load_embedder(settings: EmbedderSettings, data_dir: Path | None = None) -> Any:
+    """The configured embedder: the ONNX export when possible (fast start), else HuggingFace/torch."""
+    if settings.runtime == "onnx" and data_dir is not None:
+        from index.onnx_embed import OnnxEmbedder, export_onnx
+
+        model, expected = resolve_model(settings)
+        folder = Path(model)
+        if folder.is_dir():
+            weights = next((folder / n for n in WEIGHT_FILES if (folder / n).is_file()), None)
+            key = expected or (_sha256(weights, *_stat(weights)) if weights else None)
+            if key:
+                target = data_dir / "models" / key[:16]
+                try:
+                    return OnnxEmbedder.load(target)
+                except EmbedderError:
+                    pass
+                try:
+                    if expected:
+                        verify_weights(folder, expected)
+                    export_onnx(folder, key, target)
+                    return OnnxEmbedder.load(target)
+                except EmbedderError:
+                    raise
+                except Exception as exc:  # noqa: BLE001 - any export failure: fall back to torch, loudly
+                    log.warning("ONNX export of %s failed (%s); using torch", model, exc)
+    return load_torch_embedder(settings)
+
+
+def _stat(path: Path) -> tuple[int, int]:
+    st = path.stat()
+    return st.st_size, st.st_mtime_ns
+
+
+def load_torch_embedder(settings: EmbedderSettings) -> BaseEmbedding:
     """A llama-index HuggingFaceEmbedding, loaded offline, normalised, weights verified."""
     os.environ.setdefault("HF_HUB_OFFLINE", "1")
     os.environ.setdefault("TRANSFORMERS_OFFLINE", "1")

@@ -106,7 +106,7 @@ def test_gate_fails_below_a_threshold_and_no_gate_reports_only(fake_embedder, se
 
 def test_baseline_round_trip_and_drop(fake_bot, settings, cases_file: Path, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
     limits, baseline = _thresholds(tmp_path), tmp_path / "baseline.json"
-    args = dict(assistant=fake_bot, thresholds=limits, baseline=baseline, out=io.StringIO())
+    args = {"assistant": fake_bot, "thresholds": limits, "baseline": baseline, "out": io.StringIO()}
     assert run_eval(settings, cases_file, tmp_path / "r1", write_baseline_to=baseline, **args) == 0
     recorded = json.loads(baseline.read_text(encoding="utf-8"))
     assert "latency.p95_ms" in recorded["metrics"] and recorded["n_cases"] == 4
