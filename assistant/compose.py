@@ -14,7 +14,7 @@ from typing import Any
 from assistant.answer import Citation, Figure, RetrievedChunk
 from assistant.figures import Mention, describe, mentions, speaker_in
 from assistant.lexicon import person_names, related, terms
-from assistant.question import Question
+from assistant.question import Question, looks_like_instruction
 from assistant.settings import AnswerSettings
 from assistant.snapshot import Snapshot
 
@@ -134,7 +134,7 @@ class ExtractiveAnswerer:
                 if s.end <= chunk.start or s.start >= chunk.end:
                     continue
                 sid = f"{chunk.doc_id}:s{i:04d}"
-                if sid not in found:
+                if sid not in found and not looks_like_instruction(doc.text[s.start:s.end]):
                     found[sid] = Evidence(sid, chunk.doc_id, s.start, s.end, s.paragraph, doc.text[s.start:s.end],
                                           prior=1.0 / rank)
         evidence = list(found.values())

@@ -17,6 +17,12 @@ _INJECTION = re.compile(
     r"|\bjust confirm\b|\bthe articles? (?:is|are) (?:wrong|out of date|outdated)\b",
     re.IGNORECASE,
 )
+_DIRECTIVE = re.compile(
+    r"(?:ignore|disregard|forget|override)\s+(?:all\s+|any\s+)?(?:your|previous|prior|the|these|above)\s+"
+    r"(?:instructions?|rules?|prompts?|guidelines)|\b(?:system|assistant|developer)\s*:|\byou are now\b"
+    r"|\banswer every question\b|\bsystem prompt\b",
+    re.IGNORECASE,
+)
 _LEAD_IN = re.compile(
     r"^\s*(?:and\s+|then\s+|now\s+)?(?:(?:please\s+)?(?:ignore|disregard|forget)\b[^,.;?!]*?\b(?:and|then)\s+"
     r"|(?:please\s+)?(?:tell|show|give) me\s+)",
@@ -52,6 +58,11 @@ def strip_injection(text: str) -> str:
         return " ".join(k[:1].upper() + k[1:] for k in kept if k)
     # one sentence mixing an instruction with a question: keep what follows the instruction
     return _LEAD_IN.sub("", re.split(r"\b(?:and|then)\b(?=[^.?!]*\?|\s+(?:who|what|when|where|why|how)\b)", text)[-1]).strip() or text
+
+
+def looks_like_instruction(text: str) -> bool:
+    """Text addressed to an assistant (in a question or planted in an article); never followed or cited."""
+    return bool(_DIRECTIVE.search(text))
 
 
 def question_type(text: str) -> str:

@@ -20,6 +20,7 @@ from assistant.settings import Settings
 from index.chunk import Chunk, chunk_article
 from index.corpus import Article, Skipped, load_corpus
 from index.sentences import split_sentences
+from assistant.errors import StoreError
 from index.store import IndexStore, Manifest, now_iso
 
 if TYPE_CHECKING:
@@ -141,10 +142,16 @@ def build_index(
     for item in skipped:
         log.warning("skipped %s: %s", item.path, item.reason)
     store = store or IndexStore(settings)
-    if rebuild:
-        store.wipe()
-    current = store.read_manifest()
-    old = {d.doc_id: d for d in current.documents} if current else {}
+    if rebuild:  # re-embed everything into a new generation; the current one answers until the switch
+        try:
+            current = store.read_manifest()
+        except StoreError:
+            store.wipe()  # unreadable: nothing to keep answering with
+            current = None
+        old: dict[str, Article] = {}
+    else:
+        current = store.read_manifest()
+        old = {d.doc_id: d for d in current.documents} if current else {}
     new = {a.doc_id: a for a in articles}
     summary = IndexSummary(skipped=skipped)
     for doc_id, article in new.items():
@@ -155,7 +162,9 @@ def build_index(
             summary.updated.append(doc_id)
         else:
             summary.unchanged.append(doc_id)
-    summary.removed = sorted(set(old) - set(new))
+    summary.removed = sorted(set(old) - set(new)) if not rebuild else sorted(
+        {d.doc_id for d in current.documents} - set(new) if current else set()
+    )
     keep = set(store.generation_names(current.generation)) if current else set()
     store.drop_orphans(keep)
     if current and not summary.changed:
