@@ -52,10 +52,45 @@ def mock_llm() -> Iterator[None]:
         LlamaSettings._llm = saved
 
 
+def as_llama_embedding(embedder: Any) -> BaseEmbedding:
+    """The embedder itself if it is a llama-index BaseEmbedding, else a thin delegate to the same object.
+
+    The assistant's embedder may be a plain class with get_query_embedding / get_text_embedding_batch (the
+    ONNX runtime); wrapping it keeps one model in memory and gives llama-index the type it asserts.
+    """
+    from llama_index.core.base.embeddings.base import BaseEmbedding
+    from pydantic import PrivateAttr
+
+    if isinstance(embedder, BaseEmbedding):
+        return embedder
+
+    class Delegate(BaseEmbedding):
+        _inner: Any = PrivateAttr()
+
+        def _get_query_embedding(self, query: str) -> list[float]:
+            return list(self._inner.get_query_embedding(query))
+
+        def _get_text_embedding(self, text: str) -> list[float]:
+            return list(self._inner.get_text_embedding(text))
+
+        def _get_text_embeddings(self, texts: list[str]) -> list[list[float]]:
+            return [list(v) for v in self._inner.get_text_embedding_batch(texts)]
+
+        async def _aget_query_embedding(self, query: str) -> list[float]:
+            return self._get_query_embedding(query)
+
+        async def _aget_text_embedding(self, text: str) -> list[float]:
+            return self._get_text_embedding(text)
+
+    wrapped = Delegate(model_name=str(getattr(embedder, "model_name", type(embedder).__name__)))
+    wrapped._inner = embedder
+    return wrapped
+
+
 class PeerRetriever:
     """Stock llama-index dense retrieval (top 2 default-sized nodes) over the clean article texts."""
 
-    def __init__(self, embedder: BaseEmbedding, articles: Sequence[Article], top_k: int = TOP_K) -> None:
+    def __init__(self, embedder: Any, articles: Sequence[Article], top_k: int = TOP_K) -> None:
         if top_k <= 0:
             raise ValueError("top_k must be positive")
         from llama_index.core import Document, VectorStoreIndex
@@ -68,7 +103,7 @@ class PeerRetriever:
             for a in articles
         ]
         with mock_llm():
-            index = VectorStoreIndex.from_documents(documents, embed_model=embedder)
+            index = VectorStoreIndex.from_documents(documents, embed_model=as_llama_embedding(embedder))
             self.engine = CitationQueryEngine.from_args(
                 index, similarity_top_k=top_k, citation_chunk_size=CITATION_CHUNK_SIZE
             )

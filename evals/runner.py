@@ -218,7 +218,8 @@ def run_peer(bot: Assistant, cases: list[Case], rows: list[dict[str, Any]]) -> d
             row["peer_chunks"] = [s._asdict() for s in spans]
             row["peer"] = retrieval_row(spans, case) if case.answerable else None
     except Exception as exc:  # the peer row is context, not the product: report it missing, go on
-        log.warning("peer retrieval failed: %s", exc, exc_info=True)
+        log.warning("peer retrieval failed (%s: %s); the report shows it as n/a", type(exc).__name__, exc)
+        log.debug("peer retrieval failure", exc_info=True)
         for row in rows:
             row["peer"] = None
         return {"description": DESCRIPTION, "nodes": 0, "error": f"{type(exc).__name__}: {exc}"}

@@ -157,3 +157,38 @@ def test_invalid_case_names_line_and_field(tmp_path: Path) -> None:
         load_cases(path)
     assert "line 1 (num-9): turns must be a non-empty list" in str(err.value)
     assert "line 2 (num-10): missing keys" in str(err.value)
+
+
+class _PlainEmbedder:
+    """An embedder that is not a llama-index BaseEmbedding (like the ONNX runtime), with the same three methods."""
+
+    def __init__(self) -> None:
+        from tests.fakes import HashEmbedding
+
+        self.inner, self.calls = HashEmbedding(), 0
+
+    def get_query_embedding(self, query: str) -> list[float]:
+        self.calls += 1
+        return self.inner._vector(query)
+
+    def get_text_embedding(self, text: str) -> list[float]:
+        return self.get_query_embedding(text)
+
+    def get_text_embedding_batch(self, texts: list[str], **_: Any) -> list[list[float]]:
+        return [self.get_query_embedding(t) for t in texts]
+
+
+def test_peer_uses_the_same_embedder_object_even_when_it_is_not_a_llama_index_one() -> None:
+    from llama_index.core import Settings as LlamaSettings
+
+    from evals.peer import PeerRetriever
+
+    articles, _ = load_corpus(SEEDS)
+    plain = _PlainEmbedder()
+    saved = LlamaSettings._llm
+    peer = PeerRetriever(plain, articles)
+    spans = peer.retrieve("How many servicemen of Russia's National Guard were killed in Naursky?")
+    assert len(spans) == 2 and plain.calls >= peer.nodes + 1
+    texts = {a.doc_id: a.text for a in articles}
+    assert all(0 <= s.start < s.end <= len(texts[s.doc_id]) for s in spans)
+    assert LlamaSettings._llm is saved  # the MockLLM was only set while the engine was built
