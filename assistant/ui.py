@@ -99,19 +99,23 @@ class ChatSession:
     busy: threading.Lock = field(default_factory=threading.Lock)  # one answer at a time per session
 
 
+def user_message(exc: Exception) -> str:
+    """What the page says about an error: an AssistantError's own words, else one line (details logged)."""
+    if isinstance(exc, AssistantError):
+        return render.esc(exc)  # toasts render HTML
+    log.error("unexpected error in the web UI", exc_info=exc)
+    return f"unexpected {type(exc).__name__}; the server log has the details"
+
+
 @contextmanager
 def user_errors() -> Iterator[None]:
-    """AssistantError becomes a short gr.Error; anything else a one-line message (details in the log)."""
+    """Any error becomes a short gr.Error: no traceback reaches the page."""
     try:
         yield
     except gr.Error:
         raise
-    except AssistantError as exc:
-        raise gr.Error(render.esc(exc), title="Could not answer", print_exception=False) from None
-    except Exception as exc:  # noqa: BLE001 - last resort: no traceback reaches the page
-        log.exception("unexpected error in the web UI")
-        message = f"unexpected {type(exc).__name__}; the server log has the details"
-        raise gr.Error(message, print_exception=False) from None
+    except Exception as exc:  # noqa: BLE001 - last resort: every error gets a one-line message
+        raise gr.Error(user_message(exc), title="Could not answer", print_exception=False) from None
 
 
 # ---- handlers: each calls one library function and renders the result ----------------------------
@@ -124,11 +128,14 @@ class Handlers:
     def respond(self, question: str, session: ChatSession | None) -> Iterator[tuple[Any, ...]]:
         """Stream one answer into this session's chat, then show its sources and cited article.
 
-        Yields (chat messages, question box, sources HTML, article HTML, session).
+        Yields (chat messages, question box, sources HTML, article HTML, session). On an error the chat
+        stays as it was, the question goes back into the box, and a short warning says why.
         """
         session = session or ChatSession(self.bot.chat())
         if not session.busy.acquire(blocking=False):
-            raise gr.Error("Still answering your previous question; ask again when it is done.", duration=4)
+            gr.Warning("Still answering your previous question; ask again when it is done.", duration=4)
+            yield gr.skip(), gr.skip(), gr.skip(), gr.skip(), gr.skip()
+            return
         try:
             yield from self._respond(question, session)
         finally:
@@ -145,18 +152,17 @@ class Handlers:
         yield chat(render.partial_markdown("", turn)), "", gr.skip(), gr.skip(), session
         text, answer = "", None
         try:
-            with user_errors():
-                for event in session.conversation.stream(question):
-                    if isinstance(event, Answer):
-                        answer = event
-                    else:
-                        text += event
-                        streaming = chat(render.partial_markdown(text, turn))
-                        yield streaming, gr.skip(), gr.skip(), gr.skip(), session
-        except gr.Error:
+            for event in session.conversation.stream(question):
+                if isinstance(event, Answer):
+                    answer = event
+                else:
+                    text += event
+                    yield chat(render.partial_markdown(text, turn)), gr.skip(), gr.skip(), gr.skip(), session
+        except Exception as exc:  # noqa: BLE001 - a toast, not an error state over every panel
+            gr.Warning(user_message(exc), title="Could not answer")
             session.messages = before  # the question goes back into the box, to edit and retry
             yield list(before), question, gr.skip(), gr.skip(), session
-            raise
+            return
         assert answer is not None
         session.counter = turn
         session.turns = [*session.turns, (turn, answer)][-KEPT_TURNS:]
@@ -235,10 +241,11 @@ def build_app(assistant: Assistant) -> gr.Blocks:
             rebuild_btn = gr.Button("Rebuild index", size="sm", elem_id="rebuild")
 
         outputs = [chatbot, box, sources, article, session]
-        ask_btn.click(h.respond, [box, session], outputs, api_name="chat", concurrency_id="answer")
-        box.submit(h.respond, [box, session], outputs, concurrency_id="answer", **private)
+        answering: dict[str, Any] = {"concurrency_id": "answer", "show_progress": "hidden"}  # the chat shows it
+        ask_btn.click(h.respond, [box, session], outputs, api_name="chat", **answering)
+        box.submit(h.respond, [box, session], outputs, **answering, **private)
         for button in examples:  # a button's value is its label: the example question
-            button.click(h.respond, [button, session], outputs, concurrency_id="answer", **private)
+            button.click(h.respond, [button, session], outputs, **answering, **private)
         clear_btn.click(h.clear, [session], outputs, api_name="clear")
         chatbot.clear(h.clear, [session], outputs, **private)  # the chat's own bin icon
         gr.api(h.answer_json, api_name="ask", concurrency_id="answer")

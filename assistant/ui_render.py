@@ -267,6 +267,7 @@ CSS = """
   padding: 0 1px; cursor: pointer; white-space: nowrap; }
 .cite:hover { text-decoration: underline !important; }
 .note { border-radius: 8px; padding: 8px 12px; margin: 2px 0; }
+.note strong { font-size: 1em; font-weight: 600; }
 .note-info { background: #eff6ff; border-left: 4px solid #3b82f6; color: #1e3a8a; }
 .note-error { background: #fff7ed; border-left: 4px solid #f97316; color: #7c2d12; }
 .searched { display: block; margin-top: 6px; font-size: .85em; opacity: .75; }
@@ -294,7 +295,7 @@ ol.sources { list-style: none; padding: 0; margin: 0; }
 #document-box mark.active { background: #fbbf24; outline: 2px solid #f59e0b; }
 .doc-head { position: sticky; top: 0; background: var(--block-background-fill, #fff); padding: 2px 0 6px;
   border-bottom: 1px solid var(--block-border-color, #e5e7eb); margin-bottom: 8px; }
-.doc-head h3 { margin: 0 0 2px; font-size: 1.02em; line-height: 1.3; }
+.doc-head h3 { margin: 0 0 2px; font-size: 1.02em; font-weight: 600; line-height: 1.3; }
 .doc-meta { font-size: .8em; opacity: .7; margin: 0; }
 .doc-text { white-space: pre-wrap; line-height: 1.55; font-size: .9em; }
 .figures { margin: 0 0 12px; padding: 10px; border: 1px solid var(--block-border-color, #e5e7eb);

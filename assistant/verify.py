@@ -29,8 +29,20 @@ class Claims:
     terms: frozenset[str]
 
 
+_TIME = re.compile(r"\b(\d{1,2})[.:](\d{2})(?=\s*(?:a\.?m\.?|p\.?m\.?)|\s*(?:hours|h)\b)", re.IGNORECASE)
+
+
+def _fold(text: str) -> str:
+    """Curly quotes to straight, times to H:MM, so spelling variants compare equal."""
+    text = text.replace("’", "'").replace("‘", "'").replace("“", '"').replace("”", '"')
+    return _TIME.sub(lambda m: f"{int(m.group(1))}:{m.group(2)}", text)
+
+
 def _numbers(text: str) -> set[str]:
-    found = {n.replace(",", "") for n in _NUMBER.findall(text)}
+    text = _fold(text)
+    found = {m.group() for m in re.finditer(r"\b\d{1,2}:\d{2}\b", text)}
+    text = re.sub(r"\b\d{1,2}:\d{2}\b", " ", text)
+    found |= {n.replace(",", "").lstrip("0") or "0" for n in _NUMBER.findall(text)}
     for word in re.findall(r"[a-z]+", text.lower()):
         if word in NUMBER_WORDS and word not in ("one", "dozens", "hundreds", "thousands"):
             found.add(str(NUMBER_WORDS[word]))
@@ -39,8 +51,11 @@ def _numbers(text: str) -> set[str]:
 
 def claims(sentence: str) -> Claims:
     """Numbers (digits or words), capitalised names and stemmed content terms of a sentence."""
-    text = _MARKERS.sub("", sentence)
-    names = {w for w in _CAPITAL.findall(text) if w not in _GENERIC_CAPS and w.lower() not in STOPWORDS}
+    text = _fold(_MARKERS.sub("", sentence))
+    first = re.match(r"[\W_]*([A-Z][a-z]+)", text)
+    opener = first.group(1) if first and re.search(r"(?:ing|ed|ly)$", first.group(1)) else None
+    names = {w for w in _CAPITAL.findall(text)
+             if w not in _GENERIC_CAPS and w.lower() not in STOPWORDS and w != opener}
     for name, _, _ in person_names(text):
         names.add(name.split()[-1])
     return Claims(numbers=frozenset(_numbers(text)), names=frozenset(names), terms=frozenset(terms(text)))
@@ -60,7 +75,7 @@ def unsupported(sentence: str, passages: list[str], threshold: float = DEFAULT_O
     if not passages:
         return ["cites no passage"]
     c = claims(sentence)
-    joined = " ".join(passages)
+    joined = _fold(" ".join(passages))
     reasons = [f"number {n} not in cited text" for n in sorted(c.numbers - _numbers(joined))]
     folded = fold_aliases(joined).lower()
     for name in sorted(c.names):

@@ -16,6 +16,7 @@ import hashlib
 import json
 import logging
 import os
+import warnings
 from pathlib import Path
 from typing import Any
 
@@ -113,7 +114,6 @@ def export_onnx(source: Path, source_sha256: str, target: Path) -> Path:
                 return target
         except ValueError:
             pass
-    import numpy as np
     import torch
     from transformers import AutoModel, AutoTokenizer
 
@@ -137,15 +137,29 @@ def export_onnx(source: Path, source_sha256: str, target: Path) -> Path:
     mask = enc["attention_mask"].unsqueeze(-1).float()
     ref = torch.nn.functional.normalize((hidden * mask).sum(1) / mask.sum(1), dim=1).numpy()
     tmp = target / "model.onnx.tmp"
+    with warnings.catch_warnings():  # tracer chatter about shapes; the export is checked numerically below
+        warnings.simplefilter("ignore")
+        _export(torch, _Hidden(model), enc, tmp)
+    os.replace(tmp, target / "model.onnx")
+    tokenizer.backend_tokenizer.save(str(target / "tokenizer.json"))
+    return _finish(target, source, source_sha256, tokenizer, ref)
+
+
+def _export(torch: Any, module: Any, enc: Any, tmp: Path) -> None:
     axes = {"input_ids": {0: "b", 1: "s"}, "attention_mask": {0: "b", 1: "s"}, "token_type_ids": {0: "b", 1: "s"},
             "last_hidden_state": {0: "b", 1: "s"}}
     torch.onnx.export(
-        _Hidden(model), (enc["input_ids"], enc["attention_mask"], enc["token_type_ids"]), str(tmp),
+        module, (enc["input_ids"], enc["attention_mask"], enc["token_type_ids"]), str(tmp),
         input_names=["input_ids", "attention_mask", "token_type_ids"], output_names=["last_hidden_state"],
         dynamic_axes=axes, opset_version=17, dynamo=False,
     )
-    os.replace(tmp, target / "model.onnx")
-    tokenizer.backend_tokenizer.save(str(target / "tokenizer.json"))
+
+
+def _finish(target: Path, source: Path, source_sha256: str, tokenizer: Any, ref: Any) -> Path:
+    """Record the export, then refuse it unless it reproduces the torch vectors."""
+    import numpy as np
+
+    meta_path = target / "export.json"
     meta = {"source": str(source), "source_sha256": source_sha256, "onnx_sha256": _sha256(target / "model.onnx"),
             "max_length": int(min(getattr(tokenizer, "model_max_length", 256), 256))}
     meta_path.write_text(json.dumps(meta))

@@ -8,11 +8,12 @@ from dataclasses import dataclass
 # Tokens ending in "." that do not end a sentence.
 _ABBREVIATIONS = {
     "gen", "maj", "lt", "col", "capt", "sgt", "adm", "mr", "mrs", "ms", "dr", "prof", "sen", "rep", "gov",
-    "st", "jr", "sr", "no", "vs", "etc", "inc", "ltd", "co", "corp", "dept", "est", "approx", "fig",
+    "st", "jr", "sr", "vs", "etc", "inc", "ltd", "co", "corp", "dept", "est", "approx", "fig",
     "jan", "feb", "mar", "apr", "jun", "jul", "aug", "sep", "sept", "oct", "nov", "dec",
     "u.s", "u.k", "u.n", "d.c", "e.g", "i.e", "a.m", "p.m",
 }
-_BOUNDARY = re.compile(r"(?<=[.!?…])[\"”’)\]]*\s+(?=[\"“‘(\[]?[A-Z0-9])")
+# End punctuation plus any closing quotes/brackets (they stay with the sentence), then space, then a new start.
+_BOUNDARY = re.compile(r"[.!?…][\"”’)\]]*(?=\s+[\"“‘(\[]?[A-Z0-9])")
 
 
 @dataclass(frozen=True)
@@ -39,10 +40,10 @@ def split_sentences(text: str) -> list[Sentence]:
         p_start, p_text = para.start(), para.group()
         cut = 0
         for boundary in _BOUNDARY.finditer(p_text):
-            segment = p_text[cut : boundary.start()]
-            if _ends_with_abbreviation(segment):
+            segment = p_text[cut : boundary.end()]
+            if _ends_with_abbreviation(segment.rstrip("\"”’)]")):
                 continue
-            _add(sentences, p_text, p_start, cut, boundary.start(), p_index)
+            _add(sentences, p_text, p_start, cut, boundary.end(), p_index)
             cut = boundary.end()
         _add(sentences, p_text, p_start, cut, len(p_text), p_index)
     return sentences
