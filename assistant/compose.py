@@ -120,6 +120,7 @@ class ExtractiveAnswerer:
     def __init__(self, settings: AnswerSettings, refusal: str) -> None:
         self.settings = settings
         self.refusal = refusal
+        self._why = False
 
     # ---- evidence -------------------------------------------------------------------------------
     def gather(self, question: Question, snapshot: Snapshot, chunks: list[RetrievedChunk],
@@ -161,7 +162,7 @@ class ExtractiveAnswerer:
         if qtype == "when":
             return 1.0 if _DATEISH.search(text) else 0.0
         if qtype == "who":
-            return 1.0 if person_names(text) else 0.0
+            return 1.0 if person_names(text) or re.search(r"\bby (?:the )?[A-Z]|\b[A-Z]{3,}\b", text) else 0.0
         if qtype == "where":
             return 1.0 if _WHERE.search(text) else 0.0
         if qtype == "why":
@@ -224,6 +225,8 @@ class ExtractiveAnswerer:
             chosen.append(e)
         if not chosen:
             chosen = evidence[:1]
+        self._why = question.qtype == "why"
+        chosen = self._widen(snapshot, evidence, chosen, best)
         lead = self._lead(question, snapshot, chosen, book)
         order: list[str] = []
         for e in chosen[1:]:
@@ -254,6 +257,33 @@ class ExtractiveAnswerer:
                                       role=role, outlet=doc.outlet, date=doc.date, doc_id=e.doc_id, citation=n))
         return out[:1]
 
+    def _widen(self, snapshot: Snapshot, evidence: list[Evidence], chosen: list[Evidence],
+               best: float) -> list[Evidence]:
+        """Add the sentence that finishes the best one (a quote or 'He …' continuing it) and one
+        sentence from a further article when it is nearly as relevant, so list answers span articles."""
+        out = list(chosen)
+        top = chosen[0]
+        sentences = snapshot.sentences(top.doc_id)
+        index = next((i for i, s in enumerate(sentences) if s.start == top.start), None)
+        if index is not None and index + 1 < len(sentences):
+            nxt = sentences[index + 1]
+            text = snapshot.documents[top.doc_id].text[nxt.start:nxt.end]
+            opens_quote = top.text.count("“") > top.text.count("”") or top.text.count('"') % 2 == 1
+            continues = re.match(r"(?:He|She|They|It|This|That|These|Those|The (?:militants|video|gang|person))\b",
+                                 text)
+            reason = self._why and nxt.paragraph in (top.paragraph, top.paragraph + 1)
+            if nxt.paragraph in (top.paragraph, top.paragraph + 1) and (opens_quote or continues or reason) and not any(
+                c.start == nxt.start and c.doc_id == top.doc_id for c in out
+            ) and not looks_like_instruction(text):
+                out.insert(1, Evidence(f"{top.doc_id}:next", top.doc_id, nxt.start, nxt.end, nxt.paragraph, text,
+                                       top.dense, top.lexical, top.bonus, top.prior))
+        covered = {c.doc_id for c in out}
+        for e in evidence:
+            if e.doc_id not in covered and e.score >= 0.55 * best and not is_heading(e.text) and len(e.text) >= 25:
+                out.append(e)
+                break
+        return out[: self.settings.max_sentences + 1]
+
     def _lead(self, question: Question, snapshot: Snapshot, chosen: list[Evidence], book: CitationBook) -> str:
         """'X is the <role> [n].' for 'Who is X?' when an article describes X."""
         m = re.match(r"^\s*who (?:is|was) (?P<name>[^?]+?)\s*\??\s*$", question.text, re.IGNORECASE)
@@ -281,6 +311,10 @@ class ExtractiveAnswerer:
             return None
         top = found[0][0].score
         found = [f for f in found if f[0].score >= 0.7 * top]
+        focus = set(question.focus)
+        if any(focus & set(terms(m.what)) for _, m, _, _ in found):  # exact matches exist: others must be kin
+            group = _focus_group(question)
+            found = [f for f in found if focus & set(terms(f[1].what)) or (group and f[1].group == group)]
         if found[0][2] is None:  # the best evidence states the figure as plain fact
             return None
         kept: dict[tuple[str, float], tuple[Evidence, Mention, str | None, str | None]] = {}

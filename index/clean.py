@@ -135,6 +135,20 @@ def _find_outlet(lines: list[str]) -> str | None:
     return None
 
 
+def _drop_caption_prefixes(lines: list[str]) -> list[str]:
+    """A photo caption that repeats the start of a later paragraph ("The operation on Nov. 22." before
+    "The operation on Nov. 22 in … was the biggest …") is dropped; the full paragraph stays."""
+    out = []
+    for i, line in enumerate(lines):
+        stem = line.rstrip(" .")
+        if i > 0 and len(stem) >= 30 and any(
+            other != line and other.startswith(stem) for other in lines[i + 1 :]
+        ):
+            continue
+        out.append(line)
+    return out
+
+
 def clean_article(raw: str) -> CleanArticle:
     """Clean one raw page; raises ValueError when nothing article-like is left."""
     lines = [re.sub(r"[ \t]+", " ", line).strip() for line in normalise(raw).split("\n")]
@@ -162,6 +176,7 @@ def clean_article(raw: str) -> CleanArticle:
             continue
         seen.add(key)
         kept.append(_LEAD_OUTLET.sub("", line, count=1))
+    kept = _drop_caption_prefixes(kept)
     if len(kept) > 1 and outlet and kept[0].lower() == outlet.lower():
         kept = kept[1:]  # a masthead line naming the site is not the headline
     if not kept:

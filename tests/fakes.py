@@ -10,7 +10,7 @@ from typing import Any
 from llama_index.core.base.embeddings.base import BaseEmbedding
 from pydantic import PrivateAttr
 
-DIM = 64
+DIM = 256
 
 
 class HashEmbedding(BaseEmbedding):
