@@ -234,8 +234,7 @@ class Assistant:
         else:
             draft = answerer.answer(q, snapshot, chunks, vector)
             if deltas:
-                for piece in re.findall(r"\S+\s*", draft.text):
-                    yield piece
+                yield from re.findall(r"\S+\s*", draft.text)
         dropped = list(getattr(draft, "dropped", []) or [])
         compose_ms = (time.perf_counter() - started) * 1000
         yield self._finish(text, q, chunks, draft, t0, rewrite_ms, retrieve_ms, compose_ms,

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import argparse
-import json
 import logging
 import os
 import sys
@@ -30,12 +29,12 @@ def _quiet_libraries() -> None:
 def _settings(args: argparse.Namespace):  # type: ignore[no-untyped-def]
     from assistant.settings import Settings
 
-    overrides = {}
+    overrides: dict[str, object] = {}
     if getattr(args, "corpus", None):
         overrides["corpus_dir"] = Path(args.corpus)
     if getattr(args, "backend", None):
         overrides["backend"] = args.backend
-    return Settings(**overrides)
+    return Settings(**overrides)  # type: ignore[arg-type]
 
 
 def cmd_index(args: argparse.Namespace) -> int:
@@ -163,7 +162,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     except KeyboardInterrupt:
         print("interrupted", file=sys.stderr)
         return 130
-    except Exception as exc:  # noqa: BLE001 - last resort: one line, no traceback, a way to get details
+    except Exception as exc:
         logging.getLogger(__name__).debug("unexpected error", exc_info=True)
         print(f"error: unexpected {type(exc).__name__}: {exc} (set ASSISTANT_DEBUG=1 for details)", file=sys.stderr)
         if os.environ.get("ASSISTANT_DEBUG"):

@@ -28,7 +28,7 @@ _DATEISH = re.compile(
     r"(?:year|month|week)\b|\b(?:yesterday|today|ago)\b|\bin (?:January|February|March|April|May|June|July|August|"
     r"September|October|November|December|the summer|the fall|spring|winter)\b"
 )
-_WHY = re.compile(r"\b(?:because|reason|due to|in order|so that|caused|result|led to|concern|fear|after|since)\b", re.I)
+_WHY = re.compile(r"\b(?:because|reason|due to|in order|so that|caused|result|led to|concern|fear|after|since)\b", re.IGNORECASE)
 _WHERE = re.compile(r"\b(?:in|at|from|near|to) (?:the )?[A-Z][a-z]")
 NUMBER_NAMES = ["zero", "one", "two", "three", "four", "five", "six", "seven", "eight", "nine", "ten"]
 
@@ -209,9 +209,8 @@ class ExtractiveAnswerer:
             self._relevant(question, m, e) for e in evidence[:8] if e.score >= floor for m in mentions(e.text)
         ):
             return True  # asks to count an event the best evidence never counts (e.g. the wounded)
-        if question.wants_names and not any(person_names(e.text) for e in evidence[:5]):
-            return True
-        return False
+        # "names of…" needs person names in the evidence
+        return question.wants_names and not any(person_names(e.text) for e in evidence[:5])
 
     def _sentences_answer(self, question: Question, snapshot: Snapshot, evidence: list[Evidence],
                           book: CitationBook) -> Draft:

@@ -40,9 +40,9 @@ KINDS: dict[str, tuple[str, ...]] = {
     "wound": ("wounded", "injured", "injuries", "hurt"),
     "age": ("years old", "year-old", "aged", "age", "born", "old"),
 }
-AGENTS = {stem(w) for w in "russians russian citizens nationals militants fighters jihadis recruits caucasians chechens volunteers rebels insurgents terrorists members".split()}
-VICTIMS = {stem(w) for w in "civilians servicemen soldiers troops officers police victims hostages".split()}
-PEOPLE = AGENTS | VICTIMS | {stem(w) for w in "people persons individuals men women children residents officials".split()}
+AGENTS = {stem(w) for w in ["russians", "russian", "citizens", "nationals", "militants", "fighters", "jihadis", "recruits", "caucasians", "chechens", "volunteers", "rebels", "insurgents", "terrorists", "members"]}
+VICTIMS = {stem(w) for w in ["civilians", "servicemen", "soldiers", "troops", "officers", "police", "victims", "hostages"]}
+PEOPLE = AGENTS | VICTIMS | {stem(w) for w in ["people", "persons", "individuals", "men", "women", "children", "residents", "officials"]}
 
 
 @dataclass(frozen=True)
@@ -117,7 +117,7 @@ def mentions(sentence: str) -> list[Mention]:
         if re.fullmatch(r"(?:19|20)\d\d", num) or re.match(r"\s*(?:%|percent|a\.m|p\.m|[.:]\d)", sentence[m.end():]):
             continue
         after = sentence[m.end():]
-        words = []
+        words: list[str] = []
         for w in re.findall(r"[\w’'-]+,?", after)[:7]:
             if words and _STOP_NOUN.search(w.rstrip(",")):
                 break
@@ -167,7 +167,8 @@ def _subject_before(text: str) -> str:
 def speaker_in(sentence: str, at: int) -> tuple[str | None, str | None]:
     """(person or body, role) credited in `sentence` for the figure at offset `at`."""
     acc = re.search(r"\baccording to (?P<who>[^,.;]+)", sentence, re.IGNORECASE)
-    figure_end = _FIGURE.match(sentence, at).end() if _FIGURE.match(sentence, at) else at
+    figure = _FIGURE.match(sentence, at)
+    figure_end = figure.end() if figure else at
     verbs = [
         v for v in _SPEECH.finditer(sentence)
         if not at <= v.start() < figure_end and not re.search(r"\b(?:an|a|the)\s+$", sentence[: v.start()])

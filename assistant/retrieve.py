@@ -75,8 +75,8 @@ class HybridRetriever:
     def dense(self, vector: list[float], top_k: int) -> list[tuple[str, float]]:
         """(chunk id, cosine similarity) best first."""
         try:
-            got = self.snapshot.chunks.query(query_embeddings=[vector], n_results=top_k, include=["distances"])
-        except Exception as exc:  # noqa: BLE001 - chroma and transport errors alike
+            got = self.snapshot.chunks.query(query_embeddings=[vector], n_results=top_k, include=["distances"])  # type: ignore[arg-type]
+        except Exception as exc:
             raise StoreError(f"vector search failed: {type(exc).__name__}: {exc}; {REBUILD_HINT}") from exc
         return [(i, 1.0 - d) for i, d in zip(got["ids"][0], got["distances"][0])]  # type: ignore[index]
 

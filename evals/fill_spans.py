@@ -29,7 +29,7 @@ EVALS = Path(__file__).resolve().parent
 ROOT = EVALS.parent
 sys.path.insert(0, str(ROOT))
 
-from index.corpus import load_corpus  # noqa: E402
+from index.corpus import load_corpus  # noqa: E402 - after the sys.path line, so it runs as a script
 
 CASES = EVALS / "cases.jsonl"
 SUPPORT = EVALS / "support_pairs.jsonl"

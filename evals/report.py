@@ -247,7 +247,7 @@ def plot_failures(result: dict[str, Any], path: Path) -> None:
     unit = 1.0 / (sum(lines) + len(rows) + 1)
     for (r, _), cell in table.get_celld().items():
         cell.set_height(unit * (1.2 if r == 0 else lines[r - 1] + 1))
-        cell.get_text().set_va("center")
+        cell.get_text().set_verticalalignment("center")
     shown = f"{len(bad)} worst" if bad else "no"
     ax.set_title(f"Failing cases ({shown} of {len(failing(result['cases']))} shown)", fontsize=9)
     fig.savefig(path, dpi=120)

@@ -16,11 +16,11 @@ from typing import TYPE_CHECKING, Any
 
 from pydantic import BaseModel, ConfigDict, Field
 
+from assistant.errors import StoreError
 from assistant.settings import Settings
 from index.chunk import Chunk, chunk_article
 from index.corpus import Article, Skipped, load_corpus
 from index.sentences import split_sentences
-from assistant.errors import StoreError
 from index.store import IndexStore, Manifest, now_iso
 
 if TYPE_CHECKING:
@@ -115,7 +115,7 @@ def _copy_docs(src: Collection, dst: Collection, doc_ids: Iterable[str]) -> int:
     ids = list(doc_ids)
     copied = 0
     for i in range(0, len(ids), 100):
-        got = src.get(where={"doc_id": {"$in": ids[i : i + 100]}}, include=["embeddings", "documents", "metadatas"])
+        got = src.get(where={"doc_id": {"$in": ids[i : i + 100]}}, include=["embeddings", "documents", "metadatas"])  # type: ignore[dict-item]
         for j in range(0, len(got["ids"]), COPY_BATCH):
             dst.add(
                 ids=got["ids"][j : j + COPY_BATCH],

@@ -115,7 +115,7 @@ def load_torch_embedder(settings: EmbedderSettings) -> BaseEmbedding:
             normalize=True,
             show_progress_bar=False,
         )
-    except Exception as exc:  # noqa: BLE001 - any loader failure becomes one actionable message
+    except Exception as exc:
         raise EmbedderError(
             f"could not load embedder {model!r} offline ({type(exc).__name__}: {exc}); "
             "point ASSISTANT_EMBEDDER__MODEL at a local sentence-transformers folder"

@@ -11,7 +11,7 @@ from __future__ import annotations
 import json
 import logging
 import shutil
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 from typing import TYPE_CHECKING, Any
 
 from pydantic import BaseModel, ConfigDict, ValidationError
@@ -54,7 +54,7 @@ def generation_name(index_key: str, generation: int, prefix: str) -> str:
 
 
 def now_iso() -> str:
-    return datetime.now(timezone.utc).replace(microsecond=0).isoformat()
+    return datetime.now(UTC).replace(microsecond=0).isoformat()
 
 
 def chroma_settings() -> Any:
@@ -75,7 +75,7 @@ def open_client(settings: Settings) -> ClientAPI:
         path = settings.data_dir / "chroma"
         path.mkdir(parents=True, exist_ok=True)
         return chromadb.PersistentClient(path=str(path), settings=chroma_settings())
-    except Exception as exc:  # noqa: BLE001 - chroma raises many types; the user needs one message
+    except Exception as exc:
         where = (
             f"Chroma server {settings.chroma_host}:{settings.chroma_port} (is `chroma run` up?)"
             if settings.chroma_host
@@ -117,7 +117,7 @@ class IndexStore:
             got = meta.get(ids=[MANIFEST_ID], include=["documents"])
         except StoreError:
             raise
-        except Exception as exc:  # noqa: BLE001
+        except Exception as exc:
             raise self._guard("reading the manifest", exc) from exc
         if not got["ids"]:
             return None
@@ -129,12 +129,12 @@ class IndexStore:
     def write_manifest(self, manifest: Manifest) -> None:
         """Atomically switch readers to `manifest` (one upsert of one record)."""
         meta = self.client.get_or_create_collection(self.meta_name)
-        meta.upsert(ids=[MANIFEST_ID], documents=[manifest.model_dump_json()], embeddings=[[0.0]])
+        meta.upsert(ids=[MANIFEST_ID], documents=[manifest.model_dump_json()], embeddings=[[0.0]])  # type: ignore[arg-type]
 
     def collection(self, name: str) -> Collection:
         try:
             return self.client.get_collection(name)
-        except Exception as exc:  # noqa: BLE001
+        except Exception as exc:
             raise self._guard(f"opening collection {name}", exc) from exc
 
     def create(self, name: str) -> Collection:

@@ -63,6 +63,9 @@ case "$mode" in
     index_seeds
     echo "==> tests"
     "$PY" -m pytest -q "$@"
+    echo "==> lint and types"
+    "$VENV/bin/ruff" check .
+    "$VENV/bin/mypy" assistant index evals
     echo "==> eval gate"
     "$VENV/bin/assistant" eval
     ;;

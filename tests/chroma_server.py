@@ -38,7 +38,7 @@ class ChromaServer:
                 return
             except OSError:
                 if self.proc.poll() is not None:
-                    raise RuntimeError("chroma run exited at start-up")
+                    raise RuntimeError("chroma run exited at start-up") from None
                 time.sleep(0.2)
         self.stop()
         raise RuntimeError(f"chroma run did not answer on port {self.port} within {timeout} s")
