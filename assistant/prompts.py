@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import re
-from functools import lru_cache
+from functools import cache
 from pathlib import Path
 
 PROMPTS_DIR = Path(__file__).resolve().parent.parent / "prompts"
@@ -14,7 +14,7 @@ REQUIRED_VARIABLES = {
 }
 
 
-@lru_cache(maxsize=None)
+@cache
 def load(name: str) -> str:
     """The text of prompts/<name>.txt, with its {variables} checked against what the code fills in."""
     path = PROMPTS_DIR / f"{name}.txt"

@@ -47,7 +47,7 @@ class Question:
     @property
     def wants_names(self) -> bool:
         """'What were the names of…', 'Name the…': only person names answer it."""
-        return bool(re.search(r"\bnames? of\b|^\s*name (?:the|all|every)\b|\bwho (?:were|are) the\b", self.text, re.I))
+        return bool(re.search(r"\bnames? of\b|^\s*name (?:the|all|every)\b|\bwho (?:were|are) the\b", self.text, re.IGNORECASE))
 
 
 def strip_injection(text: str) -> str:

@@ -73,7 +73,7 @@ class Snapshot:
         """All chunks of this generation, in a stable order."""
         try:
             got = self.chunks.get(include=["documents", "metadatas"])
-        except Exception as exc:  # noqa: BLE001
+        except Exception as exc:
             raise StoreError(f"cannot read chunks from the store: {exc}; {REBUILD_HINT}") from exc
         records = [
             ChunkRecord(chunk_id=i, doc_id=str(m["doc_id"]), text=t or "", start=int(m["start"]), end=int(m["end"]))  # type: ignore[arg-type,index]
