@@ -14,8 +14,9 @@ from __future__ import annotations
 
 import logging
 import re
+import threading
 from collections.abc import Callable, Iterator, Sequence
-from contextlib import contextmanager
+from contextlib import AbstractContextManager, contextmanager, nullcontext
 from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -287,12 +288,40 @@ class _Judge:
                 log.info("dropped generated sentence %r: %s", piece, "; ".join(reasons))
                 self.dropped.append(piece)
                 continue
+            piece = self._needed_markers(piece)
             mapping = {n: self.book.cite(self.sources[n].doc_id, self.sources[n].start, self.sources[n].end)
                        for n in dict.fromkeys(int(x) for x in _MARKER.findall(piece))}
             text = renumber(piece, mapping)
             self.kept.append(text)
             passed.append(text)
         return passed
+
+    def _needed_markers(self, piece: str) -> str:
+        """Drop markers whose source the sentence is supported without, and put markers before the full stop.
+
+        The verifier checks a sentence against its cited passages together, so "[1][2]" passes when [1] alone
+        supports it; citing [2] as well would point the reader at a passage that says nothing of it.
+        """
+        needed = list(dict.fromkeys(int(x) for x in _MARKER.findall(piece)))
+        for n in list(needed):
+            rest = [m for m in needed if m != n]
+            if rest and not unsupported(piece, [self.sources[m].text for m in rest]):
+                needed = rest
+        seen: set[int] = set()
+
+        def keep(m: re.Match[str]) -> str:
+            n = int(m.group(1))
+            if n not in needed or n in seen:
+                return ""
+            seen.add(n)
+            return f" [{n}]"
+
+        text = re.sub(r"\s*\[(\d+)\]", keep, piece).strip()
+        tail = re.search(r"(?<![.\s])\.\s*((?:\[\d+\]\s*)+)$", text)  # "… Caucasus. [1]" → "… Caucasus [1]."
+        if tail:
+            marks = "".join(f"[{n}]" for n in _MARKER.findall(tail.group(1)))
+            text = f"{text[: tail.start()]} {marks}."
+        return text
 
     def _problems(self, piece: str) -> list[str]:
         numbers = list(dict.fromkeys(int(x) for x in _MARKER.findall(piece)))
@@ -328,6 +357,10 @@ class LLMAnswerer:
         model = str(getattr(getattr(llm, "metadata", None), "model_name", "") or type(llm).__name__)
         self.name = f"llm:{Path(model).name if model.endswith('.gguf') else model}"
         self.where = _where(llm, settings)
+        # An in-process llama.cpp model is not safe to call from two threads (the UI answers several at once).
+        self._serial: AbstractContextManager[Any] = (
+            threading.Lock() if type(llm).__name__ == "LlamaCPP" else nullcontext()
+        )
 
     def _prepare(self, question: Question, snapshot: Snapshot, chunks: list[RetrievedChunk],
                  vector: list[float] | None) -> tuple[list[Source], list[Any]] | None:
@@ -346,7 +379,7 @@ class LLMAnswerer:
         if prepared is None:
             return Draft(text=self.fallback.refusal, abstained=True, backend=self.name)
         sources, messages = prepared
-        with _backend_errors(self.where):
+        with self._serial, _backend_errors(self.where):
             reply = self.llm.chat(messages)
         judge = _Judge(snapshot, sources, self.fallback.refusal)
         judge.feed(reply.message.content or "")
@@ -368,7 +401,7 @@ class LLMAnswerer:
         sources, messages = prepared
         judge = _Judge(snapshot, sources, self.fallback.refusal)
         shown = ""
-        with _backend_errors(self.where):
+        with self._serial, _backend_errors(self.where):
             for chunk in self.llm.stream_chat(messages):
                 for sentence in judge.feed(chunk.delta or ""):
                     piece = f" {sentence}" if shown else sentence

@@ -65,7 +65,7 @@ def overlap(sentence: str, passages: list[str]) -> float:
     """Share of the sentence's content terms that occur in the passages."""
     mine = claims(sentence).terms
     if not mine:
-        return 1.0
+        return 0.0  # a marker with nothing to support ("The article: [1]") is not a supported claim
     theirs = set(terms(" ".join(passages)))
     return len(mine & theirs) / len(mine)
 

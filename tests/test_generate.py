@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import re
 import socket
 import sys
@@ -40,7 +41,7 @@ def make_bot(settings: Settings, replies: list[str]) -> tuple[Assistant, Any]:
 
 def numbered(prompt: str) -> dict[int, str]:
     """The sources [n] listed in a prompt the fake LLM received."""
-    return {int(n): text for n, text in re.findall(r"(?m)^\[(\d+)\] (.+)$", prompt)}
+    return {int(n): text for n, text in re.findall(r"(?m)^\[(\d+)\] (.+) \[\1\]$", prompt)}
 
 
 @pytest.fixture(scope="module")
@@ -150,6 +151,22 @@ def test_unsupported_sentences_are_dropped_and_reported(indexed: Settings, sourc
     assert_verified(answer)
 
 
+def test_a_marker_the_sentence_does_not_need_is_removed(indexed: Settings, sources: dict[int, str]) -> None:
+    envoy = find(sources, "envoy", "Melikov")
+    pyatigorsk = find(sources, "Pyatigorsk")
+    unrelated = other(sources, envoy, "envoy", "Pyatigorsk")
+    reply = (f"Sergei Melikov is the Russian president's envoy to the North Caucasus Federal District. "
+             f"[{unrelated}] [{envoy}] He told reporters in Pyatigorsk on March 26 that IS ideology could spread "
+             f"[{envoy}][{pyatigorsk}].")
+    bot, _ = make_bot(indexed, [reply])
+    answer = bot.ask(QUESTION)
+    assert answer.text == ("Sergei Melikov is the Russian president's envoy to the North Caucasus Federal District [1]. "
+                           "He told reporters in Pyatigorsk on March 26 that IS ideology could spread [2].")
+    assert len(answer.citations) == 2 and "Pyatigorsk" in answer.citations[1].quote
+    assert_exact_spans(bot, answer)
+    assert_verified(answer)
+
+
 def test_contentless_sentence_with_a_marker_is_dropped(indexed: Settings, sources: dict[int, str]) -> None:
     envoy = find(sources, "envoy", "Melikov")
     good = f"Sergei Melikov is the Russian president's envoy to the North Caucasus Federal District [{envoy}]."
@@ -244,13 +261,15 @@ def test_stream_yields_verified_sentences_then_the_answer(indexed: Settings, sou
     assert_verified(answer)
 
 
-def test_stream_and_ask_agree_on_the_same_reply(indexed: Settings, sources: dict[int, str]) -> None:
+@pytest.mark.parametrize("style", ["[{n}]. ", ". [{n}] ", ". [Source {n}] ", " [{n}, {n}]. "])
+def test_stream_and_ask_agree_on_the_same_reply(indexed: Settings, sources: dict[int, str], style: str) -> None:
     envoy = find(sources, "envoy", "Melikov")
-    reply = (f"Sergei Melikov is the Russian president's envoy to the North Caucasus Federal District [{envoy}]. "
-             "He is the mayor of Paris [2].")
+    reply = ("Sergei Melikov is the Russian president's envoy to the North Caucasus Federal District"
+             + style.format(n=envoy) + "He is the mayor of Paris" + style.format(n=2))
     asked = make_bot(indexed, [reply])[0].ask(QUESTION)
     _, streamed = collect(make_bot(indexed, [reply])[0].stream(QUESTION))
     assert (asked.text, asked.citations, asked.dropped) == (streamed.text, streamed.citations, streamed.dropped)
+    assert asked.backend == FAKE and asked.markers() and len(asked.dropped) == 1
 
 
 def test_stream_fallback_follows_what_was_shown(indexed: Settings, sources: dict[int, str]) -> None:
@@ -289,11 +308,11 @@ def test_conversation_stream_uses_the_llm(indexed: Settings, sources: dict[int, 
 def test_make_llm_openai_and_ollama_take_their_settings() -> None:
     s = Settings(backend="openai", llm={"api_base": "http://127.0.0.1:9/v1", "model": "m", "temperature": 0.2,
                                         "max_tokens": 99, "timeout": 7})
-    llm = make_llm(s)
+    llm: Any = make_llm(s)
     assert type(llm).__name__ == "OpenAILike"
     assert (llm.api_base, llm.model, llm.is_chat_model, llm.temperature, llm.max_tokens, llm.timeout,
             llm.context_window) == ("http://127.0.0.1:9/v1", "m", True, 0.2, 99, 7, 2048)
-    o = make_llm(Settings(backend="ollama", llm={"ollama_url": "http://127.0.0.1:9", "model": "m", "timeout": 7}))
+    o: Any = make_llm(Settings(backend="ollama", llm={"ollama_url": "http://127.0.0.1:9", "model": "m", "timeout": 7}))
     assert type(o).__name__ == "Ollama" and (o.base_url, o.model, o.request_timeout) == ("http://127.0.0.1:9", "m", 7)
 
 
@@ -336,3 +355,43 @@ def test_unreachable_server_is_a_clear_backend_error(indexed: Settings, backend:
     with pytest.raises(BackendError, match="cannot reach the LLM server"):
         list(bot.stream(QUESTION))
     assert time.perf_counter() - started < 20
+
+
+def openai_bot(indexed: Settings, url: str, timeout: float = 5) -> Assistant:
+    llm = indexed.llm.model_copy(update={"api_base": url, "timeout": timeout})
+    return Assistant(indexed.model_copy(update={"backend": "openai", "llm": llm}), embedder=HashEmbedding())
+
+
+def test_server_that_never_answers_times_out_into_a_backend_error(indexed: Settings) -> None:
+    with socket.socket() as listener:  # accepts connections (kernel backlog) but never replies
+        listener.bind(("127.0.0.1", 0))
+        listener.listen(8)
+        url = f"http://127.0.0.1:{listener.getsockname()[1]}/v1"
+        with pytest.raises(BackendError, match=re.escape(f"cannot reach the LLM server at {url}: ") + ".*timed out"):
+            openai_bot(indexed, url, timeout=0.5).ask(QUESTION)
+
+
+def test_server_error_reply_is_a_backend_error(indexed: Settings) -> None:
+    import threading
+    from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+
+    class NoSuchModel(BaseHTTPRequestHandler):
+        def do_POST(self) -> None:
+            body = json.dumps({"error": {"message": "model 'local-model' not found", "type": "invalid_request"}})
+            self.send_response(404)
+            self.send_header("Content-Type", "application/json")
+            self.end_headers()
+            self.wfile.write(body.encode())
+
+        def log_message(self, *args: Any) -> None:
+            pass
+
+    server = ThreadingHTTPServer(("127.0.0.1", 0), NoSuchModel)
+    threading.Thread(target=server.serve_forever, daemon=True).start()
+    try:
+        url = f"http://127.0.0.1:{server.server_address[1]}/v1"
+        with pytest.raises(BackendError, match="rejected the request: .*not found.*ASSISTANT_LLM__MODEL"):
+            openai_bot(indexed, url).ask(QUESTION)
+    finally:
+        server.shutdown()
+        server.server_close()
