@@ -108,7 +108,8 @@ class Assistant:
                 if self.settings.backend == "extractive" and self._llm is None:
                     self._answerer = fallback
                 else:
-                    from assistant.generate import LLMAnswerer, make_llm
+                    from assistant.generate import LLMAnswerer
+                    from assistant.llm_backends import make_llm
 
                     llm = self._llm or make_llm(self.settings)
                     self._answerer = LLMAnswerer(llm, self.settings.llm, fallback)

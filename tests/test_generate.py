@@ -14,7 +14,8 @@ import pytest
 
 from assistant import Answer, Assistant
 from assistant.errors import BackendError
-from assistant.generate import FALLBACK_NOTE, build_messages, make_llm, sentences_of
+from assistant.generate import FALLBACK_NOTE, build_messages, sentences_of
+from assistant.llm_backends import make_llm
 from assistant.prompts import load, refusal
 from assistant.question import analyse
 from assistant.settings import Settings
