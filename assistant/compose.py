@@ -9,6 +9,7 @@ from __future__ import annotations
 import math
 import re
 from dataclasses import dataclass, field
+from functools import lru_cache
 from typing import Any
 
 from assistant.answer import Citation, Figure, RetrievedChunk
@@ -140,16 +141,19 @@ class ExtractiveAnswerer:
                                           prior=1.0 / rank)
         evidence = list(found.values())
         if vector is not None and evidence:
+            import numpy as np
+
             vectors = snapshot.sentence_vectors([e.sid for e in evidence])
+            query = np.asarray(vector, dtype=np.float32)
             for e in evidence:
                 v = vectors.get(e.sid)
                 if v is not None:
-                    e.dense = float(sum(a * b for a, b in zip(vector, v)))
+                    e.dense = float(np.dot(query, v))
         weights = snapshot_idf(snapshot)
         q_terms = set(question.terms)
         total = sum(weights.get(t, weights["__max__"]) for t in q_terms) or 1.0
         for e in evidence:
-            present = q_terms & set(terms(e.text))
+            present = q_terms & sentence_terms(e.text)
             e.lexical = sum(weights.get(t, weights["__max__"]) for t in present) / total
             e.bonus = self._bonus(question, e.text)
         evidence.sort(key=lambda e: -e.score)
@@ -177,7 +181,7 @@ class ExtractiveAnswerer:
         weights = snapshot_idf(snapshot)
         seen: set[str] = set()
         for e in top:
-            seen |= set(terms(e.text))
+            seen |= sentence_terms(e.text)
             seen |= set(terms(snapshot.documents[e.doc_id].title))
         covered = {t for t in q_terms if t in seen or any(related(t, s) for s in seen)}
         total = sum(weights.get(t, weights["__max__"]) for t in q_terms)
@@ -371,6 +375,12 @@ def _new_scope(m: Mention) -> str | None:
     return ", ".join(parts) or None
 
 
+@lru_cache(maxsize=200_000)
+def sentence_terms(text: str) -> frozenset[str]:
+    """Stemmed terms of a stored sentence (cached: the same sentences are scored again and again)."""
+    return frozenset(terms(text))
+
+
 def _focus_group(question: Question) -> str | None:
     from assistant.figures import AGENTS, VICTIMS
 
@@ -399,7 +409,7 @@ def snapshot_idf(snapshot: Snapshot) -> dict[str, float]:
         for doc_id, doc in snapshot.documents.items():
             for s in snapshot.sentences(doc_id):
                 n += 1
-                for t in set(terms(doc.text[s.start:s.end])):
+                for t in sentence_terms(doc.text[s.start:s.end]):
                     df[t] = df.get(t, 0) + 1
         idf: dict[str, Any] = {t: math.log(1 + n / c) for t, c in df.items()}
         idf["__max__"] = math.log(1 + n)

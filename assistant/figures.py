@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
+from functools import lru_cache
 
 from assistant.lexicon import NUMBER_WORDS, person_names, stem, surname, terms
 
@@ -108,6 +109,11 @@ def _scope(after: str) -> str | None:
 
 def mentions(sentence: str) -> list[Mention]:
     """Counted figures in one sentence (years, dates, times and percentages are skipped)."""
+    return list(_mentions(sentence))
+
+
+@lru_cache(maxsize=100_000)
+def _mentions(sentence: str) -> tuple[Mention, ...]:
     found = []
     for m in _FIGURE.finditer(sentence):
         num = m.group("num")
@@ -141,7 +147,7 @@ def mentions(sentence: str) -> list[Mention]:
                 end=m.end(),
             )
         )
-    return found
+    return tuple(found)
 
 
 @dataclass(frozen=True)

@@ -115,6 +115,11 @@ def terms(text: str) -> list[str]:
 
 def person_names(text: str) -> list[tuple[str, int, int]]:
     """(name, start, end) of likely person names, e.g. 'Gen. Sergei Smirnov', 'Ramzan Kadyrov'."""
+    return list(_person_names(text))
+
+
+@lru_cache(maxsize=100_000)
+def _person_names(text: str) -> tuple[tuple[str, int, int], ...]:
     found = []
     for m in _NAME.finditer(text):
         name = m.group().strip()
@@ -130,7 +135,7 @@ def person_names(text: str) -> list[tuple[str, int, int]]:
         titled = len(core) < len(words)
         if len(core) >= 2 or titled:
             found.append((" ".join(words), start, m.end()))
-    return found
+    return tuple(found)
 
 
 def surname(name: str) -> str:

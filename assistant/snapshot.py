@@ -38,6 +38,7 @@ class Snapshot:
     store: IndexStore
     manifest: Manifest
     _sentences: dict[str, list[Sentence]] = field(default_factory=dict)
+    _vectors: dict[str, Any] = field(default_factory=dict)
 
     @classmethod
     def load(cls, store: IndexStore) -> Snapshot:
@@ -95,8 +96,14 @@ class Snapshot:
         return self.__dict__["_bm25"]  # type: ignore[no-any-return]
 
     def sentence_vectors(self, ids: list[str]) -> dict[str, Any]:
-        """Stored embeddings of the given sentence ids."""
-        if not ids:
-            return {}
-        got = self.sentence_collection.get(ids=ids, include=["embeddings"])
-        return dict(zip(got["ids"], got["embeddings"]))  # type: ignore[arg-type]
+        """Stored embeddings of the given sentence ids (fetched once per snapshot, then kept in memory)."""
+        import numpy as np
+
+        missing = [i for i in ids if i not in self._vectors]
+        if missing:
+            got = self.sentence_collection.get(ids=missing, include=["embeddings"])
+            if len(self._vectors) > 200_000:
+                self._vectors.clear()
+            for sid, vec in zip(got["ids"], got["embeddings"]):  # type: ignore[arg-type]
+                self._vectors[sid] = np.asarray(vec, dtype=np.float32)
+        return {i: self._vectors[i] for i in ids if i in self._vectors}

@@ -7,7 +7,6 @@ from __future__ import annotations
 
 import argparse
 import os
-import resource
 import subprocess
 import sys
 import tempfile
@@ -23,17 +22,29 @@ QUESTIONS = [
 ]
 
 
+_MEASURED = (
+    "import atexit, runpy, sys\n"
+    "def hwm():\n"
+    "    for line in open('/proc/self/status'):\n"
+    "        if line.startswith('VmHWM:'):\n"
+    "            sys.stderr.write('VmHWM ' + line.split()[1] + '\\n')\n"
+    "atexit.register(hwm)\n"
+    "sys.argv = ['assistant', 'ask', sys.argv[1]]\n"
+    "runpy.run_module('assistant.cli', run_name='__main__')\n"
+)
+
+
 def cold_runs(data: Path, runs: int) -> tuple[list[float], list[float]]:
+    """Wall time and peak RSS (the child's own VmHWM, not inherited from this process) of `assistant ask`."""
     walls, rss = [], []
     env = {"ASSISTANT_DATA_DIR": str(data), "PATH": os.environ.get("PATH", "/usr/bin:/bin")}
     for _ in range(runs):
-        before = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss
         t = time.perf_counter()
-        out = subprocess.run([sys.executable, "-m", "assistant.cli", "ask", QUESTIONS[0]], capture_output=True,
-                             text=True, env=env)
+        out = subprocess.run([sys.executable, "-c", _MEASURED, QUESTIONS[0]], capture_output=True, text=True,
+                             env=env, check=False)
         walls.append(time.perf_counter() - t)
         assert out.returncode == 0, out.stderr
-        rss.append(max(before, resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss) / 1024)
+        rss.append(int(out.stderr.rsplit("VmHWM ", 1)[1].split()[0]) / 1024)
     return walls, rss
 
 
