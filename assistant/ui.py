@@ -235,7 +235,7 @@ def build_app(assistant: Assistant) -> gr.Blocks:
                 sources = gr.HTML(render.sources_panel([], {}), container=True, padding=True,
                                   elem_id="sources", **html_panel)
                 article = gr.HTML(render.document_panel([], {}), container=True, padding=True,
-                                  elem_id="document", **html_panel)
+                                  elem_id="document", **{**html_panel, "js_on_load": render.SCROLL_ON_UPDATE})
         with gr.Accordion("Indexed articles", open=False, elem_id="corpus"):
             status = gr.HTML(h.status(), elem_id="status", **html_panel)
             rebuild_btn = gr.Button("Rebuild index", size="sm", elem_id="rebuild")

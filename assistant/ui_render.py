@@ -353,6 +353,7 @@ SCRIPT = """
     return true;
   };
   window.newsAssistantFocus = focusCite;
+  window.newsAssistantScroll = within;
   document.addEventListener('click', (ev) => {
     if (!ev.target.closest) return;
     const link = ev.target.closest('a[href^="#cite-"]');
@@ -370,3 +371,11 @@ SCRIPT = """
 """
 
 HEAD = f"<style>{CSS}</style><script>{SCRIPT}</script>"
+
+# For the article panel: after each new answer, bring its first cited passage into view.
+SCROLL_ON_UPDATE = """
+watch('value', () => {
+  const mark = element.querySelector('.turn-doc:not([hidden]) mark.active');
+  if (mark && window.newsAssistantScroll) window.newsAssistantScroll(mark);
+});
+"""
