@@ -94,3 +94,16 @@ def real_bot(real_data_dir: Path) -> Iterator[object]:
     bot = Assistant(Settings(data_dir=real_data_dir, corpus_dir=SEEDS))
     bot.index()
     yield bot
+
+
+REAL_PART_MARKERS = ("browser", "llm", "server")
+
+
+@pytest.hookimpl(hookwrapper=True)
+def pytest_runtest_makereport(item: pytest.Item, call: pytest.CallInfo[None]):  # type: ignore[no-untyped-def]
+    """In CI a test of a real part (browser, LLM server, Chroma server) may not be skipped: that is a failure."""
+    outcome = yield
+    report = outcome.get_result()
+    if report.skipped and os.environ.get("CI") and any(item.get_closest_marker(m) for m in REAL_PART_MARKERS):
+        report.outcome = "failed"
+        report.longrepr = f"skipped in CI, but real parts must be exercised: {report.longrepr}"

@@ -233,3 +233,31 @@ def test_gradio_client_gets_cited_answers(app_url: str) -> None:
     assert "[1]" in text and "2,500" in text and box == "" and 'id="cite-1-1"' in sources
     answer = client.predict(MISSION, api_name="/ask")
     assert "[1]" in answer["text"] and len(answer["citations"]) >= 4 and not answer["abstained"]
+
+
+def test_eight_concurrent_conversations_through_the_ui_match_serial_runs(app_url: str) -> None:
+    """Eight clients, each its own session, asking a question and a follow-up at once: no errors,
+    no history crossing sessions, and the same answers as when run one after another."""
+    from concurrent.futures import ThreadPoolExecutor
+
+    from gradio_client import Client
+
+    firsts = ["Who is Sergei Melikov?", "Who is Aleksandr Bortnikov?", "Who is Ramzan Kadyrov?",
+              "When was Robert Zankishiev killed?", MISSION, "Who is Sergei Smirnov?",
+              "What was seized in the gang's hideout?", "Who won the 2018 World Cup?"]
+
+    def text_of(chat: list[dict[str, Any]]) -> str:
+        reply = chat[-1]["content"]
+        return reply if isinstance(reply, str) else " ".join(part.get("text", "") for part in reply)
+
+    def converse(i: int) -> tuple[str, str, int]:
+        client = Client(app_url, verbose=False)
+        first, *_ = client.predict(firsts[i], api_name="/chat")
+        second, *_ = client.predict("Where did he say it?", api_name="/chat")
+        return text_of(first), text_of(second), len(second)
+
+    serial = [converse(i) for i in range(8)]
+    with ThreadPoolExecutor(max_workers=8) as pool:
+        parallel = list(pool.map(converse, range(8)))
+    assert parallel == serial
+    assert all(turns == 4 for _, _, turns in parallel), "each session holds only its own two exchanges"
