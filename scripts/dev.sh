@@ -68,6 +68,8 @@ case "$mode" in
     "$VENV/bin/mypy" assistant index evals
     echo "==> eval gate"
     "$VENV/bin/assistant" eval
+    echo "==> benchmarks (reduced sizes; full sizes: python -m benchmarks.run)"
+    "$PY" -m benchmarks.run --quick
     ;;
   *)
     echo "usage: bash scripts/dev.sh ui|test" >&2
