@@ -10,7 +10,6 @@ import math
 import re
 from dataclasses import dataclass, field
 from functools import lru_cache
-from typing import Any
 
 from assistant.answer import Citation, Figure, RetrievedChunk
 from assistant.figures import Mention, describe, mentions, speaker_in
@@ -121,7 +120,6 @@ class ExtractiveAnswerer:
     def __init__(self, settings: AnswerSettings, refusal: str) -> None:
         self.settings = settings
         self.refusal = refusal
-        self._why = False
 
     # ---- evidence -------------------------------------------------------------------------------
     def gather(self, question: Question, snapshot: Snapshot, chunks: list[RetrievedChunk],
@@ -228,8 +226,7 @@ class ExtractiveAnswerer:
             chosen.append(e)
         if not chosen:
             chosen = evidence[:1]
-        self._why = question.qtype == "why"
-        chosen = self._widen(snapshot, evidence, chosen, best)
+        chosen = self._widen(snapshot, evidence, chosen, best, why=question.qtype == "why")
         lead = self._lead(question, snapshot, chosen, book)
         order: list[str] = []
         for e in chosen[1:]:
@@ -261,7 +258,7 @@ class ExtractiveAnswerer:
         return out[:1]
 
     def _widen(self, snapshot: Snapshot, evidence: list[Evidence], chosen: list[Evidence],
-               best: float) -> list[Evidence]:
+               best: float, why: bool) -> list[Evidence]:
         """Add the sentence that finishes the best one (a quote or 'He …' continuing it) and one
         sentence from a further article when it is nearly as relevant, so list answers span articles."""
         out = list(chosen)
@@ -274,7 +271,7 @@ class ExtractiveAnswerer:
             opens_quote = top.text.count("“") > top.text.count("”") or top.text.count('"') % 2 == 1
             continues = re.match(r"(?:He|She|They|It|This|That|These|Those|The (?:militants|video|gang|person))\b",
                                  text)
-            reason = self._why and nxt.paragraph in (top.paragraph, top.paragraph + 1)
+            reason = why and nxt.paragraph in (top.paragraph, top.paragraph + 1)
             if nxt.paragraph in (top.paragraph, top.paragraph + 1) and (opens_quote or continues or reason) and not any(
                 c.start == nxt.start and c.doc_id == top.doc_id for c in out
             ) and not looks_like_instruction(text):
@@ -397,13 +394,10 @@ def _overlap(a: str, b: str) -> float:
     return len(ta & tb) / max(1, min(len(ta), len(tb)))
 
 
-_IDF_CACHE: dict[tuple[int, int], dict[str, float]] = {}
-
-
 def snapshot_idf(snapshot: Snapshot) -> dict[str, float]:
-    """Inverse sentence frequency of each stemmed term in this generation (cached per generation)."""
-    key = (id(snapshot), snapshot.generation)
-    if key not in _IDF_CACHE:
+    """Inverse sentence frequency of each stemmed term in this generation (computed once per snapshot)."""
+    cached = snapshot.__dict__.get("_idf")
+    if cached is None:
         df: dict[str, int] = {}
         n = 0
         for doc_id, doc in snapshot.documents.items():
@@ -411,7 +405,7 @@ def snapshot_idf(snapshot: Snapshot) -> dict[str, float]:
                 n += 1
                 for t in sentence_terms(doc.text[s.start:s.end]):
                     df[t] = df.get(t, 0) + 1
-        idf: dict[str, Any] = {t: math.log(1 + n / c) for t, c in df.items()}
-        idf["__max__"] = math.log(1 + n)
-        _IDF_CACHE[key] = idf
-    return _IDF_CACHE[key]
+        cached = {t: math.log(1 + n / c) for t, c in df.items()}
+        cached["__max__"] = math.log(1 + n)
+        snapshot.__dict__["_idf"] = cached
+    return cached  # type: ignore[no-any-return]

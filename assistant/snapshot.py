@@ -106,4 +106,5 @@ class Snapshot:
                 self._vectors.clear()
             for sid, vec in zip(got["ids"], got["embeddings"]):  # type: ignore[arg-type]
                 self._vectors[sid] = np.asarray(vec, dtype=np.float32)
-        return {i: self._vectors[i] for i in ids if i in self._vectors}
+        found = {i: self._vectors.get(i) for i in ids}
+        return {i: v for i, v in found.items() if v is not None}
