@@ -223,7 +223,6 @@ class Assistant:
         started = time.perf_counter()
         answerer = self.answerer
         stream_fn = getattr(answerer, "stream", None)
-        dropped: list[str] = []
         if deltas and stream_fn is not None:
             draft = None
             for event in stream_fn(q, snapshot, chunks, vector):
@@ -236,10 +235,10 @@ class Assistant:
             draft = answerer.answer(q, snapshot, chunks, vector)
             if deltas:
                 yield from re.findall(r"\S+\s*", draft.text)
-        dropped = list(getattr(draft, "dropped", []) or [])
+        dropped = list(draft.dropped)
         compose_ms = (time.perf_counter() - started) * 1000
         yield self._finish(text, q, chunks, draft, t0, rewrite_ms, retrieve_ms, compose_ms,
-                           getattr(draft, "backend", None) or answerer.name, dropped)
+                           draft.backend or answerer.name, dropped)
 
 
 class Conversation:

@@ -49,6 +49,11 @@ class Evidence:
     prior: float = 0.0
 
     @property
+    def quote_start(self) -> int:
+        """Where the cited quote starts: after a leading connective that `trim` drops from the answer."""
+        return self.start + len(self.text) - len(_CONNECTIVE.sub("", self.text, count=1))
+
+    @property
     def score(self) -> float:
         return 0.5 * self.dense + 0.4 * self.lexical + 0.1 * self.bonus + 0.05 * self.prior
 
@@ -236,8 +241,7 @@ class ExtractiveAnswerer:
         groups = [[chosen[0]]] + [sorted((c for c in chosen[1:] if c.doc_id == d), key=lambda c: c.start) for d in order]
         for group in groups:
             for e in group:
-                start = e.start + (len(e.text) - len(_CONNECTIVE.sub("", e.text, count=1)))
-                n = book.cite(e.doc_id, start, e.end)
+                n = book.cite(e.doc_id, e.quote_start, e.end)
                 parts.append(with_marker(trim(e.text), n))
         return Draft(text=" ".join(parts), citations=book.citations, figures=self._plain_figures(question, snapshot, chosen[:1], book))
 
@@ -252,7 +256,7 @@ class ExtractiveAnswerer:
             for m in mentions(e.text):
                 if self._relevant(question, m, e):
                     who, role = speaker_in(e.text, m.start)
-                    n = book.cite(e.doc_id, e.start + (len(e.text) - len(_CONNECTIVE.sub("", e.text, count=1))), e.end)
+                    n = book.cite(e.doc_id, e.quote_start, e.end)
                     out.append(Figure(value=m.value, display=m.display, what=m.what, scope=_new_scope(m), who=who,
                                       role=role, outlet=doc.outlet, date=doc.date, doc_id=e.doc_id, citation=n))
         return out[:1]
