@@ -14,7 +14,7 @@ from assistant.errors import AssistantError
 EXIT_SKIPPED = 1
 
 
-def _quiet_libraries() -> None:
+def quiet_libraries() -> None:
     os.environ.setdefault("HF_HUB_OFFLINE", "1")
     os.environ.setdefault("TRANSFORMERS_OFFLINE", "1")
     os.environ.setdefault("GRADIO_ANALYTICS_ENABLED", "False")
@@ -113,6 +113,7 @@ def cmd_eval(args: argparse.Namespace) -> int:
         cases=Path(args.cases) if args.cases else None,
         report_dir=Path(args.report) if args.report else None,
         gate=not args.no_gate,
+        corpora=args.corpus,
     )
 
 
@@ -143,7 +144,8 @@ def build_parser() -> argparse.ArgumentParser:
     p.set_defaults(func=cmd_ui)
 
     p = sub.add_parser("eval", help="run the grounding evaluation and its gate")
-    p.add_argument("--cases", help="JSONL cases file (default: evals/cases.jsonl)")
+    p.add_argument("--cases", help="one JSONL cases file (default: every corpus and split of evals/suite.json)")
+    p.add_argument("--corpus", action="append", help="only this suite corpus (repeatable)")
     p.add_argument("--report", help="report folder (default: reports/eval)")
     p.add_argument("--backend", choices=["extractive", "openai", "ollama", "llamacpp"])
     p.add_argument("--no-gate", action="store_true", help="report only; never fail")
@@ -153,7 +155,7 @@ def build_parser() -> argparse.ArgumentParser:
 
 def main(argv: Sequence[str] | None = None) -> int:
     args = build_parser().parse_args(argv)
-    _quiet_libraries()
+    quiet_libraries()
     try:
         return int(args.func(args))
     except AssistantError as exc:

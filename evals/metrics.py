@@ -127,9 +127,24 @@ def normalise(text: str) -> str:
 
 
 def fact_present(answer: str, forms: Sequence[str]) -> bool:
-    """Any acceptable form of a fact is a substring of the normalised answer."""
+    """Any acceptable form of a fact occurs in the normalised answer as whole words ("IED" never matches "died")."""
     norm = normalise(answer)
-    return any(normalise(form) and normalise(form) in norm for form in forms)
+    for form in forms:
+        want = normalise(form)
+        if want and re.search(rf"(?<![\w]){re.escape(want)}(?![\w])", norm):
+            return True
+    return False
+
+
+def first_statement(text: str) -> str:
+    """The answer up to and including its first [n] marker: what a reader sees before any other claim."""
+    m = re.search(r"\[\d+\]", text)
+    return text[: m.end()] if m else ""
+
+
+def word_count(text: str) -> int:
+    """Words a reader reads: markers and markup removed."""
+    return len(re.findall(r"[\w][\w'’.,-]*", _MARKER.sub("", text).replace("**", "")))
 
 
 def key_fact_recall(answer: str, key_facts: Sequence[Sequence[str]]) -> tuple[float, list[list[str]]]:
@@ -303,10 +318,36 @@ class Case:
     tags: list[str]
     line: int = 0
     quotes: list[str] = field(default_factory=list)
+    kind: str = "factoid"
+    answer_type: str = ""
+
+
+# Kinds whose answer is one fact: every key fact must sit in the first cited statement. The others (several
+# items or sides) pass answer-first when the first statement carries at least one of their facts.
+SINGLE_ANSWER_KINDS = frozenset({"factoid", "paraphrase", "lowercase", "misspelled", "yes-no", "followup",
+                                 "pronoun-in-article", "adversarial"})
+UNANSWERABLE_KINDS = ("off-topic", "near-domain", "chit-chat")
+
+
+def answer_first(text: str, key_facts: Sequence[Sequence[str]], kind: str) -> bool:
+    """The first cited statement carries the answer (all facts for one-answer kinds, one fact otherwise)."""
+    first = first_statement(text)
+    if not first:
+        return False
+    present = [fact_present(first, f) for f in key_facts]
+    return all(present) if kind in SINGLE_ANSWER_KINDS else any(present)
+
+
+def gold_precision(citations: Sequence[CitationLike], gold: Sequence[Span]) -> float:
+    """Share of citations whose span overlaps a gold passage (0 when nothing is cited)."""
+    if not citations:
+        return 0.0
+    hits = sum(any(overlaps(Span(c.doc_id, c.start, c.end), g) for g in gold) for c in citations)
+    return hits / len(citations)
 
 
 def _identity(case: Case) -> Row:
-    return {"id": case.id, "tags": case.tags, "answerable": case.answerable, "turns": case.turns}
+    return {"id": case.id, "kind": case.kind, "tags": case.tags, "answerable": case.answerable, "turns": case.turns}
 
 
 def retrieval_row(ranked: Sequence[Span], case: Case) -> Row:
@@ -344,11 +385,18 @@ def score_case(case: Case, answer: Any, doc_texts: dict[str, str],
         "citation_recall": citation_recall(sentences),
         "citation_precision": citation_precision(sentences),
         "retrieval": None, "key_fact_recall": None, "missing_facts": [], "cited_gold": None, "cited_gold_doc": None,
+        "answer_first": None, "gold_precision": None, "words": word_count(text),
+        "kind_reported": getattr(answer, "kind", None),
     }
     if case.answerable:
         row["retrieval"] = retrieval_row(ranked, case)
         row["key_fact_recall"], row["missing_facts"] = key_fact_recall(text, case.key_facts)
-        if not abstained:
+        row["answer_first"] = answer_first(text, case.key_facts, case.kind)
+        row["gold_precision"] = gold_precision(citations, case.gold_passages)
+        if abstained:  # a refusal answers nothing, whatever words it happens to contain
+            row["key_fact_recall"], row["missing_facts"] = 0.0, [list(f) for f in case.key_facts]
+            row["answer_first"], row["gold_precision"] = False, 0.0
+        else:
             row["cited_gold"], row["cited_gold_doc"] = cites_gold(citations, case.gold_passages, case.gold_docs)
     row["failures"] = failures(case, row)
     return row
@@ -368,6 +416,8 @@ def failures(case: Case, row: Row) -> list[str]:
     out += row["marker_problems"] or []
     if row["spans_valid"] != row["spans_total"]:
         out.append(f"{row['spans_total'] - row['spans_valid']} citation span(s) differ from the text")
+    if case.answerable and not row["abstained"] and row.get("answer_first") is False:
+        out.append("answer not in the first cited statement")
     if row["cited_gold"] is False:
         out.append("cites no gold passage" + ("" if row["cited_gold_doc"] else " nor gold article"))
     bad = [s for s in row["sentences"] if not s["supported"]]
@@ -389,7 +439,8 @@ def error_row(case: Case, message: str) -> Row:
         "citation_recall": None, "citation_precision": None, "retrieval": zero,
         "key_fact_recall": 0.0 if case.answerable else None, "missing_facts": case.key_facts,
         "cited_gold": False if case.answerable else None, "cited_gold_doc": False if case.answerable else None,
-        "error": message,
+        "answer_first": False if case.answerable else None, "gold_precision": 0.0 if case.answerable else None,
+        "words": 0, "kind_reported": None, "error": message,
     }
     row["failures"] = failures(case, row)
     return row
@@ -426,7 +477,15 @@ def aggregate(rows: Sequence[Row]) -> dict[str, float | None]:
                                               if r["cited_gold_doc"] is not None),
         "citations.recall": mean(r["citation_recall"] for r in answered),
         "citations.precision": mean(r["citation_precision"] for r in answered),
+        "answers.answer_first": rate(bool(r["answer_first"]) for r in ans),
+        "answers.words.median": percentile([float(r["words"]) for r in answered if r["answerable"]], 50),
+        "answers.words.p90": percentile([float(r["words"]) for r in answered if r["answerable"]], 90),
+        "answers.factoid_words.median": percentile(
+            [float(r["words"]) for r in answered if r["answerable"] and r.get("kind") in SINGLE_ANSWER_KINDS], 50),
+        "citations.gold_precision": mean(r["gold_precision"] for r in ans),
         "abstention.correct_rate": rate(bool(r["abstained"]) and not r.get("error") for r in una),
+        **{f"abstention.correct_rate.{k}": rate(bool(r["abstained"]) and not r.get("error")
+                                                for r in una if r.get("kind") == k) for k in UNANSWERABLE_KINDS},
         "abstention.false_rate": rate(bool(r["abstained"]) for r in ans),
         "abstention.accuracy": rate(bool(r["abstained"]) != r["answerable"] and not r.get("error") for r in rows),
         "latency.p50_ms": percentile(latencies, 50),
@@ -436,6 +495,16 @@ def aggregate(rows: Sequence[Row]) -> dict[str, float | None]:
     }
     if any(r.get("peer") for r in rows):
         out |= _retrieval_means(rows, "peer", "peer.retrieval")
+    return out
+
+
+def by_kind(rows: Sequence[Row], keys: Sequence[str]) -> dict[str, dict[str, float | None]]:
+    """The chosen metrics recomputed over the cases of each kind, with 'n' cases."""
+    out: dict[str, dict[str, float | None]] = {}
+    for kind in sorted({str(r.get("kind")) for r in rows}):
+        sub = [r for r in rows if str(r.get("kind")) == kind]
+        agg = aggregate(sub)
+        out[kind] = {"n": float(len(sub)), **{k: agg.get(k) for k in keys}}
     return out
 
 

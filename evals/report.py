@@ -14,8 +14,7 @@ import textwrap
 from pathlib import Path
 from typing import Any, TextIO
 
-from evals.metrics import KS
-
+KIND_PLOT = ("answers.key_fact_recall", "answers.answer_first", "citations.gold_precision", "abstention.correct_rate")
 PLOT_METRICS = (
     ("answers.key_fact_recall", "key-fact recall"),
     ("retrieval.passage.recall@5", "passage recall@5"),
@@ -85,21 +84,24 @@ def citation_text(row: dict[str, Any], width: int = 70) -> str:
 
 
 # ---- files -----------------------------------------------------------------------------------------
+def _slug(run: str) -> str:
+    return run.replace("/", "-")
+
+
 def write_report(result: dict[str, Any], folder: Path) -> dict[str, Path]:
-    """results.json, report.md and the three PNG plots in `folder` (created if missing)."""
+    """results.json, report.md, one by-kind plot per run, latency and failures plots, in `folder`."""
     folder.mkdir(parents=True, exist_ok=True)
-    files = {
-        "results": folder / "results.json",
-        "report": folder / "report.md",
-        "categories": folder / "scores_by_category.png",
-        "latency": folder / "latency.png",
-        "failures": folder / "failures.png",
-    }
+    files = {"results": folder / "results.json", "report": folder / "report.md",
+             "latency": folder / "latency.png", "failures": folder / "failures.png"}
+    for run in result["runs"]:
+        files[f"kinds:{run}"] = folder / f"kinds-{_slug(run)}.png"
     files["results"].write_text(json.dumps(result, indent=1, ensure_ascii=False, default=str) + "\n",
                                 encoding="utf-8")
-    plot_categories(result, files["categories"])
-    plot_latency(result, files["latency"])
-    plot_failures(result, files["failures"])
+    for run, data in result["runs"].items():
+        plot_kinds(run, data, files[f"kinds:{run}"])
+    all_rows = [dict(r, id=f"{run}:{r['id']}") for run, d in result["runs"].items() for r in d["cases"]]
+    plot_latency(all_rows, path=files["latency"])
+    plot_failures(all_rows, path=files["failures"])
     files["report"].write_text(markdown(result, files), encoding="utf-8")
     return files
 
@@ -113,54 +115,53 @@ def _table(header: list[str], rows: list[list[str]]) -> list[str]:
     return ["| " + " | ".join(header) + " |", "|" + "---|" * len(header)] + ["| " + " | ".join(r) + " |" for r in rows]
 
 
+HEADLINE = ("answers.key_fact_recall", "answers.answer_first", "citations.gold_precision", "answers.words.median",
+            "answers.factoid_words.median", "abstention.correct_rate", "abstention.correct_rate.near-domain",
+            "abstention.correct_rate.off-topic", "abstention.correct_rate.chit-chat", "abstention.false_rate",
+            "retrieval.doc.hit@3", "retrieval.passage.recall@5")
+
+
 def markdown(result: dict[str, Any], files: dict[str, Path]) -> str:
-    """The human report: gate table, other metrics, peer, calibration, categories, failures."""
-    meta, metrics, gate = result["meta"], result["metrics"], result["gate"]
-    verdict = "PASS" if gate["passed"] else ("FAIL" if gate["enforced"] else "FAIL (not enforced: --no-gate)")
-    line = (f"{meta['recorded_at']} · {meta['n_cases']} cases ({meta['n_answerable']} answerable) from "
-            f"`{Path(meta['cases_file']).name}` · backend `{meta['backend']}` · settings `{meta['settings_hash']}` · "
-            f"{meta['duration_s']} s")
-    out = [
-        "# Grounding eval", "", line, "",
-        f"**Gate: {verdict}.** {gate['baseline']}.", "",
-        "## Gated metrics", "",
-    ]
-    gated = {c["metric"] for c in gate["checks"]}
-    out += _table(["metric", "value", "threshold", "baseline", "result", "why"], [
-        [c["metric"], fmt(c["metric"], c["value"]), c["bound"], fmt(c["metric"], c["baseline"]),
-         {"pass": "pass", "fail": "**FAIL**", "n/a": "n/a"}[c["status"]], c["why"]]
-        for c in gate["checks"]
-    ])
-    others = [k for k in metrics if k not in gated and not k.startswith("peer.")]
-    out += ["", "## Other metrics (reported, not gated)", ""]
-    out += _table(["metric", "value"], [[k, fmt(k, metrics[k])] for k in others])
-    about = (f"Peer: {result['peer']['description']} ({result['peer']['nodes']} nodes over the corpus). "
-             "Ours: the assistant's hybrid ranking (`Answer.chunks`). Peer rankings hold 2 nodes, so its @3/@5 "
-             "equal its @2; its nodes are far larger (see context chars), which favours it on span-overlap "
-             "passage metrics.")
-    out += ["", "## Retrieval: ours vs stock llama-index (peer)", "", about, ""]
-    rows = []
-    for level in ("doc", "passage"):
-        for name in [f"{m}@{k}" for m in ("hit", "recall", "ndcg") for k in KS] + ["mrr"]:
-            ours, peer = metrics.get(f"retrieval.{level}.{name}"), metrics.get(f"peer.retrieval.{level}.{name}")
-            delta = f"{ours - peer:+.3f}" if ours is not None and peer is not None else "n/a"
-            rows.append([f"{level} {name}", fmt(name, ours), fmt(name, peer), delta])
-    rows.append(["context chars in top 5", fmt("context_chars", metrics.get("retrieval.context_chars@5")),
-                 fmt("context_chars", metrics.get("peer.retrieval.context_chars@5")), ""])
-    out += _table(["metric", "ours", "peer", "ours − peer"], rows)
+    """The human report: dev/test side by side, sanity rows, then per run its gate, kinds and failures."""
+    runs = result["runs"]
+    verdict = "PASS" if result["meta"]["passed"] else "FAIL"
+    out = ["# Grounding eval", "", f"{result['meta']['recorded_at']} · {result['meta']['duration_s']} s · "
+           f"**Gate: {verdict}**", "", "## Dev and test side by side (their gap is overfitting)", ""]
+    names = list(runs)
+    rows = [[k, *[fmt(k, runs[r]["metrics"].get(k)) for r in names]] for k in HEADLINE]
+    out += _table(["metric", *names], rows)
+    out += ["", "## Sanity answerers (the gate must fail them)", ""]
+    srows = []
+    for r in names:
+        for s_name, s in runs[r]["sanity"].items():
+            verdict_s = "passes the gate: **the eval is fooled**" if s["passed_gate"] else (
+                "fails the gate as it must (" + ", ".join(s["gate_failed_on"][:4])
+                + ("…" if len(s["gate_failed_on"]) > 4 else "") + ")")
+            srows.append([r, s_name, *[fmt(k, s["metrics"].get(k)) for k in HEADLINE[:5]], verdict_s])
+    out += _table(["run", "answerer", *HEADLINE[:5], "verdict"], srows)
+    for run, data in runs.items():
+        meta, gate = data["meta"], data["gate"]
+        out += ["", f"## {run}", "",
+                f"{meta['n_cases']} cases ({meta['n_answerable']} answerable) from `{Path(meta['cases_file']).name}` · "
+                f"backend `{meta['backend']}` · settings `{meta['settings_hash']}` · {gate['baseline']}", "",
+                f"**{'PASS' if gate['passed'] else 'FAIL'}**", ""]
+        out += _table(["metric", "value", "threshold", "baseline", "result", "why"], [
+            [c["metric"], fmt(c["metric"], c["value"]), c["bound"], fmt(c["metric"], c["baseline"]),
+             {"pass": "pass", "fail": "**FAIL**", "n/a": "n/a"}[c["status"]], c["why"]]
+            for c in gate["checks"]
+        ])
+        out += ["", f"![by kind]({files[f'kinds:{run}'].name})", ""]
+        keys = list(next(iter(data["by_kind"].values()), {}).keys())
+        out += _table(["kind", *keys], [[k, *[fmt(m, v[m]) for m in keys]] for k, v in data["by_kind"].items()])
+        bad = failing(data["cases"])
+        out += ["", f"### Failures ({len(bad)} of {len(data['cases'])} cases)", ""]
+        out += _table(["case", "kind", "why", "question (last turn)", "answer", "citations"], [
+            [r["id"], str(r.get("kind")), _cell("; ".join(r["failures"]), 200), _cell(r["turns"][-1], 120),
+             _cell(r["answer"]), _cell(citation_text(r, 60), 400)]
+            for r in bad
+        ])
     out += ["", *calibration_md(result["calibration"])]
-    out += ["", "## By category", "", f"![scores by category]({files['categories'].name})", ""]
-    keys = list(next(iter(result["by_tag"].values()), {}).keys())
-    out += _table(["tag", *keys], [[tag, *[fmt(k, v[k]) for k in keys]] for tag, v in result["by_tag"].items()])
     out += ["", "## Latency", "", f"![latency]({files['latency'].name})", ""]
-    bad = failing(result["cases"])
-    out += ["", f"## Failures ({len(bad)} of {len(result['cases'])} cases)", "",
-            f"![failures]({files['failures'].name})", ""]
-    out += _table(["case", "tags", "why", "question (last turn)", "answer", "citations"], [
-        [r["id"], ", ".join(r["tags"]), _cell("; ".join(r["failures"]), 200), _cell(r["turns"][-1], 120),
-         _cell(r["answer"]), _cell(citation_text(r, 60), 400)]
-        for r in bad
-    ])
     return "\n".join(out) + "\n\n" + DEFINITIONS
 
 
@@ -185,37 +186,39 @@ def calibration_md(cal: dict[str, Any]) -> list[str]:
 
 
 # ---- plots (matplotlib Figure objects: no pyplot, no global backend state) -------------------------
-def plot_categories(result: dict[str, Any], path: Path) -> None:
-    """Grouped bars: a few scores per tag."""
+def plot_kinds(run: str, data: dict[str, Any], path: Path) -> None:
+    """Grouped bars: the answer scores of each kind of question in one run."""
     from matplotlib.figure import Figure
 
-    tags = list(result["by_tag"])
-    fig = Figure(figsize=(max(8.0, 1.1 * len(tags) + 2), 4.8), layout="constrained")
+    kinds = list(data["by_kind"])
+    keys = [k for k in KIND_PLOT]
+    fig = Figure(figsize=(max(8.0, 1.0 * len(kinds) + 2), 4.8), layout="constrained")
     ax = fig.subplots()
-    width = 0.8 / len(PLOT_METRICS)
-    for i, (key, label) in enumerate(PLOT_METRICS):
-        values = [result["by_tag"][t].get(key) for t in tags]
-        xs = [j + (i - (len(PLOT_METRICS) - 1) / 2) * width for j in range(len(tags))]
-        ax.bar(xs, [math.nan if v is None else v for v in values], width, label=label)
-    ax.set_xticks(range(len(tags)), [f"{t}\n(n={result['by_tag'][t]['n']:.0f})" for t in tags], fontsize=7)
+    width = 0.8 / len(keys)
+    for i, key in enumerate(keys):
+        values = [data["by_kind"][k].get(key) for k in kinds]
+        xs = [j + (i - (len(keys) - 1) / 2) * width for j in range(len(kinds))]
+        ax.bar(xs, [math.nan if v is None else v for v in values], width, label=key)
+    ax.set_xticks(range(len(kinds)), [f"{k}\n(n={data['by_kind'][k]['n']:.0f})" for k in kinds], fontsize=7)
     ax.set_ylim(0, 1.05)
-    ax.set_ylabel("score (0..1)")
-    ax.set_title("Scores by category (missing bar: not applicable to that category)")
-    fig.legend(fontsize=7, ncols=len(PLOT_METRICS), loc="outside upper center")
+    ax.set_title(f"{run}: scores by kind of question (missing bar: not applicable)")
+    fig.legend(fontsize=7, ncols=len(keys), loc="outside upper center")
     ax.grid(axis="y", alpha=0.3)
-    fig.savefig(path, dpi=120)
+    fig.savefig(path, dpi=110)
 
 
-def plot_latency(result: dict[str, Any], path: Path) -> None:
+def plot_latency(rows: list[dict[str, Any]], path: Path) -> None:
     """Histogram of answer latency with p50 and p95 lines."""
     from matplotlib.figure import Figure
 
-    values = [r["latency_ms"] for r in result["cases"] if r.get("latency_ms") is not None]
+    from evals.metrics import percentile
+
+    values = [r["latency_ms"] for r in rows if r.get("latency_ms") is not None]
     fig = Figure(figsize=(7, 4), layout="constrained")
     ax = fig.subplots()
     ax.hist(values or [0.0], bins=min(30, max(5, len(values) // 3)), color="#4c72b0")
     for key, style in (("latency.p50_ms", "--"), ("latency.p95_ms", ":")):
-        v = result["metrics"].get(key)
+        v = percentile(values, 50 if "50" in key else 95)
         if v is not None:
             ax.axvline(v, color="#c44e52", linestyle=style, label=f"{key.split('.')[1][:3]} = {v:,.0f} ms")
     ax.set_xlabel("answer total_ms (last turn)")
@@ -225,11 +228,11 @@ def plot_latency(result: dict[str, Any], path: Path) -> None:
     fig.savefig(path, dpi=120)
 
 
-def plot_failures(result: dict[str, Any], path: Path) -> None:
+def plot_failures(rows_in: list[dict[str, Any]], path: Path) -> None:
     """A table image of the worst failing cases with their answer and citations, truncated."""
     from matplotlib.figure import Figure
 
-    bad = failing(result["cases"])[:FAILURE_ROWS_IN_IMAGE]
+    bad = failing(rows_in)[:FAILURE_ROWS_IN_IMAGE]
     widths = (12, 34, 60, 62)
     rows = [[r["id"], textwrap.fill("; ".join(r["failures"]), widths[1], max_lines=5, placeholder=" …"),
              textwrap.fill(" / ".join(r["answer"].splitlines()), widths[2], max_lines=5, placeholder=" …"),
@@ -249,33 +252,33 @@ def plot_failures(result: dict[str, Any], path: Path) -> None:
         cell.set_height(unit * (1.2 if r == 0 else lines[r - 1] + 1))
         cell.get_text().set_verticalalignment("center")
     shown = f"{len(bad)} worst" if bad else "no"
-    ax.set_title(f"Failing cases ({shown} of {len(failing(result['cases']))} shown)", fontsize=9)
+    ax.set_title(f"Failing cases ({shown} of {len(failing(rows_in))} shown)", fontsize=9)
     fig.savefig(path, dpi=120)
 
 
 # ---- stdout ----------------------------------------------------------------------------------------
 def print_summary(result: dict[str, Any], files: dict[str, Path], out: TextIO) -> None:
-    """The gate table, the peer line and the verdict, as plain text."""
-    m, gate = result["metrics"], result["gate"]
-    print(f"\n{'metric':<36}{'value':>12}{'threshold':>12}{'baseline':>11}  result", file=out)
-    for c in gate["checks"]:
-        print(f"{c['metric']:<36}{fmt(c['metric'], c['value']):>12}{c['bound']:>12}"
-              f"{fmt(c['metric'], c['baseline']):>11}  {c['status'].upper()}", file=out)
-    print(f"\npeer (stock llama-index, top 2): passage recall@5 {fmt('', m.get('peer.retrieval.passage.recall@5'))} "
-          f"vs ours {fmt('', m.get('retrieval.passage.recall@5'))}; doc MRR {fmt('', m.get('peer.retrieval.doc.mrr'))} "
-          f"vs ours {fmt('', m.get('retrieval.doc.mrr'))}", file=out)
-    cal = result["calibration"]
-    print(f"support checker: threshold {cal['threshold']:.2f}, accuracy {cal['accuracy']:.3f} on {cal['n']} pairs",
-          file=out)
-    print(f"failing cases: {len(failing(result['cases']))} of {len(result['cases'])}; report: {files['report']}",
-          file=out)
-    print(gate["baseline"], file=out)
-    failed = [c for c in gate["checks"] if c["status"] == "fail"]
-    for c in failed:
-        print(f"FAILED {c['metric']} = {fmt(c['metric'], c['value'])}: {c['why']}", file=out)
-    if not failed:
+    """Per run: every gated metric with its threshold and baseline, the sanity verdicts, then the verdict."""
+    for run, data in result["runs"].items():
+        gate = data["gate"]
+        print(f"\n== {run} ({data['meta']['n_cases']} cases) — {gate['baseline']}", file=out)
+        print(f"{'metric':<40}{'value':>10}{'threshold':>12}{'baseline':>10}  result", file=out)
+        for c in gate["checks"]:
+            print(f"{c['metric']:<40}{fmt(c['metric'], c['value']):>10}{c['bound']:>12}"
+                  f"{fmt(c['metric'], c['baseline']):>10}  {c['status'].upper()}", file=out)
+        for k in ("answers.words.median", "answers.words.p90", "answers.factoid_words.median"):
+            print(f"{k:<40}{fmt(k, data['metrics'].get(k)):>10}  (reported)", file=out)
+        for name, s in data["sanity"].items():
+            state = "PASSES the gate: the eval is fooled" if s["passed_gate"] else (
+                f"fails the gate as it must ({len(s['gate_failed_on'])} metrics)")
+            print(f"sanity {name:<20} key facts {fmt('', s['metrics'].get('answers.key_fact_recall'))}, "
+                  f"answer-first {fmt('', s['metrics'].get('answers.answer_first'))}, gold precision "
+                  f"{fmt('', s['metrics'].get('citations.gold_precision'))}: {state}", file=out)
+        for c in gate["checks"]:
+            if c["status"] == "fail":
+                print(f"FAILED {run} {c['metric']} = {fmt(c['metric'], c['value'])}: {c['why']}", file=out)
+    print(f"\nreport: {files['report']}", file=out)
+    if result["meta"]["passed"]:
         print("gate: PASS", file=out)
-    elif not gate["enforced"]:
-        print("gate: FAIL (not enforced: --no-gate)", file=out)
     else:
-        print("gate: FAIL", file=out)
+        print("gate: FAIL" + ("" if result["meta"]["gate_enforced"] else " (not enforced: --no-gate)"), file=out)
