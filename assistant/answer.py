@@ -75,6 +75,22 @@ class Timings(_Model):
     total_ms: float = 0.0
 
 
+class ShortAnswer(_Model):
+    """The answer in a few words, as it stands in its cited quote."""
+
+    text: str
+    citation: int = Field(description="Marker number of the quote that states it.")
+
+
+class RelatedPassage(_Model):
+    """A passage close to a refused question; it does NOT answer it."""
+
+    doc_id: str
+    start: int
+    end: int
+    quote: str
+
+
 class Answer(_Model):
     """What `Assistant.ask` returns."""
 
@@ -83,6 +99,10 @@ class Answer(_Model):
     text: str = Field(description="Answer text with inline [n] markers.")
     citations: list[Citation] = Field(default_factory=list)
     abstained: bool = Field(False, description="True when the articles do not contain the answer.")
+    kind: str = Field("answer", description="answer, figures, overview, yes-no, compare, refusal or chit-chat.")
+    short_answer: ShortAnswer | None = Field(None, description="The answer in a few words, with its citation.")
+    related: list[RelatedPassage] = Field(default_factory=list,
+                                          description="Closest passages of a refusal, labelled as not answering.")
     figures: list[Figure] = Field(default_factory=list)
     chunks: list[RetrievedChunk] = Field(default_factory=list)
     dropped: list[str] = Field(default_factory=list, description="Generated sentences the verifier removed.")

@@ -17,8 +17,9 @@ import unicodedata
 from collections.abc import Callable, Iterator
 from typing import TYPE_CHECKING, Any, Protocol
 
-from assistant.answer import Answer, RetrievedChunk, Timings
+from assistant.answer import Answer, RelatedPassage, RetrievedChunk, Timings
 from assistant.compose import Draft, ExtractiveAnswerer
+from assistant.engine import GroundedAnswerer
 from assistant.errors import InvalidQuestionError
 from assistant.prompts import refusal
 from assistant.question import Question, analyse
@@ -104,7 +105,8 @@ class Assistant:
     def answerer(self) -> Answerer:
         with self._lock:
             if self._answerer is None:
-                fallback = ExtractiveAnswerer(self.settings.answer, refusal())
+                fallback = (GroundedAnswerer(self.settings.answer, refusal()) if self.settings.answer.engine == "grounded"
+                            else ExtractiveAnswerer(self.settings.answer, refusal()))
                 if self.settings.backend == "extractive" and self._llm is None:
                     self._answerer = fallback
                 else:
@@ -203,6 +205,9 @@ class Assistant:
         return Answer(
             question=text, query=q.text, text=draft.text, citations=draft.citations,
             abstained=draft.abstained, figures=draft.figures, chunks=chunks, dropped=dropped or [],
+            kind=getattr(draft, "kind", "refusal" if draft.abstained else "answer"),
+            short_answer=getattr(draft, "short_answer", None),
+            related=[RelatedPassage(**r) if isinstance(r, dict) else r for r in getattr(draft, "related", [])],
             backend=backend, settings_hash=self.settings.fingerprint(),
             timings=Timings(rewrite_ms=rewrite_ms, retrieve_ms=retrieve_ms, compose_ms=compose_ms,
                             total_ms=(time.perf_counter() - t0) * 1000),

@@ -10,6 +10,7 @@ import math
 import re
 from dataclasses import dataclass, field
 from functools import lru_cache
+from typing import Any
 
 from assistant.answer import Citation, Figure, RetrievedChunk
 from assistant.figures import Mention, describe, mentions, speaker_in
@@ -68,6 +69,9 @@ class Draft:
     abstained: bool = False
     dropped: list[str] = field(default_factory=list)
     backend: str | None = None
+    kind: str = "answer"
+    short_answer: Any = None
+    related: list[Any] = field(default_factory=list)
 
 
 class CitationBook:

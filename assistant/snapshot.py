@@ -9,7 +9,7 @@ from typing import TYPE_CHECKING, Any
 
 from assistant.errors import StoreError
 from index.corpus import Article
-from index.sentences import Sentence, split_sentences
+from index.language import ParsedSentence, ParseCache
 from index.store import REBUILD_HINT, IndexStore, Manifest
 
 if TYPE_CHECKING:
@@ -37,7 +37,7 @@ class Snapshot:
 
     store: IndexStore
     manifest: Manifest
-    _sentences: dict[str, list[Sentence]] = field(default_factory=dict)
+    _sentences: dict[str, list[ParsedSentence]] = field(default_factory=dict)
     _vectors: dict[str, Any] = field(default_factory=dict)
 
     @classmethod
@@ -63,10 +63,10 @@ class Snapshot:
     def sentence_collection(self) -> Collection:
         return self.store.collection(self.store.generation_names(self.generation)[1])
 
-    def sentences(self, doc_id: str) -> list[Sentence]:
-        """Sentence spans of one article (same splitter as at index time, so ids line up)."""
+    def sentences(self, doc_id: str) -> list[ParsedSentence]:
+        """Parsed sentences of one article, as stored at index time (so sentence ids line up)."""
         if doc_id not in self._sentences:
-            self._sentences[doc_id] = split_sentences(self.documents[doc_id].text)
+            self._sentences[doc_id] = ParseCache(self.store.settings.data_dir).get(self.documents[doc_id].text)
         return self._sentences[doc_id]
 
     @cached_property

@@ -151,7 +151,8 @@ def suite_corpora(path: Path = SUITE) -> dict[str, Path]:
 
 
 def _plan(settings: Settings | None, cases: Path | None, assistant: Assistant | None,
-          embedder: BaseEmbedding | None, only: list[str] | None) -> list[tuple[str, Assistant, Path]]:
+          embedder: BaseEmbedding | None, only: list[str] | None,
+          splits: list[str] | None = None) -> list[tuple[str, Assistant, Path]]:
     """(run name, assistant, cases file) for each run: one file, or every corpus × split of the suite."""
     from assistant.api import Assistant
     from assistant.settings import Settings
@@ -172,7 +173,7 @@ def _plan(settings: Settings | None, cases: Path | None, assistant: Assistant | 
             data_dir = Path(base.data_dir) / "eval" / name
             bot = Assistant(base.model_copy(update={"corpus_dir": folder, "data_dir": data_dir}), embedder=shared)
         shared = shared or bot.embedder
-        for split in SPLITS:
+        for split in splits or SPLITS:
             path = case_file(name, split)
             if path.exists():
                 plan.append((f"{name}/{split}", bot, path))
@@ -197,6 +198,7 @@ def run_eval(
     accept_lower: list[str] | None = None,
     why: str | None = None,
     corpora: list[str] | None = None,
+    splits: list[str] | None = None,
     sanity: bool = True,
     out: TextIO | None = None,
 ) -> int:
@@ -209,7 +211,7 @@ def run_eval(
     calibration = calibrate(load_pairs(support_pairs or DEFAULT_PAIRS))
     reference = read_baseline(None if write_baseline_to is not None else baseline)
     runs: dict[str, Any] = {}
-    for run, bot, path in _plan(settings, cases, assistant, embedder, corpora):
+    for run, bot, path in _plan(settings, cases, assistant, embedder, corpora, splits):
         print(f"evaluating {run}: {path.name} …", file=out, flush=True)
         runs[run] = score_run(bot, run, path, calibration, limits, reference, sanity)
     passed = all(r["gate"]["passed"] for r in runs.values())
@@ -233,6 +235,7 @@ def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(prog="python -m evals.runner", description=__doc__.split("\n\n")[0])
     parser.add_argument("--cases", type=Path, help="one JSONL cases file (default: every corpus and split)")
     parser.add_argument("--corpus", action="append", help="only this suite corpus (repeatable)")
+    parser.add_argument("--split", action="append", choices=list(SPLITS), help="only this split (repeatable)")
     parser.add_argument("--report", type=Path, help="report folder (default: reports/eval)")
     parser.add_argument("--backend", choices=["extractive", "openai", "ollama", "llamacpp"])
     parser.add_argument("--thresholds", type=Path, help="thresholds file (default: evals/thresholds.json)")
@@ -252,7 +255,7 @@ def main(argv: list[str] | None = None) -> int:
         settings = Settings(**({"backend": args.backend} if args.backend else {}))
         return run_eval(settings, args.cases, args.report, gate=not args.no_gate, thresholds=args.thresholds,
                         write_baseline_to=DEFAULT_BASELINE if args.write_baseline else None,
-                        accept_lower=args.accept_lower, why=args.why, corpora=args.corpus,
+                        accept_lower=args.accept_lower, why=args.why, corpora=args.corpus, splits=args.split,
                         sanity=not args.no_sanity)
     except AssistantError as exc:
         print(f"error: {exc}", file=sys.stderr)

@@ -20,7 +20,7 @@ from assistant.errors import StoreError
 from assistant.settings import Settings
 from index.chunk import Chunk, chunk_article
 from index.corpus import Article, Skipped, load_corpus
-from index.sentences import split_sentences
+from index.language import ParseCache
 from index.store import IndexStore, Manifest, now_iso
 
 if TYPE_CHECKING:
@@ -184,7 +184,10 @@ def build_index(
     to_embed = [new[d] for d in summary.added + summary.updated]
     embedder = embedder or _default_embedder(settings)
     nodes_by_doc = {a.doc_id: _nodes_for(a, settings) for a in to_embed}
-    sentences_by_doc = {a.doc_id: split_sentences(a.text) for a in to_embed}
+    parses = ParseCache(settings.data_dir)
+    for article in new.values():  # every article's parse is on disk before the generation is committed
+        parses.get(article.text)
+    sentences_by_doc = {a.doc_id: parses.get(a.text) for a in to_embed}
     total = sum(len(n) for n in nodes_by_doc.values()) + sum(len(s) for s in sentences_by_doc.values())
     done = 0
 

@@ -1,0 +1,302 @@
+"""Question analysis: a typed frame (intent, expected answer type, focus, constraint terms) for any English corpus.
+
+The frame is built without parsing the question with a model: wh-patterns give the intent and answer type, and
+the corpus's own index-time lexicon (lemmas, entity words, vocabulary) types and normalises the question's words,
+which also works for lower-case and misspelled questions.
+
+Usage::
+
+    frame = analyse_frame("how old is brian greig", lexicon)
+    frame.intent, frame.answer_type, frame.hard          # "factoid", "AGE", ("brian", "greig")
+"""
+
+from __future__ import annotations
+
+import difflib
+import math
+import re
+from collections import Counter
+from dataclasses import dataclass, field
+from typing import TYPE_CHECKING
+
+from assistant.lexicon import STOPWORDS
+
+if TYPE_CHECKING:
+    from assistant.snapshot import Snapshot
+
+# Entity labels (spaCy/OntoNotes) that can answer each expected answer type.
+ANSWER_LABELS: dict[str, frozenset[str]] = {
+    "PERSON": frozenset({"PERSON", "ORG", "NORP"}),
+    "ORG": frozenset({"ORG", "NORP", "PERSON"}),
+    "PLACE": frozenset({"GPE", "LOC", "FAC"}),
+    "DATE": frozenset({"DATE", "TIME"}),
+    "DURATION": frozenset({"DATE", "TIME"}),
+    "COUNT": frozenset({"CARDINAL", "QUANTITY"}),
+    "MONEY": frozenset({"MONEY"}),
+    "AMOUNT": frozenset({"MONEY", "QUANTITY", "PERCENT", "CARDINAL"}),
+    "PERCENT": frozenset({"PERCENT"}),
+    "QUANTITY": frozenset({"QUANTITY", "CARDINAL"}),
+    "AGE": frozenset({"DATE", "CARDINAL"}),
+}
+_AUX = r"(?:is|are|was|were|did|does|do|has|have|had|can|could|will|would|should|may|might|must)"
+_CHITCHAT = re.compile(
+    r"^\s*(?:hi|hello|hey|hiya|howdy|good (?:morning|afternoon|evening)|greetings|thanks?(?: you)?(?: very much| a lot)?"
+    r"|thank you|cheers|ok(?:ay)?|great|cool|nice|bye|goodbye|see you|how are you(?: doing)?|who are you"
+    r"|what can you do|what do you do|help|what are you)\b[\s!.,?]*(?:there|so much|again|mate)?[\s!.,?]*$",
+    re.IGNORECASE,
+)
+_OVERVIEW = re.compile(
+    r"\b(?:what|which) (?:topics?|subjects?|stories|themes|news|events) (?:do|does|are|is|did)\b"
+    r"|\bwhat (?:are|is) (?:these|the|your|all the) (?:articles?|stories|texts|documents|sources)(?: all)? about\b"
+    r"|\b(?:which|what) (?:sources|outlets|articles|documents|publications|newspapers|texts) (?:do|are|have|did)\b"
+    r"|\b(?:list|summari[sz]e|overview of) (?:the |all |your )?(?:articles|sources|stories|documents|corpus)\b"
+    r"|\bwhich (?:one|article) was published (?:first|last|earliest|latest)\b"
+    r"|\bwhat do (?:the|these|your) (?:articles|sources|stories|texts) cover\b"
+    r"|\bwhat(?:'s| is) in (?:the|your) (?:corpus|collection|articles)\b",
+    re.IGNORECASE,
+)
+_COMPARE = re.compile(r"^\s*compare\b|\bhow do(?:es)?\b.+\b(?:differ|compare)\b|\bdifference between\b"
+                      r"|\bwhat did (?:both|each of)\b", re.IGNORECASE)
+_LIST = re.compile(r"^\s*(?:list|name)\b|\bwhich (?:\w+ ){0,2}(?:were|are)\b.*\b(?:named|mentioned|listed)\b"
+                   r"|\bwhat (?:\w+ )?(?:countries|groups|people|cities|places|organi[sz]ations|republics|regions"
+                   r"|names|things|measures|steps|events)\b|\bwhich (?:countries|groups|people|cities|places"
+                   r"|organi[sz]ations|republics|regions)\b", re.IGNORECASE)
+# Head nouns after "what/which" that fix the answer type.
+_NOUN_TYPES = {
+    "PERSON": {"person", "man", "woman", "official", "minister", "leader", "spokesman", "spokeswoman", "president",
+               "chief", "head", "commander", "player", "senator", "judge", "author", "boy", "girl", "name"},
+    "PLACE": {"country", "city", "town", "place", "region", "state", "province", "republic", "village", "area",
+              "location", "capital", "island", "nation", "district", "suburb", "street", "continent"},
+    "ORG": {"company", "organisation", "organization", "group", "party", "agency", "team", "club", "firm", "bank",
+            "newspaper", "outlet", "body", "union", "ministry", "department", "committee", "council", "airline"},
+    "DATE": {"year", "date", "day", "month", "time", "week", "decade", "century"},
+    "PERCENT": {"percentage", "percent", "proportion", "share", "rate"},
+}
+NAME_LABELS = frozenset({"PERSON", "ORG", "GPE", "LOC", "NORP", "FAC", "EVENT", "WORK_OF_ART", "PRODUCT", "LAW"})
+# Answer types a sentence must hold a span of; for the others (which/what + noun) a strong passage may answer.
+STRICT_TYPES = frozenset({"PERSON", "DATE", "DURATION", "COUNT", "MONEY", "AGE", "PERCENT", "QUANTITY"})
+GENERIC_NOUNS = frozenset({"people", "person", "persons", "man", "men", "woman", "women", "money", "thing", "time",
+                           "one", "ones", "number", "amount", "lot", "way", "year", "years", "day", "days"})
+_RELATIONS = frozenset({"counterpart", "daughter", "son", "wife", "husband", "mother", "father", "brother", "sister",
+                        "child", "partner", "lawyer", "coach", "deputy", "successor", "predecessor", "victim",
+                        "suspect", "owner", "founder", "spokesperson", "manager", "director", "boss", "friend"})
+_WORD = re.compile(r"[A-Za-z0-9]+(?:[’'][A-Za-z]+)?(?:[.,]\d+)*")
+
+
+@dataclass(frozen=True)
+class Frame:
+    """What a question asks: intent, expected answer type, focus noun and the terms an answer must match."""
+
+    text: str
+    intent: str  # factoid, definition, yes-no, list, why, how, compare, overview, chit-chat
+    answer_type: str | None = None
+    focus: str | None = None
+    terms: tuple[str, ...] = ()
+    hard: tuple[str, ...] = ()
+    unknown: tuple[str, ...] = ()
+    names: tuple[str, ...] = ()
+    weights: dict[str, float] = field(default_factory=dict)
+    groups: tuple[tuple[str, ...], ...] = ()
+
+    @property
+    def labels(self) -> frozenset[str]:
+        return ANSWER_LABELS.get(self.answer_type or "", frozenset())
+
+
+@dataclass
+class Lexicon:
+    """Corpus-wide word knowledge from the stored parses: lemmas, entity words, sentence frequencies."""
+
+    lemma: dict[str, str]
+    entity_words: dict[str, Counter[str]]
+    df: Counter[str]
+    n_sentences: int
+    vocabulary: frozenset[str]
+    by_initial: dict[str, list[str]]
+
+    def is_name_word(self, word: str) -> bool:
+        """Mostly seen inside named entities (people, bodies, places, events), not numbers or dates."""
+        labels = self.entity_words.get(word)
+        if not labels:
+            return False
+        named = sum(c for label, c in labels.items() if label in NAME_LABELS)
+        return named >= 0.5 * sum(labels.values()) and self.df.get(word, 0) < 0.2 * max(1, self.n_sentences)
+
+    def idf(self, term: str) -> float:
+        return math.log(1 + self.n_sentences / (1 + self.df.get(term, 0)))
+
+    def normal(self, word: str) -> str:
+        """The corpus lemma of a surface word (lower case), or a crude one for words the corpus lacks."""
+        w = word.lower().replace("’", "'")
+        if w in self.lemma:
+            return self.lemma[w]
+        for suffix, repl in (("ies", "y"), ("ing", ""), ("ed", ""), ("es", ""), ("s", "")):
+            if w.endswith(suffix) and len(w) - len(suffix) >= 3 and (w[: -len(suffix)] + repl) in self.vocabulary:
+                return w[: -len(suffix)] + repl
+        return w
+
+    def correct(self, word: str, name: bool = False) -> str | None:
+        """A corpus word one or two edits away from an unknown word (misspellings), if there is a clear one."""
+        w = word.lower()
+        if len(w) < 4:
+            return None
+        pool = [v for v in self.by_initial.get(w[0], []) if abs(len(v) - len(w)) <= 2]
+        found = difflib.get_close_matches(w, pool, n=1, cutoff=0.8 if name else 0.86)
+        return found[0] if found else None
+
+
+def build_lexicon(snapshot: Snapshot) -> Lexicon:
+    """The corpus lexicon of one generation (built once per snapshot from the stored parses)."""
+    lemma: dict[str, str] = {}
+    entity_words: dict[str, Counter[str]] = {}
+    df: Counter[str] = Counter()
+    n = 0
+    for doc_id, doc in snapshot.documents.items():
+        text = doc.text
+        for s in snapshot.sentences(doc_id):
+            n += 1
+            seen: set[str] = set()
+            for t in s.tokens:
+                surface = text[t.start : t.end].lower().replace("’", "'")
+                if not surface[:1].isalnum():
+                    continue
+                lemma.setdefault(surface, t.lemma)
+                if "." in surface:  # "U.S." and "Nov." as people type them: "us", "nov"
+                    lemma.setdefault(surface.replace(".", ""), surface.replace(".", ""))
+                    seen.add(surface.replace(".", ""))
+                seen.add(t.lemma)
+                seen.add(surface)
+            for e in s.entities:
+                for w in _WORD.findall(text[e.start : e.end]):
+                    entity_words.setdefault(w.lower(), Counter())[e.label] += 1
+            df.update(seen)
+    vocabulary = frozenset(lemma) | frozenset(lemma.values())
+    by_initial: dict[str, list[str]] = {}
+    for v in vocabulary:
+        if v.isalpha():
+            by_initial.setdefault(v[0], []).append(v)
+    return Lexicon(lemma, entity_words, df, n, vocabulary, by_initial)
+
+
+def _answer_type(low: str) -> tuple[str | None, str | None]:
+    """(answer type, focus word) from the wh-phrase."""
+    m = re.search(r"\bhow (many|much|old|far|long|big|large|often|tall|high)\b(?:\s+(\w+))?", low)
+    if m:
+        word, nxt = m.group(1), m.group(2)
+        if word == "many":
+            return "COUNT", nxt
+        if word == "much":
+            return ("MONEY" if nxt in {"money", "cash", "funding", "did", "does", "is", "was", "will"} else "AMOUNT"), (
+                nxt if nxt not in {"did", "does", "is", "was", "will", "do"} else None)
+        if word == "old":
+            return "AGE", None
+        if word == "long":
+            return "DURATION", None
+        if word == "often":
+            return "DATE", None
+        return "QUANTITY", None
+    m = re.search(r"\b(?:what|which)\s+(?:(?:\w+)\s+)?(\w+)\b", low)
+    m = re.search(r"\bname of (?:the |his |her |their |\w+'s )?(?:\w+ ){0,2}?(\w+)\b(?: who| that|\?|$)", low)
+    if m and (m.group(1) in _NOUN_TYPES["PERSON"] or m.group(1) in _RELATIONS):
+        return "PERSON", None
+    if re.search(r"\bwhat (?:is|was) (?:his|her|their) name\b", low):
+        return "PERSON", None
+    if re.match(r"\s*(?:who|whom|whose)\b", low) or re.search(r"\bwho\b", low[:40]):
+        return "PERSON", None
+    if re.match(r"\s*when\b", low) or re.search(r"\bwhat (?:year|date|day|month|time)\b|\bwhen\b", low):
+        return "DATE", None
+    if re.match(r"\s*where\b", low) or re.search(r"\bwhere\b", low):
+        return "PLACE", None
+    if re.search(r"\bwhat (?:percentage|percent|proportion|share)\b", low):
+        return "PERCENT", None
+    m = re.search(r"\b(?:what|which)\s+(\w+)(?:\s+(\w+))?", low)
+    if m:
+        for noun in (m.group(1), m.group(2)):
+            for kind, nouns in _NOUN_TYPES.items():
+                if noun and (noun in nouns or noun.rstrip("s") in nouns):
+                    return kind, noun.rstrip("s") if noun.endswith("s") and noun.rstrip("s") in nouns else noun
+    return None, None
+
+
+def intent_of(text: str) -> str:
+    low = text.lower().strip()
+    if _CHITCHAT.match(low):
+        return "chit-chat"
+    if _OVERVIEW.search(low):
+        return "overview"
+    if _COMPARE.search(low):
+        return "compare"
+    if re.match(r"\s*why\b", low) or re.search(r"\bwhat (?:was|is|were) the (?:reason|cause|motive)\b", low):
+        return "why"
+    if re.match(rf"\s*{_AUX}\b", low) and not re.search(r"\b(?:who|what|when|where|which|how|why)\b", low):
+        return "yes-no"
+    if _LIST.search(low):
+        return "list"
+    if re.match(r"\s*(?:who|what) (?:is|was|are|were) (?:the )?[\w .'-]+\??\s*$", low) and not re.search(
+            r"\b(?:name|number|reason|date|cause|figure|estimate|role|job)\b", low):
+        return "definition"
+    if re.match(r"\s*how (?:did|does|do|is|was|were|are|can|could|will|would)\b", low):
+        return "how"
+    return "factoid"
+
+
+def analyse_frame(text: str, lexicon: Lexicon) -> Frame:
+    """The frame of a standalone question, its words typed and normalised by the corpus lexicon."""
+    own = text.split(" (about: ")[0]
+    intent = intent_of(own)
+    low = own.lower()
+    answer_type, focus = _answer_type(low) if intent not in ("chit-chat", "overview", "why", "how") else (None, None)
+    if intent == "definition" and re.match(r"\s*who\b", low):
+        answer_type = None
+    terms: list[str] = []
+    hard: list[str] = []
+    unknown: list[str] = []
+    names: list[str] = []
+    weights: dict[str, float] = {}
+    words = _WORD.findall(text)
+    groups: list[list[str]] = []
+    last_hard = -2
+    for i, raw in enumerate(words):
+        w = raw.lower().replace("’", "'").split("'")[0]
+        if w in STOPWORDS or w in _QUESTION_WORDS or (len(w) < 2 and not w.isdigit()):
+            continue
+        known = w in lexicon.vocabulary or lexicon.normal(w) in lexicon.vocabulary
+        if not known:
+            fixed = lexicon.correct(w, name=raw[:1].isupper())
+            if fixed is not None:
+                w, known = fixed, True
+        term = lexicon.normal(w)
+        if term in terms:
+            continue
+        entity = lexicon.is_name_word(w)
+        capital = raw[:1].isupper() and i > 0 and not raw.isupper() or (raw.isupper() and len(raw) > 1 and i > 0)
+        terms.append(term)
+        # words the corpus never uses cannot be matched: they count only when they look like names
+        weights[term] = lexicon.idf(term) if known else 0.5 * lexicon.idf("")
+        if (entity or (capital and not known)) and w not in GENERIC_NOUNS:
+            hard.append(term)
+            names.append(w)
+            if last_hard == i - 1 and groups:
+                groups[-1].append(term)
+            else:
+                groups.append([term])
+            last_hard = i
+        if not known and capital:
+            unknown.append(raw)
+    if focus:
+        f = lexicon.normal(focus)
+        focus = f if f in terms else None
+        if focus and focus not in hard and answer_type == "COUNT" and focus not in GENERIC_NOUNS:
+            hard.append(focus)
+            groups.append([focus])
+    return Frame(text=text, intent=intent, answer_type=answer_type, focus=focus, terms=tuple(terms),
+                 hard=tuple(hard), unknown=tuple(unknown), names=tuple(names), weights=weights,
+                 groups=tuple(tuple(g) for g in groups))
+
+
+_QUESTION_WORDS = frozenset(
+    "who whom whose what which when where why how many much old far long big large often tall high "
+    "compare difference between list name names tell please show give find explain describe happen happened "
+    "article articles say said says according source sources story stories report reported mention mentioned "
+    "anything something thing things kind type sort".split()
+)

