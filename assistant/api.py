@@ -105,8 +105,9 @@ class Assistant:
     def answerer(self) -> Answerer:
         with self._lock:
             if self._answerer is None:
-                fallback = (GroundedAnswerer(self.settings.answer, refusal()) if self.settings.answer.engine == "grounded"
-                            else ExtractiveAnswerer(self.settings.answer, refusal()))
+                fallback: Any = (GroundedAnswerer(self.settings.answer, refusal())
+                                 if self.settings.answer.engine == "grounded"
+                                 else ExtractiveAnswerer(self.settings.answer, refusal()))
                 if self.settings.backend == "extractive" and self._llm is None:
                     self._answerer = fallback
                 else:

@@ -9,7 +9,7 @@ from typing import TYPE_CHECKING, Any
 
 from assistant.errors import StoreError
 from index.corpus import Article
-from index.language import ParsedSentence, ParseCache
+from index.language import ParseCache, ParsedSentence
 from index.store import REBUILD_HINT, IndexStore, Manifest
 
 if TYPE_CHECKING:

@@ -128,8 +128,8 @@ def score_run(bot: Assistant, run: str, cases_path: Path, calibration: dict[str,
             s_rows = run_cases(fake, case_list, texts, calibration["threshold"])
             s_metrics = aggregate(s_rows) | {"calibration.accuracy": calibration["accuracy"]}
             s_checks = gate_metrics(s_metrics, run_limits, None)
-            failed = [c.metric for c in s_checks if c.status == "fail"]
-            sanity_rows[name] = {"metrics": s_metrics, "gate_failed_on": failed, "passed_gate": not failed}
+            s_failed = [c.metric for c in s_checks if c.status == "fail"]
+            sanity_rows[name] = {"metrics": s_metrics, "gate_failed_on": s_failed, "passed_gate": not s_failed}
     failed = [c for c in checks if c.status == "fail"]
     fooled = [n for n, r in sanity_rows.items() if r["passed_gate"]]
     return {

@@ -58,7 +58,9 @@ class QuoteEverything:
     name = "sanity:quote-everything"
 
     def answer(self, question: Any, snapshot: Any, chunks: list[Any], vector: Any) -> SanityDraft:
-        parts, cites, seen = [], [], set()
+        parts: list[str] = []
+        cites: list[Citation] = []
+        seen: set[tuple[str, int, int]] = set()
         for chunk in chunks:
             text = snapshot.documents[chunk.doc_id].text
             for s, e in _sentences(text, chunk.start, chunk.end):
@@ -87,4 +89,4 @@ class FirstSentence:
         return SanityDraft(text=f"{text[s:e]} [1]", citations=[_cite(snapshot, doc_id, s, e, 1)], backend=self.name)
 
 
-SANITY = {"quote-everything": QuoteEverything, "first-sentence": FirstSentence}
+SANITY: dict[str, Any] = {"quote-everything": QuoteEverything, "first-sentence": FirstSentence}

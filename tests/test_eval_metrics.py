@@ -15,6 +15,7 @@ from evals.metrics import (
     Case,
     Span,
     aggregate,
+    answer_first,
     by_tag,
     citation_precision,
     citation_recall,
@@ -24,6 +25,7 @@ from evals.metrics import (
     doc_gains,
     doc_ranking,
     fact_present,
+    first_statement,
     key_fact_recall,
     marker_problems,
     mean,
@@ -35,6 +37,7 @@ from evals.metrics import (
     score_case,
     sentence_support,
     span_valid,
+    word_count,
 )
 
 REPO = Path(__file__).resolve().parent.parent
@@ -118,11 +121,24 @@ def test_key_fact_normalisation() -> None:
 
 
 def test_every_committed_key_fact_has_a_form_in_its_gold_passages() -> None:
-    for line in (REPO / "evals" / "cases.jsonl").read_text(encoding="utf-8").splitlines():
-        case = json.loads(line)
-        joined = " ".join(p["quote"] for p in case["gold_passages"])
-        for fact in case["key_facts"]:
-            assert fact_present(joined, fact), (case["id"], fact)
+    files = sorted((REPO / "evals" / "cases").glob("*.jsonl"))
+    assert len(files) == 4
+    for path in files:
+        for line in path.read_text(encoding="utf-8").splitlines():
+            case = json.loads(line)
+            joined = " ".join(p["quote"] for p in case["gold_passages"])
+            facts = case["key_facts"][1:] if case.get("kind") == "yes-no" else case["key_facts"]  # verdict first
+            for fact in facts:
+                assert fact_present(joined, fact), (path.name, case["id"], fact)
+
+
+def test_whole_words_only_and_refusals_score_nothing() -> None:
+    assert not fact_present("Three people died in the blast", ["IED"])
+    assert fact_present("An IED exploded", ["ied"])
+    assert first_statement("Six servicemen [1]. More [2].") == "Six servicemen [1]"
+    assert answer_first("**Six** servicemen died [1]. Then 7 [2].", [["six"]], "factoid")
+    assert not answer_first("The attack happened [1]. Six died [2].", [["six"]], "factoid")
+    assert word_count("**Six** servicemen [1] died.") == 3
 
 
 # ---- citations -------------------------------------------------------------------------------------

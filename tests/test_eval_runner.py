@@ -35,7 +35,8 @@ def _passage(doc_prefix: str, quote: str) -> dict[str, Any]:
 
 def _case(cid: str, turns: list[str], facts: list[list[str]], passages: list[dict[str, Any]],
           tags: list[str]) -> dict[str, Any]:
-    return {"id": cid, "turns": turns, "answerable": bool(passages), "key_facts": facts,
+    kind = next((k for k in ("followup", "off-topic") if k in tags), "factoid")
+    return {"id": cid, "kind": kind, "turns": turns, "answerable": bool(passages), "key_facts": facts,
             "gold_docs": sorted({p["doc_id"] for p in passages}), "gold_passages": passages, "tags": tags}
 
 
@@ -69,26 +70,48 @@ def test_run_eval_writes_results_report_and_plots(fake_bot, settings, cases_file
     out = io.StringIO()
     report = tmp_path / "report"
     code = run_eval(settings, cases_file, report, assistant=fake_bot, thresholds=_thresholds(tmp_path),
-                    baseline=None, out=out)
+                    baseline=None, out=out, sanity=False)
     assert code == 0
-    for name in ("results.json", "report.md", "scores_by_category.png", "latency.png", "failures.png"):
+    for name in ("results.json", "report.md", "kinds-custom-cases.png", "latency.png", "failures.png"):
         assert (report / name).stat().st_size > 0, name
     for png in report.glob("*.png"):
         assert png.read_bytes()[:8] == b"\x89PNG\r\n\x1a\n"
-    result = json.loads((report / "results.json").read_text(encoding="utf-8"))
+    result = json.loads((report / "results.json").read_text(encoding="utf-8"))["runs"]["custom/cases"]
     assert [r["id"] for r in result["cases"]] == ["num-1", "who-1", "fu-1", "un-1"]
     m = result["metrics"]
     assert m["answers.key_fact_recall"] is not None and m["answers.key_fact_recall"] < 1  # who-1 cannot be met
+    assert m["answers.answer_first"] is not None and m["citations.gold_precision"] is not None
     assert m["peer.retrieval.passage.recall@5"] is not None and m["calibration.accuracy"] > 0.5
     assert result["meta"]["n_cases"] == 4 and result["gate"]["passed"]
     assert result["cases"][2]["query"] != "Where did he speak to reporters?"  # the follow-up was resolved
-    assert set(result["by_tag"]) >= {"numeric", "who", "followup", "unanswerable"}
+    assert set(result["by_kind"]) >= {"factoid", "followup", "off-topic"}
     md = (report / "report.md").read_text(encoding="utf-8")
-    for heading in ("## Gated metrics", "ours vs stock llama-index", "## Support-checker calibration",
-                    "## By category", "## Failures"):
+    for heading in ("## Dev and test side by side", "## Sanity answerers", "## custom/cases",
+                    "## Support-checker calibration", "### Failures"):
         assert heading in md
     assert "who-1" in md and "zzz-not-in-any-article" in md
     assert "gate: PASS" in out.getvalue()
+
+
+def test_the_gate_fails_both_sanity_answerers(fake_bot, settings, cases_file: Path, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
+    """With the shipped bounds both sanity answerers fail; with bounds that cannot fail, the eval says it is fooled."""
+    out = io.StringIO()
+    run_eval(settings, cases_file, tmp_path / "r1", assistant=fake_bot, baseline=None, out=out)
+    result = json.loads((tmp_path / "r1" / "results.json").read_text(encoding="utf-8"))["runs"]["custom/cases"]
+    assert set(result["sanity"]) == {"quote-everything", "first-sentence"}
+    assert not any(s["passed_gate"] for s in result["sanity"].values()), result["sanity"]
+    out = io.StringIO()
+    code = run_eval(settings, cases_file, tmp_path / "r2", assistant=fake_bot, thresholds=_thresholds(tmp_path),
+                    baseline=None, out=out)
+    assert code == 1 and "the eval is fooled" in out.getvalue()
+
+
+def test_tuning_reads_dev_only() -> None:
+    from evals.cases import tuning_cases
+
+    assert tuning_cases("seeds", "dev")
+    with pytest.raises(EvalDataError, match="held out"):
+        tuning_cases("seeds", "test")
 
 
 def test_gate_fails_below_a_threshold_and_no_gate_reports_only(fake_embedder, settings, cases_file: Path,  # type: ignore[no-untyped-def]
@@ -96,26 +119,40 @@ def test_gate_fails_below_a_threshold_and_no_gate_reports_only(fake_embedder, se
     strict = _thresholds(tmp_path, **{"answers.key_fact_recall": {"min": 0.99}})
     out = io.StringIO()
     code = run_eval(settings, cases_file, tmp_path / "r1", embedder=fake_embedder, thresholds=strict,
-                    baseline=None, out=out)
+                    baseline=None, out=out, sanity=False)
     assert code == 1
-    assert "FAILED answers.key_fact_recall" in out.getvalue() and "below its threshold 0.99" in out.getvalue()
+    assert "FAILED custom/cases answers.key_fact_recall" in out.getvalue()
+    assert "below its threshold 0.99" in out.getvalue()
     code = run_eval(settings, cases_file, tmp_path / "r2", gate=False, embedder=fake_embedder, thresholds=strict,
-                    baseline=None, out=io.StringIO())
+                    baseline=None, out=io.StringIO(), sanity=False)
     assert code == 0
 
 
 def test_baseline_round_trip_and_drop(fake_bot, settings, cases_file: Path, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
     limits, baseline = _thresholds(tmp_path), tmp_path / "baseline.json"
-    args = {"assistant": fake_bot, "thresholds": limits, "baseline": baseline, "out": io.StringIO()}
+    args = {"assistant": fake_bot, "thresholds": limits, "baseline": baseline, "out": io.StringIO(), "sanity": False}
     assert run_eval(settings, cases_file, tmp_path / "r1", write_baseline_to=baseline, **args) == 0
     recorded = json.loads(baseline.read_text(encoding="utf-8"))
-    assert "latency.p95_ms" in recorded["metrics"] and recorded["n_cases"] == 4
+    run = recorded["runs"]["custom/cases"]
+    assert "latency.p95_ms" in run["metrics"] and run["n_cases"] == 4
     assert run_eval(settings, cases_file, tmp_path / "r2", **args) == 0  # same system, same numbers
-    recorded["metrics"]["answers.key_fact_recall"] += 0.05
+    run["metrics"]["answers.key_fact_recall"] += 0.05
     baseline.write_text(json.dumps(recorded), encoding="utf-8")
     out = io.StringIO()
     assert run_eval(settings, cases_file, tmp_path / "r3", **(args | {"out": out})) == 1
     assert "below baseline" in out.getvalue()
+    # the baseline only goes down on purpose, and the reason is recorded
+    with pytest.raises(EvalDataError, match="would go down without acceptance"):
+        run_eval(settings, cases_file, tmp_path / "r4", write_baseline_to=baseline, **args)
+    assert run_eval(settings, cases_file, tmp_path / "r5", write_baseline_to=baseline,
+                    accept_lower=["answers.key_fact_recall"], why="test", **args) == 0
+    assert json.loads(baseline.read_text(encoding="utf-8"))["accepted"][-1]["why"] == "test"
+    # changed cases never skip the comparison silently
+    cases_file.write_text(cases_file.read_text(encoding="utf-8").replace("Naursky", "Naursky district"),
+                          encoding="utf-8")
+    out = io.StringIO()
+    assert run_eval(settings, cases_file, tmp_path / "r6", **(args | {"out": out})) == 1
+    assert "the cases changed since the baseline" in out.getvalue()
 
 
 def test_gate_rules() -> None:

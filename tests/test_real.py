@@ -11,7 +11,7 @@ from assistant.verify import answer_sentences, is_lead_in, unsupported
 from tests.test_api import check_citations
 
 pytestmark = pytest.mark.slow
-CASES = [json.loads(line) for line in (Path(__file__).resolve().parent.parent / "evals" / "cases.jsonl").open()]
+CASES = [json.loads(line) for line in (Path(__file__).resolve().parent.parent / "evals" / "cases" / "seeds-dev.jsonl").open()]
 
 
 def test_mission_question_gives_all_four_figures_attributed_and_cited(real_bot) -> None:  # type: ignore[no-untyped-def]
