@@ -185,9 +185,9 @@ def build_index(
     embedder = embedder or _default_embedder(settings)
     nodes_by_doc = {a.doc_id: _nodes_for(a, settings) for a in to_embed}
     parses = ParseCache(settings.data_dir)
-    for article in new.values():  # every article's parse is on disk before the generation is committed
-        parses.get(article.text)
-    sentences_by_doc = {a.doc_id: parses.get(a.text) for a in to_embed}
+    # every article's parse is on disk before the generation is committed; parsed once, read once
+    parsed = {doc_id: parses.get(article.text) for doc_id, article in new.items()}
+    sentences_by_doc = {a.doc_id: parsed[a.doc_id] for a in to_embed}
     total = sum(len(n) for n in nodes_by_doc.values()) + sum(len(s) for s in sentences_by_doc.values())
     done = 0
 

