@@ -3,7 +3,7 @@
 Usage::
 
     from assistant import Assistant
-    answer = Assistant().ask("How many Russians fight with IS?")
+    answer = Assistant().ask("How many people were injured?")
 """
 
 from __future__ import annotations

@@ -2,7 +2,7 @@
 
 Usage::
 
-    answer = Assistant().ask("How many Russians fight with IS?")
+    answer = Assistant().ask("How many people were injured?")
     for c in answer.citations:
         assert bot.document(c.doc_id).text[c.start:c.end] == c.quote
 """
@@ -38,10 +38,10 @@ class Figure(_Model):
 
     value: float = Field(description="The number itself, e.g. 1700.")
     display: str = Field(description="The figure as worded, e.g. 'approximately 1,700'.")
-    what: str = Field(description="What is counted, e.g. 'Russians'.")
-    scope: str | None = Field(None, description="Scope as stated, e.g. 'in Iraq and Syria'.")
-    who: str | None = Field(None, description="Person or body that gave it, e.g. 'Gen. Sergei Smirnov'.")
-    role: str | None = Field(None, description="Their office, e.g. 'FSB Deputy Chief'.")
+    what: str = Field(description="What is counted, e.g. 'people'.")
+    scope: str | None = Field(None, description="Scope as stated, e.g. 'in the north of the country'.")
+    who: str | None = Field(None, description="Person or body that gave it, e.g. 'Gen. Jane Doe'.")
+    role: str | None = Field(None, description="Their office, e.g. 'deputy police chief'.")
     outlet: str | None = None
     date: str | None = None
     doc_id: str

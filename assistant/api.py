@@ -3,8 +3,8 @@
 Usage::
 
     bot = Assistant()
-    answer = bot.ask("How many Russians fight with IS?")
-    conv = bot.chat(); conv.ask("Who is Sergei Melikov?"); conv.ask("Which republic did he call the most vulnerable?")
+    answer = bot.ask("How many people were injured?")
+    conv = bot.chat(); conv.ask("Who is Jane Doe?"); conv.ask("What did she say about the floods?")
 """
 
 from __future__ import annotations
@@ -19,11 +19,12 @@ from typing import TYPE_CHECKING, Any, Protocol
 
 from assistant.answer import Answer, RelatedPassage, RetrievedChunk, Timings
 from assistant.compose import Draft, ExtractiveAnswerer
-from assistant.engine import GroundedAnswerer
+from assistant.engine import GroundedAnswerer, RoutedAnswerer
 from assistant.errors import InvalidQuestionError
 from assistant.prompts import refusal
 from assistant.question import Question, analyse
-from assistant.rewrite import Turn, rewrite
+from assistant.rewrite import Turn, rewrite, subject_of
+from assistant.rewrite import _own as _own_query
 from assistant.settings import Settings
 from index.corpus import Article
 from index.store import IndexStore
@@ -105,9 +106,9 @@ class Assistant:
     def answerer(self) -> Answerer:
         with self._lock:
             if self._answerer is None:
-                fallback: Any = (GroundedAnswerer(self.settings.answer, refusal())
-                                 if self.settings.answer.engine == "grounded"
-                                 else ExtractiveAnswerer(self.settings.answer, refusal()))
+                grounded = GroundedAnswerer(self.settings.answer, refusal())
+                fallback: Any = (grounded if self.settings.answer.engine == "grounded"
+                                 else RoutedAnswerer(ExtractiveAnswerer(self.settings.answer, refusal()), grounded))
                 if self.settings.backend == "extractive" and self._llm is None:
                     self._answerer = fallback
                 else:
@@ -127,6 +128,7 @@ class Assistant:
                 if self.auto_index and self.store.read_manifest() is None:
                     self.index()
                 self._snapshot = Snapshot.load(self.store)
+                GroundedAnswerer.lexicon(self._snapshot)  # learns the corpus's acronyms and non-person names
                 self._retriever = HybridRetriever(self._snapshot, self.embedder, self.settings.retrieval)
             return self._snapshot, self._retriever
 
@@ -141,6 +143,13 @@ class Assistant:
             self._snapshot = None
             self._retriever = None
             return summary
+
+    def example_questions(self, k: int = 4) -> list[str]:
+        """Questions that work from a fresh start, derived from the indexed articles."""
+        from assistant.engine import example_questions
+
+        snapshot, _ = self._ready()
+        return example_questions(snapshot, k)
 
     def documents(self) -> list[Article]:
         """All indexed articles with clean text and metadata."""
@@ -250,6 +259,8 @@ class Assistant:
 class Conversation:
     """A conversation with memory: follow-ups are rewritten into standalone queries before retrieval."""
 
+    MEMORY = 8  # turns kept: follow-ups lean on the last one or two, and memory must not grow with the chat
+
     def __init__(self, assistant: Assistant) -> None:
         self.assistant = assistant
         self.turns: list[Turn] = []
@@ -266,7 +277,12 @@ class Conversation:
             yield event
 
     def _remember(self, answer: Answer) -> None:
-        self.turns.append(Turn(question=answer.question, query=answer.query, answer=answer.text))
+        if answer.kind == "chit-chat":  # "thanks!" must not become the turn a follow-up refers to
+            return
+        short = answer.short_answer.text if answer.short_answer is not None else None
+        self.turns.append(Turn(question=answer.question, query=answer.query, answer=answer.text,
+                               short_answer=short, subject=subject_of(_own_query(answer.query))))
+        del self.turns[: -self.MEMORY]
 
     def clear(self) -> None:
         self.turns.clear()

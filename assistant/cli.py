@@ -1,4 +1,4 @@
-"""Command line: `assistant index | ask | chat | ui | eval`. Thin: each command calls one library function."""
+"""The command line: `assistant index | ask | chat | ui | eval`. Thin: each command calls one library function."""
 
 from __future__ import annotations
 

@@ -15,11 +15,12 @@ Usage::
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, field
+from typing import Any
 
 from assistant.answer import RetrievedChunk, ShortAnswer
 from assistant.compose import CitationBook, Draft, ExtractiveAnswerer, with_marker
-from assistant.frame import STRICT_TYPES, Frame, Lexicon, analyse_frame, build_lexicon
+from assistant.frame import STRICT_TYPES, Frame, Lexicon, analyse_frame, build_lexicon, stem
 from assistant.question import Question, looks_like_instruction
 from assistant.settings import AnswerSettings
 from assistant.snapshot import Snapshot
@@ -44,6 +45,7 @@ class Scored:
     matched: set[str]
     score: float = 0.0
     predicate_ok: bool = True
+    near: set[str] = field(default_factory=set)
 
 
 class GroundedAnswerer:
@@ -55,6 +57,19 @@ class GroundedAnswerer:
         self.settings = settings
         self.refusal = refusal
         self.figures = ExtractiveAnswerer(settings, refusal)
+
+    @property
+    def sentences(self) -> ExtractiveAnswerer:
+        """The sentence-level evidence stage (shared with the LLM answerer, which numbers its sources)."""
+        return self.figures
+
+    def refuses(self, question: Question, snapshot: Snapshot, chunks: list[RetrievedChunk],
+                vector: list[float] | None) -> bool:
+        """True when this answerer would refuse: the question's constraints are not met by the evidence."""
+        frame = self.frame(question, snapshot)
+        if frame.intent in ("chit-chat", "overview"):
+            return True
+        return self._abstain_reason(frame, snapshot, self.gather(frame, snapshot, chunks, vector)) is not None
 
     # ---- lexicon and frame ----------------------------------------------------------------------
     @staticmethod
@@ -106,13 +121,15 @@ class GroundedAnswerer:
         for e in scored:
             own = self._terms_of(snapshot, e.doc_id, e.sentence)
             context = own | self._context_terms(snapshot, e)
-            e.matched = {t for t in frame.terms if t in own}
+            e.matched = {t for t in frame.terms if t in own or (t not in frame.hard and _kin(t, own))}
+            e.near = e.matched | {t for t in frame.terms if t in context or (t not in frame.hard and _kin(t, context))}
             e.coverage = sum(frame.weights.get(t, 1.0) for t in e.matched) / total
-            # every name of the question is matched by one of its words ("Mr Hockey" matches "Joe Hockey")
-            e.hard_ok = all(any(t in context for t in group) for group in frame.groups) or (
+            # every name of the question is matched by one of its words ("Mr Doe" matches "Jane Doe")
+            e.hard_ok = all(any(t in context or _name_kin(t, context) for t in group) or (group == (frame.focus,) and (
+                group[0] in e.near or e.dense >= self.settings.hard_relief_dense)) for group in frame.groups) or (
                 e.coverage >= self.settings.hard_relief_coverage and e.dense >= self.settings.hard_relief_dense)
             predicate = [t for t in frame.terms if t not in frame.hard and frame.weights.get(t, 0) > 0]
-            e.predicate_ok = not predicate or bool(set(predicate) & own)
+            e.predicate_ok = not predicate or bool(set(predicate) & e.matched)
             typed = bool(self.candidates(frame, snapshot, e)) if frame.labels else False
             e.score += (self.settings.weight_coverage * e.coverage + self.settings.weight_dense * e.dense
                         + self.settings.weight_type * typed + (0.1 if e.hard_ok else 0.0))
@@ -162,11 +179,14 @@ class GroundedAnswerer:
                                                       and not _looks_like_age(text, t.start, t.end)):
                         continue
                     out.append((t.start, t.end, "CARDINAL", self._closeness(frame, snapshot, e, t.start)))
-        if frame.answer_type == "PERSON" and not any(c[2] == "PERSON" for c in out) and _PRONOUN.match(e.text):
-            named = self._antecedent(snapshot, e)
+        if frame.answer_type in ("PERSON", "ORG", "NAME"):
+            pronoun = subject_pronoun(text, e.sentence)
+            named = self._antecedent(snapshot, e, pronoun) if pronoun else None
             if named is not None:
                 a, b = named[1]
-                out.append((a, b, "PERSON", 0.5))
+                label = "PERSON" if pronoun in ("he", "she") else "ORG"
+                # the sentence's own subject is the pronoun: its referent is who did what the question asks
+                out.append((a, b, label, 0.8))
         return out
 
     def _closeness(self, frame: Frame, snapshot: Snapshot, e: Scored, at: int) -> float:
@@ -210,13 +230,15 @@ class GroundedAnswerer:
             return self._yes_no(frame, snapshot, evidence, book)
         if frame.intent == "compare":
             return self._compare(frame, snapshot, evidence, book)
+        if frame.intent == "list" and frame.labels:
+            return self._list(frame, snapshot, evidence, book)
         if frame.labels:
             return self._factoid(frame, snapshot, evidence, book)
         return self._passage(frame, snapshot, evidence, book)
 
     def _supported(self, frame: Frame, evidence: list[Scored]) -> list[Scored]:
-        floor = self.settings.min_coverage
-        return [e for e in evidence if e.hard_ok and e.coverage >= floor]
+        floor, override = self.settings.min_coverage, self.settings.dense_override
+        return [e for e in evidence if e.hard_ok and (e.coverage >= floor or e.dense >= override - 0.1)]
 
     def _abstain_reason(self, frame: Frame, snapshot: Snapshot, evidence: list[Scored]) -> str | None:
         if not frame.terms:
@@ -272,7 +294,7 @@ class GroundedAnswerer:
         answer_text = doc_text[start:end]
         lead = ""
         if not e.sentence.start <= start < e.sentence.end:  # the name sits in an earlier sentence
-            named = self._antecedent(snapshot, e)
+            named = self._antecedent(snapshot, e, subject_pronoun(doc_text, e.sentence) or "he")
             if named is not None:
                 sent, _ = named
                 n = book.cite(e.doc_id, sent.start, sent.end)
@@ -285,6 +307,35 @@ class GroundedAnswerer:
         if extra is not None:
             text += " " + with_marker(extra.text, self._cite(book, extra))
         return Draft(text=text, citations=book.citations, kind="answer", short_answer=short)
+
+    def _list(self, frame: Frame, snapshot: Snapshot, evidence: list[Scored], book: CitationBook) -> Draft:
+        """Sentences naming several spans of the asked type first; up to three, each adding new names."""
+        good = self._supported(frame, evidence)[: 2 * self.settings.type_window] or evidence[:4]
+        text = {e.doc_id: snapshot.documents[e.doc_id].text for e in good}
+
+        def names(e: Scored) -> set[str]:
+            return {text[e.doc_id][a:b].lower() for a, b, _, _ in self.candidates(frame, snapshot, e)}
+
+        ranked = sorted(good, key=lambda e: -(e.score + 0.15 * min(3, len(names(e)))))
+        chosen: list[Scored] = []
+        seen: set[str] = set()
+        for e in ranked:
+            new = names(e) - seen
+            if (new or not chosen) and _distinct(e, chosen) and (not chosen or e.score >= 0.6 * chosen[0].score):
+                chosen.append(e)
+                seen |= new
+            if len(chosen) >= 3:
+                break
+        if not any(names(e) for e in chosen):
+            return self._passage(frame, snapshot, evidence, book)
+        parts = []
+        for e in chosen:
+            spans = sorted(self.candidates(frame, snapshot, e))
+            quote = e.text
+            for a, b, _, _ in reversed(_merge(spans)):
+                quote = _bold(quote, a - e.sentence.start, b - e.sentence.start)
+            parts.append(with_marker(quote, self._cite(book, e)))
+        return Draft(text=" ".join(parts), citations=book.citations, kind="answer")
 
     def _second(self, frame: Frame, snapshot: Snapshot, good: list[Scored], chosen: Scored,
                 best: float) -> Scored | None:
@@ -299,16 +350,25 @@ class GroundedAnswerer:
                 return e
         return None
 
-    def _antecedent(self, snapshot: Snapshot, e: Scored) -> tuple[ParsedSentence, tuple[int, int]] | None:
-        """The nearest person named earlier in the same or the previous paragraph."""
+    def _antecedent(self, snapshot: Snapshot, e: Scored, pronoun: str = "he"
+                    ) -> tuple[ParsedSentence, tuple[int, int]] | None:
+        """The nearest compatible name earlier in the same or the previous paragraph (he/she: a person;
+        it: a body or place; they: a body, group or people), preferring the subject of its sentence."""
+        labels = _REFERENTS.get(pronoun, _REFERENTS["he"])
         sentences = snapshot.sentences(e.doc_id)
+        text = snapshot.documents[e.doc_id].text
         for j in range(e.index - 1, -1, -1):
             s = sentences[j]
             if e.sentence.paragraph - s.paragraph > 1:
                 break
-            people = [ent for ent in s.entities if ent.label == "PERSON"]
-            if people:
-                return s, (people[-1].start, people[-1].end)
+            found = [ent for ent in s.entities if ent.label in labels]
+            if found:
+                subjects = {t.start for t in s.tokens if t.dep in ("nsubj", "nsubjpass")}
+                best = next((ent for ent in found if any(ent.start <= x < ent.end for x in subjects)), None)
+                if best is None:
+                    best = found[-1] if pronoun in ("he", "she") else found[0]
+                if text[best.start : best.end].strip():
+                    return s, (best.start, best.end)
         return None
 
     def _passage(self, frame: Frame, snapshot: Snapshot, evidence: list[Scored], book: CitationBook) -> Draft:
@@ -322,21 +382,46 @@ class GroundedAnswerer:
             if nxt.paragraph - best.sentence.paragraph <= 1:
                 text = snapshot.documents[best.doc_id].text[nxt.start : nxt.end]
                 chosen.append(Scored(best.doc_id, best.index + 1, nxt, text, best.dense, 0.0, True, set()))
-        if frame.intent == "list":
-            for e in good[1:]:
-                if len(chosen) >= 3:
-                    break
-                if e.score >= 0.75 * best.score and _distinct(e, chosen):
-                    chosen.append(e)
+        limit = 3 if frame.intent == "list" else 2
+        floor = 0.75 if frame.intent == "list" else self.settings.passage_relative
+        for e in good[1:]:
+            if len(chosen) >= limit:
+                break
+            if e.score >= floor * best.score and _distinct(e, chosen):
+                chosen.append(e)
         parts = []
-        if _PRONOUN.match(best.text) and frame.intent in ("definition", "factoid", "how"):
-            named = self._antecedent(snapshot, best)
-            if named is not None:
-                sent, (a, b) = named
-                parts.append(f"**{snapshot.documents[best.doc_id].text[a:b]}** [{book.cite(best.doc_id, sent.start, sent.end)}]:")
-        for e in chosen:
+        for i, e in enumerate(chosen):
+            named = self.attribution(snapshot, e)
+            if named is not None and i == 0 and (frame.answer_type in ("PERSON", "ORG", "NAME")
+                                                 or frame.intent == "definition"):
+                sent, (a, b) = named  # the name is the answer: it comes first
+                parts.append(f"**{snapshot.documents[e.doc_id].text[a:b]}** "
+                             f"[{book.cite(e.doc_id, sent.start, sent.end)}]:")
+                named = None
             parts.append(with_marker(e.text, self._cite(book, e)))
+            if named is not None:  # who is speaking or meant, named after the quote it belongs to
+                sent, (a, b) = named
+                parts[-1] = parts[-1].rstrip(".") + (f" — **{snapshot.documents[e.doc_id].text[a:b]}** "
+                                                     f"[{book.cite(e.doc_id, sent.start, sent.end)}].")
         return Draft(text=" ".join(parts), citations=book.citations, kind="answer")
+
+    def attribution(self, snapshot: Snapshot, e: Scored) -> tuple[ParsedSentence, tuple[int, int]] | None:
+        """Who a sentence is about or who speaks in it, when it does not say so itself: the referent of its
+        subject pronoun, or the speaker of quoted words named in a neighbouring sentence of the paragraph."""
+        text = snapshot.documents[e.doc_id].text
+        pronoun = subject_pronoun(text, e.sentence)
+        if pronoun:
+            return self._antecedent(snapshot, e, pronoun)
+        if not _QUOTE.search(e.text) or _speaker_in(text, e.sentence) is not None:
+            return None
+        sentences = snapshot.sentences(e.doc_id)
+        for j in (e.index + 1, e.index + 2, e.index - 1):
+            if not 0 <= j < len(sentences) or sentences[j].paragraph != e.sentence.paragraph:
+                continue
+            speaker = _speaker_in(text, sentences[j])
+            if speaker is not None:
+                return sentences[j], speaker
+        return None
 
     def _yes_no(self, frame: Frame, snapshot: Snapshot, evidence: list[Scored], book: CitationBook) -> Draft:
         good = self._supported(frame, evidence)
@@ -378,12 +463,15 @@ class GroundedAnswerer:
             if not sentences:
                 continue
             lead = sentences[0]
-            if doc.title and doc.text.startswith(doc.title) and len(sentences) > 1:
-                lead = sentences[1] if sentences[0].end <= len(doc.title) + 1 else sentences[0]
+            # a real headline is short; an untitled article's "title" is just its opening paragraph
+            titled = bool(doc.title) and len(doc.title.split()) <= 25 and doc.title.strip() != doc.text[
+                lead.start : lead.end].strip() and doc.text.startswith(doc.title)
+            if titled and len(sentences) > 1 and sentences[0].end <= len(doc.title) + 1:
+                lead = sentences[1]
             quote = doc.text[lead.start : lead.end]
             n = book.cite(doc.doc_id, lead.start, lead.end)
             meta = ", ".join(x for x in (doc.outlet, doc.date) if x)
-            head = f"**{doc.title}**" + (f" ({meta})" if meta else "") if doc.title and doc.title not in quote else ""
+            head = f"**{doc.title}**" + (f" ({meta})" if meta else "") if titled and doc.title not in quote else ""
             lines.append(f"- {head + ': ' if head else ''}{with_marker(quote, n)}")
         text = f"The {len(lines)} indexed articles:\n" + "\n".join(lines)
         return Draft(text=text, citations=book.citations, kind="overview")
@@ -410,6 +498,42 @@ def example_questions(snapshot: Snapshot, k: int) -> list[str]:
     return out
 
 
+_REFERENTS = {"he": frozenset({"PERSON"}), "she": frozenset({"PERSON"}),
+              "it": frozenset({"ORG", "GPE", "NORP"}), "they": frozenset({"ORG", "NORP", "GPE", "PERSON"})}
+
+
+_QUOTE = re.compile(r"[“”\"]")
+SPEECH_VERBS = frozenset({"say", "tell", "write", "add", "state", "claim", "declare", "note", "insist", "warn",
+                          "explain", "argue", "announce", "report", "ask", "reply", "respond", "accord"})
+
+
+def _speaker_in(text: str, sentence: ParsedSentence) -> tuple[int, int] | None:
+    """The named person (or body) who says something in this sentence: subject of a speech verb."""
+    tokens = sentence.tokens
+    for i, t in enumerate(tokens):
+        if t.lemma not in SPEECH_VERBS or t.pos not in ("VERB", "AUX"):
+            continue
+        for ent in sentence.entities:
+            if ent.label not in ("PERSON", "ORG", "NORP"):
+                continue
+            heads = [k for k, x in enumerate(tokens) if ent.start <= x.start < ent.end]
+            if any(tokens[k].head == i and tokens[k].dep in ("nsubj", "nsubjpass", "pobj", "compound") for k in heads) \
+                    or any(tokens[k].dep == "nsubj" for k in heads):
+                return ent.start, ent.end
+    return None
+
+
+def subject_pronoun(text: str, sentence: ParsedSentence) -> str | None:
+    """'he', 'she', 'it' or 'they' when the sentence's main subject is that pronoun (from the stored parse)."""
+    for t in sentence.tokens:
+        if t.dep in ("nsubj", "nsubjpass") and t.pos == "PRON":
+            word = text[t.start : t.end].lower()
+            head = sentence.tokens[t.head] if 0 <= t.head < len(sentence.tokens) else None
+            if word in _REFERENTS and (head is None or head.dep == "ROOT" or t.head == 0):
+                return word
+    return None
+
+
 def _looks_like_age(text: str, start: int, end: int) -> bool:
     """'16-year-old', '41 years old', 'aged 30', or ', 30,' right after a name."""
     surface = text[start:end]
@@ -418,6 +542,39 @@ def _looks_like_age(text: str, start: int, end: int) -> bool:
     after, before = text[end : end + 12].lower(), text[max(0, start - 6) : start].lower()
     return bool(re.match(r"[- ]years?[- ]old|-year|\s*years? of age", after) or "year-old" in surface.lower()
                 or before.endswith("aged ") or (before.endswith(", ") and after.startswith(",")))
+
+
+def _kin(term: str, words: set[str]) -> bool:
+    """A word of the same family is present: same crude stem, or the term begins a longer word ("lead" ~
+    "leadership", "financ" ~ "financial")."""
+    if len(term) < 4:
+        return False
+    root = stem(term)
+    return any(w.startswith(term) and len(w) - len(term) <= 6 or (len(w) >= 7 and stem(w) == root) for w in words)
+
+
+def _name_kin(name: str, words: set[str]) -> bool:
+    """A name word and its derived form: "russia" ~ "russian", "chechnya" ~ "chechen" (shared opening)."""
+    if len(name) < 5:
+        return False
+    for w in words:
+        n = 0
+        for x, y in zip(name, w):
+            if x != y:
+                break
+            n += 1
+        if n >= 5 and n >= min(len(name), len(w)) - 2:
+            return True
+    return False
+
+
+def _merge(spans: list[tuple[int, int, str, float]]) -> list[tuple[int, int, str, float]]:
+    """Spans sorted by start with overlaps dropped (so bolding them never nests)."""
+    out: list[tuple[int, int, str, float]] = []
+    for span in sorted(spans):
+        if not out or span[0] >= out[-1][1]:
+            out.append(span)
+    return out
 
 
 def _bold(text: str, a: int, b: int) -> str:
@@ -431,3 +588,29 @@ def _distinct(e: Scored, chosen: list[Scored]) -> bool:
         if len(words & other) / max(1, min(len(words), len(other))) > 0.6:
             return False
     return True
+
+
+class RoutedAnswerer:
+    """The sentence-selection answerer for questions about the articles' content, with the grounded engine's
+    replies for what needs no retrieval: greetings and thanks (chit-chat), and "which articles do you have"."""
+
+    name = "extractive"
+
+    def __init__(self, sentences: ExtractiveAnswerer, grounded: GroundedAnswerer) -> None:
+        self.sentences = sentences
+        self.grounded = grounded
+        self.refusal = sentences.refusal
+
+    def answer(self, question: Question, snapshot: Snapshot, chunks: list[RetrievedChunk],
+               vector: list[float] | None) -> Draft:
+        frame = self.grounded.frame(question, snapshot)
+        if frame.intent in ("chit-chat", "overview"):
+            return self.grounded.answer(question, snapshot, chunks, vector)
+        return self.sentences.answer(question, snapshot, chunks, vector)
+
+    def gather(self, question: Question, snapshot: Snapshot, chunks: list[RetrievedChunk],
+               vector: list[float] | None) -> list[Any]:
+        return self.sentences.gather(question, snapshot, chunks, vector)
+
+    def should_abstain(self, question: Question, snapshot: Snapshot, evidence: list[Any]) -> bool:
+        return self.sentences.should_abstain(question, snapshot, evidence)

@@ -206,7 +206,7 @@ def speaker_in(sentence: str, at: int) -> tuple[str | None, str | None]:
 
 
 def describe(doc_text: str, name: str | None, role: str | None) -> Speaker:
-    """Fill in a full name and role from elsewhere in the article (e.g. 'Gen. Smirnov' → 'Gen. Sergei Smirnov')."""
+    """Fill in a full name and role from elsewhere in the article (e.g. 'Gen. Doe' → 'Gen. Jane Doe')."""
     from index.sentences import split_sentences
 
     sentences = [(s.start, s.end, doc_text[s.start : s.end]) for s in split_sentences(doc_text)]
@@ -245,7 +245,7 @@ def _longest(a: str, b: str | None) -> str:
 
 
 def focus_terms(question: str) -> list[str]:
-    """Stemmed words a 'how many X' question counts, e.g. ['russian'] for 'How many Russians fight…'."""
+    """Stemmed words a 'how many X' question counts, e.g. ['soldier'] for 'How many soldiers died…'."""
     m = re.search(r"\bhow (?:many|much)\s+(?P<focus>(?:[\w’'-]+\s+){0,3}?[\w’'-]+?)\s+(?:are|were|is|was|have|has|had|did|do|does|fight|fought|joined|went|died|got|could|will|in|from|of|who|that|which)\b", question, re.IGNORECASE)
     if not m:
         m = re.search(r"\b(?:number of|how many|estimates? of|figures? (?:for|on)|count of)\s+(?P<focus>[\w’'-]+(?:\s+[\w’'-]+)?)", question, re.IGNORECASE)

@@ -19,7 +19,7 @@ from collections import Counter
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
 
-from assistant.lexicon import STOPWORDS
+from assistant.lexicon import STOPWORDS, learn_from_corpus
 
 if TYPE_CHECKING:
     from assistant.snapshot import Snapshot
@@ -37,6 +37,7 @@ ANSWER_LABELS: dict[str, frozenset[str]] = {
     "PERCENT": frozenset({"PERCENT"}),
     "QUANTITY": frozenset({"QUANTITY", "CARDINAL"}),
     "AGE": frozenset({"DATE", "CARDINAL"}),
+    "NAME": frozenset({"PERSON", "ORG", "GPE", "LOC", "FAC", "EVENT", "WORK_OF_ART", "PRODUCT", "LAW", "NORP"}),
 }
 _AUX = r"(?:is|are|was|were|did|does|do|has|have|had|can|could|will|would|should|may|might|must)"
 _CHITCHAT = re.compile(
@@ -48,7 +49,9 @@ _CHITCHAT = re.compile(
 _OVERVIEW = re.compile(
     r"\b(?:what|which) (?:topics?|subjects?|stories|themes|news|events) (?:do|does|are|is|did)\b"
     r"|\bwhat (?:are|is) (?:these|the|your|all the) (?:articles?|stories|texts|documents|sources)(?: all)? about\b"
-    r"|\b(?:which|what) (?:sources|outlets|articles|documents|publications|newspapers|texts) (?:do|are|have|did)\b"
+    r"|\b(?:which|what) (?:news )?(?:sources|outlets|articles|documents|publications|newspapers|texts|stories)"
+    r" (?:do you|are there|have you|did you|are in)\b"
+    r"|\b(?:common thread|main themes?|main topics?)\b"
     r"|\b(?:list|summari[sz]e|overview of) (?:the |all |your )?(?:articles|sources|stories|documents|corpus)\b"
     r"|\bwhich (?:one|article) was published (?:first|last|earliest|latest)\b"
     r"|\bwhat do (?:the|these|your) (?:articles|sources|stories|texts) cover\b"
@@ -74,7 +77,8 @@ _NOUN_TYPES = {
 }
 NAME_LABELS = frozenset({"PERSON", "ORG", "GPE", "LOC", "NORP", "FAC", "EVENT", "WORK_OF_ART", "PRODUCT", "LAW"})
 # Answer types a sentence must hold a span of; for the others (which/what + noun) a strong passage may answer.
-STRICT_TYPES = frozenset({"PERSON", "DATE", "DURATION", "COUNT", "MONEY", "AGE", "PERCENT", "QUANTITY"})
+STRICT_TYPES = frozenset({"PERSON", "DATE", "DURATION", "COUNT", "MONEY", "AGE", "PERCENT", "QUANTITY", "NAME",
+                          "PLACE"})
 GENERIC_NOUNS = frozenset({"people", "person", "persons", "man", "men", "woman", "women", "money", "thing", "time",
                            "one", "ones", "number", "amount", "lot", "way", "year", "years", "day", "days"})
 _RELATIONS = frozenset({"counterpart", "daughter", "son", "wife", "husband", "mother", "father", "brother", "sister",
@@ -145,6 +149,11 @@ class Lexicon:
         return found[0] if found else None
 
 
+def stem(word: str) -> str:
+    """A crude shared stem for soft matching of content words ("finances" ~ "financial"); names match exactly."""
+    return word[:6] if len(word) >= 7 and word.isalpha() else word
+
+
 def build_lexicon(snapshot: Snapshot) -> Lexicon:
     """The corpus lexicon of one generation (built once per snapshot from the stored parses)."""
     lemma: dict[str, str] = {}
@@ -161,7 +170,7 @@ def build_lexicon(snapshot: Snapshot) -> Lexicon:
                 if not surface[:1].isalnum():
                     continue
                 lemma.setdefault(surface, t.lemma)
-                if "." in surface:  # "U.S." and "Nov." as people type them: "us", "nov"
+                if "." in surface:  # "Nov." and dotted acronyms as people type them: "nov"
                     lemma.setdefault(surface.replace(".", ""), surface.replace(".", ""))
                     seen.add(surface.replace(".", ""))
                 seen.add(t.lemma)
@@ -171,11 +180,25 @@ def build_lexicon(snapshot: Snapshot) -> Lexicon:
                     entity_words.setdefault(w.lower(), Counter())[e.label] += 1
             df.update(seen)
     vocabulary = frozenset(lemma) | frozenset(lemma.values())
+    learn_from_corpus([d.text for d in snapshot.documents.values()], _non_person_words(snapshot))
     by_initial: dict[str, list[str]] = {}
     for v in vocabulary:
         if v.isalpha():
             by_initial.setdefault(v[0], []).append(v)
     return Lexicon(lemma, entity_words, df, n, vocabulary, by_initial)
+
+
+def _non_person_words(snapshot: Snapshot) -> set[str]:
+    """Capitalised words the language layer tags as places, bodies or groups and never inside a person's name."""
+    labels: dict[str, Counter[str]] = {}
+    for doc_id, doc in snapshot.documents.items():
+        for s in snapshot.sentences(doc_id):
+            for e in s.entities:
+                for w in _WORD.findall(doc.text[e.start : e.end]):
+                    if w[:1].isupper():
+                        labels.setdefault(w, Counter())[e.label] += 1
+    places = {"GPE", "ORG", "NORP", "LOC", "FAC", "EVENT", "WORK_OF_ART", "PRODUCT", "LAW"}
+    return {w for w, c in labels.items() if not c["PERSON"] and sum(c[x] for x in places) >= 1}
 
 
 def _answer_type(low: str) -> tuple[str | None, str | None]:
@@ -190,15 +213,18 @@ def _answer_type(low: str) -> tuple[str | None, str | None]:
                 nxt if nxt not in {"did", "does", "is", "was", "will", "do"} else None)
         if word == "old":
             return "AGE", None
-        if word == "long":
+        if word == "long" or (word == "far" and nxt == "back"):
             return "DURATION", None
         if word == "often":
             return "DATE", None
         return "QUANTITY", None
-    m = re.search(r"\b(?:what|which)\s+(?:(?:\w+)\s+)?(\w+)\b", low)
-    m = re.search(r"\bname of (?:the |his |her |their |\w+'s )?(?:\w+ ){0,2}?(\w+)\b(?: who| that|\?|$)", low)
-    if m and (m.group(1) in _NOUN_TYPES["PERSON"] or m.group(1) in _RELATIONS):
-        return "PERSON", None
+    m = re.search(r"\bnames? of (?:the |an? )?([\w' -]+?)(?:\s+(?:who|that|which|whom|where|in|at|of|for)\b|[?.]|$)",
+                  low)
+    if m:
+        noun = m.group(1).split()[-1].rstrip("s") if m.group(1).split() else ""
+        if noun in _NOUN_TYPES["PERSON"] or noun in _RELATIONS or noun + "s" in _RELATIONS:
+            return "PERSON", None
+        return "NAME", None
     if re.search(r"\bwhat (?:is|was) (?:his|her|their) name\b", low):
         return "PERSON", None
     if re.match(r"\s*(?:who|whom|whose)\b", low) or re.search(r"\bwho\b", low[:40]):
@@ -232,7 +258,7 @@ def intent_of(text: str) -> str:
         return "yes-no"
     if _LIST.search(low):
         return "list"
-    if re.match(r"\s*(?:who|what) (?:is|was|are|were) (?:the )?[\w .'-]+\??\s*$", low) and not re.search(
+    if re.match(r"\s*(?:who|what) (?:is|was|are|were) (?:the )?[\w.'-]+(?: [\w.'-]+){0,4}\??\s*$", low) and not re.search(
             r"\b(?:name|number|reason|date|cause|figure|estimate|role|job)\b", low):
         return "definition"
     if re.match(r"\s*how (?:did|does|do|is|was|were|are|can|could|will|would)\b", low):
@@ -298,5 +324,6 @@ _QUESTION_WORDS = frozenset(
     "who whom whose what which when where why how many much old far long big large often tall high "
     "compare difference between list name names tell please show give find explain describe happen happened "
     "article articles say said says according source sources story stories report reported mention mentioned "
-    "anything something thing things kind type sort".split()
+    "anything something thing things kind type sort roughly approximately around exactly particularly reportedly "
+    "actually really ever currently precisely".split()
 )

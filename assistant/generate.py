@@ -6,7 +6,7 @@ and what to answer when too little of the generation survives verification.
 Usage::
 
     bot = Assistant(Settings(backend="openai", llm={"api_base": "http://127.0.0.1:8080/v1"}))
-    answer = bot.ask("Who is Sergei Melikov?")
+    answer = bot.ask("Who is Jane Doe?")
     answer.backend, answer.dropped     # "llm:local-model", generated sentences the verifier removed
 """
 
@@ -22,7 +22,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from assistant.answer import Figure
-from assistant.compose import CitationBook, Draft, Evidence, ExtractiveAnswerer, is_heading
+from assistant.compose import CitationBook, Draft, Evidence, is_heading
 from assistant.llm_backends import _backend_errors, _where
 from assistant.prompts import load
 from assistant.verify import answer_sentences, claims, unsupported
@@ -206,7 +206,7 @@ class _Judge:
             return f" [{n}]"
 
         text = re.sub(r"\s*\[(\d+)\]", keep, piece).strip()
-        tail = re.search(r"(?<![.\s])\.\s*((?:\[\d+\]\s*)+)$", text)  # "… Caucasus. [1]" → "… Caucasus [1]."
+        tail = re.search(r"(?<![.\s])\.\s*((?:\[\d+\]\s*)+)$", text)  # "… the region. [1]" → "… the region [1]."
         if tail:
             marks = "".join(f"[{n}]" for n in _MARKER.findall(tail.group(1)))
             text = f"{text[: tail.start()]} {marks}."
@@ -239,7 +239,7 @@ class LLMAnswerer:
         draft = answerer.answer(question, snapshot, chunks, vector)
     """
 
-    def __init__(self, llm: Any, settings: LLMSettings, fallback: ExtractiveAnswerer) -> None:
+    def __init__(self, llm: Any, settings: LLMSettings, fallback: Any) -> None:
         self.llm = llm
         self.settings = settings
         self.fallback = fallback
@@ -254,8 +254,12 @@ class LLMAnswerer:
     def _prepare(self, question: Question, snapshot: Snapshot, chunks: list[RetrievedChunk],
                  vector: list[float] | None) -> tuple[list[Source], list[Any]] | None:
         """Sources and chat messages, or None when the extractive rules say the articles do not answer."""
-        evidence = self.fallback.gather(question, snapshot, chunks, vector)
-        if self.fallback.should_abstain(question, snapshot, evidence):
+        refuses = getattr(self.fallback, "refuses", None)
+        if refuses is not None and refuses(question, snapshot, chunks, vector):
+            return None
+        rules = getattr(self.fallback, "sentences", self.fallback)  # the sentence-level evidence stage
+        evidence = rules.gather(question, snapshot, chunks, vector)
+        if refuses is None and rules.should_abstain(question, snapshot, evidence):
             return None
         sources = number_sources(snapshot, evidence, self.settings.sources)
         if not sources:

@@ -15,37 +15,47 @@ STOPWORDS = frozenset(
     according tell say said says told give gave given many much number numbers figure figures estimate estimates
     did does do done article articles call called mention mentioned mentions talk refer please know list name names describe explain happened happen mean""".split()
 )
-# Multi-word and acronym aliases folded to one canonical term before stemming.
-ALIASES: tuple[tuple[re.Pattern[str], str], ...] = tuple(
-    (re.compile(p) if p.startswith(r"\b(?:ISIS") else re.compile(p, re.IGNORECASE), canon)
-    for p, canon in (
-        (r"\b(?:ISIS|ISIL|IS|Daesh|Islamic State|Isis|isis|isil|daesh|[Ii]slamic [Ss]tate)\b", " isis "),
-        (r"\bFederal Security Service\b|\bFSB\b", " fsb "),
-        (r"\bNational Anti-?Terror(?:ism|ist) Committee\b|\bNAC\b", " nac "),
-        (r"\bCollective Security Treaty Organi[sz]ation\b|\bCSTO\b", " csto "),
-        (r"\b(?:U\.S\.|United States|USA)\b", " usa "),
-        (r"\bRosgvardiya\b|\bNational Guard\b", " rosgvardiya "),
-        (r"\bDagh?estan\w*", " dagestan "),
-        (r"\bKabardino-?Balkar\w*", " kabardinobalkaria "),
-    )
-)
+# Aliases learned from the indexed articles ("Example Broadcasting Company (EBC)"): acronym -> long form, and
+# capitalised words the language layer tags only as places, bodies or groups, never as people. Both are filled by
+# `learn_from_corpus` when a snapshot opens; nothing here names anything of a particular corpus.
+_LEARNED_ALIASES: dict[str, str] = {}
+_LEARNED_NON_PERSON: set[str] = set()
+_ACRONYM = re.compile(r"\b((?:[A-Z][\w’'-]*\s+(?:of\s+|for\s+|and\s+|the\s+)*){1,6}[A-Z][\w’'-]*)\s+\(([A-Z][A-Za-z]{1,7})\)")
+
+
+def is_learned_non_person(word: str) -> bool:
+    """The indexed articles use this capitalised word only in places', bodies' or groups' names."""
+    return word.rstrip("’'s") in _LEARNED_NON_PERSON
+
+
+def learn_from_corpus(texts: list[str], non_person: set[str]) -> None:
+    """Remember the acronyms the articles define and the words their entities show are not people's names."""
+    for text in texts:
+        for m in _ACRONYM.finditer(text):
+            long_form, short = m.group(1).strip(), m.group(2)
+            initials = "".join(w[0] for w in long_form.split() if w[:1].isupper())
+            if initials.upper().startswith(short.upper()[:2]):
+                _LEARNED_ALIASES.setdefault(short, long_form)
+    _LEARNED_NON_PERSON.update(non_person)
+    _person_names.cache_clear()
+
+
 PERSON_TITLES = (
-    r"(?:Gen\.|Maj-Gen\.|Maj\.-Gen\.|Lt\.|Col\.|Gen(?:eral)?|President|Prime Minister|Mr\.|Mrs\.|Ms\.|Dr\.|Amir|Sheikh)"
+    r"(?:Gen\.|Maj-Gen\.|Maj\.-Gen\.|Lt\.|Col\.|Gen(?:eral)?|President|Prime Minister|Mr\.|Mrs\.|Ms\.|Dr\.|Sheikh)"
 )
-# Capitalised words that mark a name as a place, body or thing rather than a person.
+# General words that mark a capitalised phrase as a place, body, date or thing rather than a person.
 NON_PERSON = frozenset(
-    """State States Republic Caucasus Federal Service Council Ministry Committee Guard Russia Russian Syria Iraq
-    North South East West District Emirate Islamic National Security Kremlin Defense Defence Interior Foreign
-    Military Organisation Organization Treaty Collective Union Nations Department Government Army Forces News
-    Agency Blog Flag Black Beast Daily Duran Caliphate Team Anti-Terrorism Europe Moscow Chechnya Chechen Daghestan
-    Dagestan Ingushetia Instagram YouTube Twitter Arabiya Al Knot Interfax TASS Imarat Vilaiyat Velayats Mujahideen
-    Muslims Allah Assad Bashar Washington Pyatigorsk Raqqa China Western Jaish Ansar Muhajireen Specially Designated
-    Global Terrorist Rossiyskaya Gazeta RBTH Kabardino-Balkar Kabardino-Balkaria Naursky Siberian Rosgvardiya Soviet
-    Jihadi Jihadis Patreon Bavaria German Central Bank Gazeta Caucasians Islamist Islamists Qaeda ISIS IS January
-    February March April May June July August September October November December Monday Tuesday Wednesday
-    Thursday Friday Saturday Sunday The A An In On At This That These Those It He She They We You I Last Meanwhile
-    However According Previously Following Secretary General Chief Deputy Head Leader Envoy Minister Director
-    Spokesman Commander Dagestani Daghestani Chechens Russians Just Additionally Indeed Despite""".split()
+    """State States Federal Ministry Guard North South District
+ National Security Defense Foreign Military Organisation Organization Union
+ Government Army Forces News Agency Blog Anti-Terrorism Party Court Police Bank Airlines
+ Company Corporation Group Institute University School Hospital Parliament Congress
+ Office Bureau Commission Authority Board Centre Center Church Street Road River Mountain Mountains Islands
+ Sea Ocean Lake Valley City County Province Region Territory Kingdom Empire Airport Station Square Park
+ Stadium Cup League Club Festival Summit Conference Games Olympic Olympics Times Post Herald Journal Tribune
+ January February March April May June July August September October November December Monday Tuesday Wednesday
+ Thursday Friday Saturday Sunday The A An In On At This That These Those It He She They We You I Last Meanwhile
+ However According Previously Following Secretary General Chief Deputy Head Leader Envoy Minister Director
+ Spokesman Commander Just Additionally Indeed Despite""".split()
 )
 _WORD = re.compile(r"[A-Za-z0-9]+(?:[’'][a-z]+)?")
 _NAME = re.compile(
@@ -67,12 +77,12 @@ def _stemmer() -> object:
     return Stemmer.Stemmer("english")
 
 
-_BRITISH = re.compile(r"(?<=\w{3})is(e|ed|es|ing|ation|ations)$")
+_ISE_SPELLING = re.compile(r"(?<=\w{3})is(e|ed|es|ing|ation|ations)$")
 
 
 def stem(word: str) -> str:
-    """Snowball stem, with British -ise spellings folded to -ize ("neutralised" ~ "neutralized")."""
-    word = _BRITISH.sub(lambda m: "iz" + m.group(1), word.lower())
+    """Snowball stem, with -ise spellings folded to -ize ("neutralised" ~ "neutralized")."""
+    word = _ISE_SPELLING.sub(lambda m: "iz" + m.group(1), word.lower())
     return _stemmer().stemWord(word)  # type: ignore[attr-defined,no-any-return]
 
 
@@ -92,8 +102,10 @@ def related(a: str, b: str) -> bool:
 
 
 def fold_aliases(text: str) -> str:
-    for pattern, canon in ALIASES:
-        text = pattern.sub(canon, text)
+    """Long forms of the acronyms the articles define folded to the acronym ("Example Broadcasting Company" ->
+    "EBC"), so either spelling matches the other."""
+    for short, long_form in _LEARNED_ALIASES.items():
+        text = text.replace(long_form, f" {short} ")
     return text
 
 
@@ -114,7 +126,7 @@ def terms(text: str) -> list[str]:
 
 
 def person_names(text: str) -> list[tuple[str, int, int]]:
-    """(name, start, end) of likely person names, e.g. 'Gen. Sergei Smirnov', 'Ramzan Kadyrov'."""
+    """(name, start, end) of likely person names, e.g. 'Gen. Jane Doe', 'Jo Bloggs'."""
     return list(_person_names(text))
 
 
@@ -125,12 +137,13 @@ def _person_names(text: str) -> tuple[tuple[str, int, int], ...]:
         name = m.group().strip()
         words = [w for w in re.split(r"\s+", name) if w]
         start = m.start()
-        while words and words[0] in NON_PERSON:  # "Dagestani Amir Rustam Asilderov" → "Amir Rustam Asilderov"
+        while words and (words[0] in NON_PERSON or words[0] in _LEARNED_NON_PERSON):  # "Regional Minister Jo Bloggs" → "Jo Bloggs"
             start = text.index(words[0], start) + len(words[0])
             start += len(text[start:]) - len(text[start:].lstrip())
             words = words[1:]
         core = [w for w in words if not re.fullmatch(PERSON_TITLES, w)]
-        if not core or any(w.rstrip("’'s") in NON_PERSON or w in NON_PERSON for w in core):
+        if not core or any(w.rstrip("’'s") in NON_PERSON or w in NON_PERSON or w.rstrip("’'s") in _LEARNED_NON_PERSON
+                           for w in core):
             continue
         titled = len(core) < len(words)
         if len(core) >= 2 or titled:

@@ -6,7 +6,7 @@ as a llama-index `BaseRetriever` for users who compose it with llama-index query
 Usage::
 
     retriever = HybridRetriever(snapshot, embedder, settings.retrieval)
-    chunks = retriever.search("How many Russians fight with IS?")
+    chunks = retriever.search("How many people were injured?")
 """
 
 from __future__ import annotations

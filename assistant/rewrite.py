@@ -5,7 +5,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
-from assistant.lexicon import STOPWORDS, person_names, terms
+from assistant.lexicon import NON_PERSON, STOPWORDS, is_learned_non_person, person_names, terms
 
 _PERSON_PRONOUN = re.compile(r"\b(?:he|him|his|she|her|hers)\b", re.IGNORECASE)
 _THING_PRONOUN = re.compile(r"\b(?:it|its|they|them|their|this|that|these|those|there)\b", re.IGNORECASE)
@@ -14,27 +14,56 @@ _CONTINUATION = re.compile(r"^\s*(?:and|but|also|what about|how about|and what a
 _NAMEISH = re.compile(r"\b[A-Z][a-z]{2,}(?:\s+[A-Z][a-z]+)*\b")
 
 
+MAX_QUERY_CHARS = 400  # a rewritten query never grows past this (or the question itself, if longer)
+
+
 @dataclass(frozen=True)
 class Turn:
-    """One past exchange: what was asked, what was searched, and the answer text."""
+    """One past exchange: what was asked, what was searched, the answer text, its short answer (a name, a
+    number, a date) and the name the question was about, if any."""
 
     question: str
     query: str
     answer: str
+    short_answer: str | None = None
+    subject: str | None = None
+
+
+def subject_of(question: str) -> str | None:
+    """The first capitalised name phrase of a question after its first word ("Who is Jane Doe?" -> "Jane Doe")."""
+    names = person_names(question)
+    if names:
+        return names[0][0]
+    m = _NAMEISH.search(question, 1)
+    return m.group() if m else None
+
+
+def _referent(history: list[Turn]) -> str | None:
+    """Who 'he/she/they' most likely means: the previous short answer when it is a name, else the name the
+    previous question was about, else the last person named in an earlier searched query."""
+    last = history[-1]
+    if last.short_answer and last.short_answer[:1].isupper() and not any(c.isdigit() for c in last.short_answer):
+        return last.short_answer
+    if last.subject and not all(w in NON_PERSON or is_learned_non_person(w) for w in last.subject.split()):
+        return last.subject
+    first = re.split(r"\[\d+\]", last.answer, maxsplit=1)[0]  # the first cited statement
+    named = person_names(first.replace("**", ""))
+    if named:
+        return named[0][0]
+    return _salient_person(history)
 
 
 def _salient_person(history: list[Turn]) -> str | None:
     for turn in reversed(history):
-        for text in (turn.query, turn.answer):
-            names = person_names(re.sub(r"\[\d+\]", "", text))
-            if names:
-                return names[0][0]
+        names = person_names(_own(turn.query))
+        if names:
+            return names[0][0]
     return None
 
 
 def _topic(turn: Turn) -> str:
     """The previous query without its question word: what the conversation is about."""
-    core = _WH.sub("", turn.query).strip(" ?")
+    core = _WH.sub("", _own(turn.query)).strip(" ?")
     core = re.sub(r"^(?:is|are|was|were|did|does|do|has|have|had)\s+", "", core, flags=re.IGNORECASE)
     return core
 
@@ -52,9 +81,22 @@ def needs_context(question: str) -> bool:
     return False
 
 
+def _own(query: str) -> str:
+    """A searched query without the context a previous rewrite appended to it."""
+    return query.split(" (about: ")[0].strip()
+
+
 def rewrite(question: str, history: list[Turn]) -> str:
-    """A standalone query for `question` given earlier turns (unchanged when it already stands alone)."""
+    """A standalone query for `question` given earlier turns (unchanged when it already stands alone); never
+    longer than MAX_QUERY_CHARS unless the question itself is."""
     q = question.strip()
+    out = _rewrite(q, history)
+    if len(out) > max(len(q), MAX_QUERY_CHARS):
+        return q
+    return out
+
+
+def _rewrite(q: str, history: list[Turn]) -> str:
     if not history or not needs_context(q):
         return q
     last = history[-1]
@@ -63,11 +105,11 @@ def rewrite(question: str, history: list[Turn]) -> str:
     rest = re.sub(r"\b(?:is|are|was|were|did|does|do|has|have|had|it|that|this|they|he|she|then|so)\b|[^\w]", " ",
                   _WH.sub("", bare), flags=re.IGNORECASE).strip()
     if wh and not rest:  # "Why?", "Where?", "And when was that?"
-        base = last.query.strip()
+        base = _own(last.query)
         if _WH.match(base):
             return _WH.sub(wh.group().strip().capitalize(), base, count=1)
         return f"{wh.group().strip().capitalize()} {_topic(last)}?"
-    person = _salient_person(history)
+    person = _referent(history)
     if person and _PERSON_PRONOUN.search(q):
         def sub(m: re.Match[str]) -> str:
             return f"{person}'s" if m.group().lower() in ("his", "hers") else person
@@ -76,7 +118,7 @@ def rewrite(question: str, history: list[Turn]) -> str:
     cont = _CONTINUATION.match(q)
     if cont:
         rest = q[cont.end():].strip(" ?")
-        base = last.query.rstrip(" ?")
+        base = _own(last.query).rstrip(" ?")
         new_names = [m.group() for m in _NAMEISH.finditer(rest)]
         old_names = [n for n, _, _ in person_names(base)]
         if new_names and old_names:
@@ -84,4 +126,4 @@ def rewrite(question: str, history: list[Turn]) -> str:
         if cont.group().strip().lower().startswith("according to"):
             return f"{base} according to {rest}?"
         return f"{base} {rest}?".replace("  ", " ")
-    return f"{q.rstrip(' ?')}? (about: {last.query.rstrip(' ?')})"
+    return f"{q.rstrip(' ?')}? (about: {_own(last.query).rstrip(' ?')})"

@@ -83,8 +83,9 @@ class AnswerSettings(_Section):
         0.6, ge=-1.0, le=1.0, description="Similarity above which low term coverage does not force abstention."
     )
     engine: Literal["extractive", "grounded"] = Field(
-        "extractive", description="Default answerer: 'extractive' (sentence selection, calibrated) or 'grounded' "
-        "(answer-first extraction on the spaCy language layer, constraint-based abstention; experimental)."
+        "extractive", description="Default answerer: 'extractive' (sentence selection; still the better one on the "
+        "held-out test splits) or 'grounded' (answer-first extraction on the spaCy language layer, constraint-based "
+        "abstention: shorter, more precise answers, but more false refusals; opt-in until it wins on test)."
     )
     weight_coverage: float = Field(1.0, ge=0, le=10, description="Weight of idf-weighted question-term coverage.")
     weight_dense: float = Field(0.6, ge=0, le=10, description="Weight of the sentence's dense similarity.")
@@ -93,8 +94,10 @@ class AnswerSettings(_Section):
     hard_relief_coverage: float = Field(0.6, ge=0, le=1, description="Coverage that, with high similarity, excuses "
                                         "a name of the question missing from the sentence (acronyms, aliases).")
     hard_relief_dense: float = Field(0.55, ge=-1, le=1, description="Similarity needed for that relief.")
-    second_relative: float = Field(0.8, ge=0, le=1, description="A second sentence is added when it scores at least "
+    second_relative: float = Field(0.7, ge=0, le=1, description="A second sentence is added when it scores at least "
                                    "this share of the first and offers a different candidate answer.")
+    passage_relative: float = Field(0.9, ge=0, le=1, description="A why/how/what answer adds its second-best "
+                                    "sentence when it scores at least this share of the best and says something else.")
     type_window: int = Field(4, ge=1, le=50, description="Supported sentences searched for a typed answer.")
     yes_no_coverage: float = Field(0.75, ge=0, le=1, description="Coverage at which a sentence states a yes/no.")
     max_question_chars: int = Field(2000, ge=10, le=1_000_000, description="Longer questions are cut.")

@@ -35,12 +35,7 @@ log = logging.getLogger(__name__)
 
 AUTH_ENV = "ASSISTANT_UI_AUTH"
 KEPT_TURNS = 12  # answered turns whose sources stay clickable in one session
-EXAMPLES = (
-    "How many Russians fight with IS?",
-    "Who is Sergei Melikov?",
-    "Which republic did he call the most vulnerable?",
-    "What happened in Chechnya's Naursky district?",
-)
+EXAMPLES_SHOWN = 4
 Message = dict[str, str]
 
 
@@ -125,6 +120,15 @@ class Handlers:
     def __init__(self, assistant: Assistant) -> None:
         self.bot = assistant
 
+    def examples(self) -> list[str]:
+        """Example questions of this corpus: its examples.json, else questions derived from its articles."""
+        from index.corpus import load_examples
+
+        shown = load_examples(Path(self.bot.settings.corpus_dir))
+        if not shown:
+            shown = self.bot.example_questions(EXAMPLES_SHOWN)
+        return shown[:EXAMPLES_SHOWN]
+
     def respond(self, question: str, session: ChatSession | None) -> Iterator[tuple[Any, ...]]:
         """Stream one answer into this session's chat, then show its sources and cited article.
 
@@ -203,7 +207,7 @@ class Handlers:
 
 # ---- the app ------------------------------------------------------------------------------------
 INTRO = (
-    "## News assistant\nAsk about the five indexed news articles. Every statement carries a [n] marker: "
+    "## News assistant\nAsk about the indexed news articles. Every statement carries a [n] marker: "
     "click it to see the exact passage in its article."
 )
 
@@ -229,7 +233,7 @@ def build_app(assistant: Assistant) -> gr.Blocks:
                     ask_btn = gr.Button("Ask", variant="primary", scale=1, min_width=80, elem_id="ask")
                 with gr.Row(elem_id="examples"):
                     examples = [gr.Button(q, size="sm", variant="secondary", scale=0, min_width=0)
-                                for q in EXAMPLES]
+                                for q in h.examples()]
                 clear_btn = gr.Button("Clear chat", size="sm", variant="secondary", elem_id="clear")
             with gr.Column(scale=4, min_width=320):
                 sources = gr.HTML(render.sources_panel([], {}), container=True, padding=True,

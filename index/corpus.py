@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import hashlib
+import json
 import logging
 from pathlib import Path
 
@@ -15,6 +16,7 @@ log = logging.getLogger(__name__)
 
 MAX_BYTES = 5 * 1024 * 1024
 ARTICLE_SUFFIXES = (".txt", ".md")
+EXAMPLES_FILE = "examples.json"  # optional: {"examples": ["question", …]} shown by the UI for this corpus
 
 
 class Article(BaseModel):
@@ -78,7 +80,7 @@ def load_corpus(folder: Path) -> tuple[list[Article], list[Skipped]]:
     articles: list[Article] = []
     skipped: list[Skipped] = []
     for path in sorted(folder.iterdir()):
-        if path.name.startswith(".") or not path.is_file():
+        if path.name.startswith(".") or not path.is_file() or path.name == EXAMPLES_FILE:
             continue
         if path.suffix.lower() not in ARTICLE_SUFFIXES:
             skipped.append(Skipped(path=str(path), reason=f"not an article file ({path.suffix or 'no suffix'})"))
@@ -93,3 +95,18 @@ def load_corpus(folder: Path) -> tuple[list[Article], list[Skipped]]:
     if not articles:
         raise CorpusError(f"corpus folder {folder} holds no readable article (.txt, UTF-8, non-empty)")
     return articles, skipped
+
+
+def load_examples(folder: Path) -> list[str]:
+    """The example questions of a corpus (`examples.json` beside its articles), or [] when it has none."""
+    path = folder / EXAMPLES_FILE
+    if not path.is_file():
+        return []
+    try:
+        data = json.loads(path.read_text(encoding="utf-8"))
+    except (OSError, UnicodeDecodeError, json.JSONDecodeError) as exc:
+        raise CorpusError(f"{path} is not readable JSON ({exc}); expected {{\"examples\": [\"question\", …]}}") from exc
+    examples = data.get("examples") if isinstance(data, dict) else None
+    if not isinstance(examples, list) or not all(isinstance(q, str) and q.strip() for q in examples):
+        raise CorpusError(f"{path} needs {{\"examples\": [\"question\", …]}} with non-empty strings")
+    return [q.strip() for q in examples]

@@ -7,7 +7,7 @@ sentences, and its own sha256 is recorded beside it and verified at every load.
 Usage::
 
     emb = OnnxEmbedder.load(folder)          # folder written by export_onnx()
-    emb.get_query_embedding("How many Russians fight with IS?")
+    emb.get_query_embedding("How many people were injured?")
 """
 
 from __future__ import annotations
@@ -24,8 +24,8 @@ from assistant.errors import EmbedderError
 
 log = logging.getLogger(__name__)
 PROBES = [
-    "How many Russians fight with IS?",
-    "Sergei Melikov told reporters in Pyatigorsk on March 26 that there was a danger.",
+    "How many people were injured?",
+    "The minister told reporters in the capital on March 26 that there was a danger.",
     "a",
 ]
 MIN_COSINE = 0.9999

@@ -30,7 +30,7 @@ def _ends_with_abbreviation(segment: str) -> bool:
     word = re.split(r"[\s(\[\"“]", tail)[-1].lower()
     if word in _ABBREVIATIONS or word.split("-")[-1] in _ABBREVIATIONS:
         return True
-    return len(word) == 1 and word.isalpha()  # an initial, e.g. "George W. Bush"
+    return len(word) == 1 and word.isalpha()  # an initial, e.g. "Jane Q. Public"
 
 
 def split_sentences(text: str) -> list[Sentence]:

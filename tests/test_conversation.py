@@ -1,0 +1,67 @@
+"""Follow-ups resolve against the previous turn's short answer first, then the name it was about; the searched
+query stays bounded however the conversation goes; chit-chat does not become the turn a follow-up refers to."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from assistant.errors import CorpusError
+from assistant.rewrite import MAX_QUERY_CHARS, Turn, rewrite, subject_of
+from index.corpus import EXAMPLES_FILE, load_corpus, load_examples
+
+
+def turn(question: str, short: str | None = None, answer: str = "Some answer [1].") -> Turn:
+    return Turn(question=question, query=question, answer=answer, short_answer=short, subject=subject_of(question))
+
+
+def test_pronoun_means_the_previous_short_answer() -> None:
+    history = [turn("Who criticised the governor?", short="Jane Doe", answer="John Smith said … [1]")]
+    assert rewrite("What else did she say?", history) == "What else did Jane Doe say?"
+
+
+def test_pronoun_means_the_name_the_question_was_about_when_the_answer_is_not_a_name() -> None:
+    history = [turn("Who is Jane Doe?", short=None, answer="The minister Bob Brown met her [1].")]
+    assert rewrite("What did she say about the floods?", history) == "What did Jane Doe say about the floods?"
+
+
+def test_a_number_is_never_a_referent() -> None:
+    history = [turn("How many people did Jane Doe count?", short="1,500")]
+    assert "Jane Doe" in rewrite("When did she say it?", history)
+
+
+def test_the_searched_query_stays_bounded() -> None:
+    history: list[Turn] = [turn("Who is Jane Doe?", short="Jane Doe")]
+    for _ in range(30):
+        query = rewrite("And Jane Doe and Jane Doe?", history)
+        assert len(query) <= MAX_QUERY_CHARS
+        history.append(Turn(question="And Jane Doe and Jane Doe?", query=query, answer="x [1]"))
+    about = [turn("Who is Jane Doe?")]
+    for _ in range(30):
+        query = rewrite("Why?", about) if len(about) % 2 else rewrite("and then", about)
+        assert len(query) <= MAX_QUERY_CHARS
+        about.append(Turn(question="and then", query=query, answer="x [1]"))
+
+
+def test_chit_chat_is_not_remembered(real_bot: object) -> None:
+    conv = real_bot.chat()  # type: ignore[attr-defined]
+    first = conv.ask("Who is Sergei Melikov?")
+    thanks = conv.ask("thanks!")
+    assert thanks.kind == "chit-chat" and thanks.abstained and thanks.citations == []
+    assert len(conv.turns) == 1 and conv.turns[0].query == first.query
+
+
+def test_examples_file_beside_the_corpus(tmp_path: Path) -> None:
+    (tmp_path / "a.txt").write_text("Title\n\nSome text about a thing that happened.\n", encoding="utf-8")
+    assert load_examples(tmp_path) == []
+    (tmp_path / EXAMPLES_FILE).write_text('{"examples": ["What happened?"]}', encoding="utf-8")
+    assert load_examples(tmp_path) == ["What happened?"]
+    articles, skipped = load_corpus(tmp_path)
+    assert [a.doc_id for a in articles] == ["a"] and skipped == []  # the examples file is not an article
+    (tmp_path / EXAMPLES_FILE).write_text('{"examples": "What happened?"}', encoding="utf-8")
+    with pytest.raises(CorpusError, match="examples"):
+        load_examples(tmp_path)
+    (tmp_path / EXAMPLES_FILE).write_text("{not json", encoding="utf-8")
+    with pytest.raises(CorpusError, match="not readable JSON"):
+        load_examples(tmp_path)
