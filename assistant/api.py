@@ -33,8 +33,8 @@ if TYPE_CHECKING:
     from llama_index.core.base.embeddings.base import BaseEmbedding
 
     from assistant.retrieve import HybridRetriever
-    from assistant.snapshot import Snapshot
     from index.build import IndexSummary
+    from index.snapshot import Snapshot
 
 log = logging.getLogger(__name__)
 _ZERO_WIDTH = re.compile(r"[\u200b-\u200f\u202a-\u202e\u2060-\u2064\ufeff]")
@@ -123,7 +123,7 @@ class Assistant:
         with self._lock:
             if self._snapshot is None or self._retriever is None:
                 from assistant.retrieve import HybridRetriever
-                from assistant.snapshot import Snapshot
+                from index.snapshot import Snapshot
 
                 if self.auto_index and self.store.read_manifest() is None:
                     self.index()

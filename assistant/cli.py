@@ -9,7 +9,7 @@ import sys
 from collections.abc import Sequence
 from pathlib import Path
 
-from assistant.errors import AssistantError
+from assistant.errors import AssistantError, ConfigError
 
 EXIT_SKIPPED = 1
 
@@ -106,15 +106,20 @@ def cmd_ui(args: argparse.Namespace) -> int:
 
 
 def cmd_eval(args: argparse.Namespace) -> int:
-    from evals.runner import run_eval
+    import importlib
 
-    return run_eval(
+    try:  # evals/ sits above the package (it uses only the public API), so it is looked up, not imported
+        run_eval = importlib.import_module("evals.runner").run_eval
+    except ModuleNotFoundError as exc:
+        raise ConfigError("the evaluation ships with the source checkout (evals/); run `assistant eval` from a "
+                          "checkout of the repository") from exc
+    return int(run_eval(
         settings=_settings(args),
         cases=Path(args.cases) if args.cases else None,
         report_dir=Path(args.report) if args.report else None,
         gate=not args.no_gate,
         corpora=args.corpus,
-    )
+    ))
 
 
 def build_parser() -> argparse.ArgumentParser:

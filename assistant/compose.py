@@ -17,7 +17,7 @@ from assistant.figures import Mention, describe, mentions, speaker_in
 from assistant.lexicon import person_names, related, terms
 from assistant.question import Question, looks_like_instruction
 from assistant.settings import AnswerSettings
-from assistant.snapshot import Snapshot
+from index.snapshot import Snapshot
 
 _CONNECTIVE = re.compile(
     r"^(?:however|meanwhile|additionally|indeed|moreover|furthermore|nonetheless|also|still|yet|but|and|so|"

@@ -23,8 +23,8 @@ from assistant.compose import CitationBook, Draft, ExtractiveAnswerer, with_mark
 from assistant.frame import STRICT_TYPES, Frame, Lexicon, analyse_frame, build_lexicon, stem
 from assistant.question import Question, looks_like_instruction
 from assistant.settings import AnswerSettings
-from assistant.snapshot import Snapshot
 from index.language import ParsedSentence
+from index.snapshot import Snapshot
 
 _PRONOUN = re.compile(r"^(?:He|She|They|His|Her|Their)\b")
 _REASON = re.compile(r"\b(?:because|since|due to|as a result|in order to|so that|after|amid|over|for)\b", re.I)

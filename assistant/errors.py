@@ -1,36 +1,21 @@
-"""Errors a user can act on: each message says what went wrong and how to fix it."""
+"""Errors a user can act on: each message says what went wrong and how to fix it.
+
+The base class and the index layer's errors (corpus, store, embedder) are defined in `index.errors` and
+re-exported here, so `from assistant.errors import …` covers every error the package raises on purpose.
+"""
 
 from __future__ import annotations
 
+from index.errors import AssistantError, CorpusError, EmbedderError, StoreError
 
-class AssistantError(Exception):
-    """Base class for every error the assistant raises on purpose; carries an exit code for the CLI."""
-
-    exit_code: int = 1
+__all__ = ["AssistantError", "BackendError", "ConfigError", "CorpusError", "EmbedderError", "InvalidQuestionError",
+           "StoreError"]
 
 
 class InvalidQuestionError(AssistantError, ValueError):
     """The question is empty, whitespace only, or otherwise unusable."""
 
     exit_code = 2
-
-
-class CorpusError(AssistantError):
-    """The corpus folder is missing or holds no readable article."""
-
-    exit_code = 2
-
-
-class StoreError(AssistantError):
-    """The index store is missing, corrupt or unreachable."""
-
-    exit_code = 3
-
-
-class EmbedderError(AssistantError):
-    """The embedding model cannot be loaded or failed its integrity check."""
-
-    exit_code = 3
 
 
 class BackendError(AssistantError):

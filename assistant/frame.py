@@ -22,7 +22,7 @@ from typing import TYPE_CHECKING
 from assistant.lexicon import STOPWORDS, learn_from_corpus
 
 if TYPE_CHECKING:
-    from assistant.snapshot import Snapshot
+    from index.snapshot import Snapshot
 
 # Entity labels (spaCy/OntoNotes) that can answer each expected answer type.
 ANSWER_LABELS: dict[str, frozenset[str]] = {

@@ -32,7 +32,7 @@ if TYPE_CHECKING:
     from assistant.answer import RetrievedChunk
     from assistant.question import Question
     from assistant.settings import LLMSettings
-    from assistant.snapshot import Snapshot
+    from index.snapshot import Snapshot
 
 log = logging.getLogger(__name__)
 

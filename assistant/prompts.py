@@ -6,7 +6,10 @@ import re
 from functools import cache
 from pathlib import Path
 
-PROMPTS_DIR = Path(__file__).resolve().parent.parent / "prompts"
+from index.settings import PACKAGE_ROOT, in_checkout
+
+# prompts/ of the checkout, or the copy shipped inside the installed package (assistant/prompt_files)
+PROMPTS_DIR = PACKAGE_ROOT / "prompts" if in_checkout() else Path(__file__).resolve().parent / "prompt_files"
 REQUIRED_VARIABLES = {
     "refusal": set(),
     "answer_system": {"refusal"},

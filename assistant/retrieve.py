@@ -16,9 +16,10 @@ from functools import cached_property
 from typing import Any
 
 from assistant.answer import RetrievedChunk
-from assistant.errors import StoreError
 from assistant.settings import RetrievalSettings
-from assistant.snapshot import ChunkRecord, Snapshot
+from index.bm25 import BM25Index
+from index.errors import StoreError
+from index.snapshot import Snapshot
 from index.store import REBUILD_HINT
 
 log = logging.getLogger(__name__)
@@ -31,33 +32,6 @@ def rrf(rankings: list[list[str]], k: int) -> dict[str, float]:
         for rank, item in enumerate(ranking, start=1):
             scores[item] = scores.get(item, 0.0) + 1.0 / (k + rank)
     return scores
-
-
-class BM25Index:
-    """bm25s over chunk texts with an English stemmer and stopwords."""
-
-    def __init__(self, records: list[ChunkRecord]) -> None:
-        import bm25s
-        import Stemmer
-
-        logging.getLogger("bm25s").setLevel(logging.WARNING)  # it sets itself to DEBUG on import
-        self.ids = [r.chunk_id for r in records]
-        self.stemmer = Stemmer.Stemmer("english")
-        self.model = bm25s.BM25()
-        tokens = bm25s.tokenize([r.text for r in records], stopwords="en", stemmer=self.stemmer, show_progress=False)
-        self.model.index(tokens, show_progress=False)
-
-    def search(self, query: str, top_k: int) -> list[tuple[str, float]]:
-        import bm25s
-
-        tokens = bm25s.tokenize([query], stopwords="en", stemmer=self.stemmer, show_progress=False)
-        if not tokens.ids or not tokens.ids[0] or not self.ids:
-            return []
-        try:
-            docs, scores = self.model.retrieve(tokens, k=min(top_k, len(self.ids)), show_progress=False)
-        except (ValueError, IndexError):  # a query made only of unknown terms
-            return []
-        return [(self.ids[int(d)], float(s)) for d, s in zip(docs[0], scores[0]) if s > 0]
 
 
 class HybridRetriever:

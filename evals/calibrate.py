@@ -75,7 +75,9 @@ def calibrate(pairs: Sequence[dict[str, Any]], grid: Sequence[float] = GRID) -> 
 
 def main() -> int:
     """Print the calibration of the committed support pairs."""
-    from evals.runner import DEFAULT_PAIRS, load_pairs
+    from evals.cases import EVALS, load_pairs
+
+    DEFAULT_PAIRS = EVALS / "support_pairs.jsonl"
 
     result = calibrate(load_pairs(DEFAULT_PAIRS))
     print("threshold  accuracy")

@@ -2,7 +2,7 @@
 
 Usage::
 
-    summary = build_index(Settings())            # or build_index(settings, embedder=fake, client=c)
+    summary = build_index(assistant.settings.Settings())   # any IndexConfig; or build_index(settings, embedder=fake, client=c)
     print(summary.line())
 """
 
@@ -16,11 +16,11 @@ from typing import TYPE_CHECKING, Any
 
 from pydantic import BaseModel, ConfigDict, Field
 
-from assistant.errors import StoreError
-from assistant.settings import Settings
 from index.chunk import Chunk, chunk_article
 from index.corpus import Article, Skipped, load_corpus
+from index.errors import StoreError
 from index.language import ParseCache
+from index.settings import IndexConfig
 from index.store import IndexStore, Manifest, now_iso
 
 if TYPE_CHECKING:
@@ -81,7 +81,7 @@ def chunk_metadata(article: Article, chunk: Chunk) -> dict[str, Any]:
     return meta
 
 
-def _nodes_for(article: Article, settings: Settings) -> list[Any]:
+def _nodes_for(article: Article, settings: IndexConfig) -> list[Any]:
     from llama_index.core.schema import NodeRelationship, RelatedNodeInfo, TextNode
 
     chunking = settings.chunking
@@ -128,7 +128,7 @@ def _copy_docs(src: Collection, dst: Collection, doc_ids: Iterable[str]) -> int:
 
 
 def build_index(
-    settings: Settings,
+    settings: IndexConfig,
     corpus_dir: Path | None = None,
     *,
     rebuild: bool = False,
@@ -247,7 +247,7 @@ def build_index(
     return summary
 
 
-def _default_embedder(settings: Settings) -> BaseEmbedding:
+def _default_embedder(settings: IndexConfig) -> BaseEmbedding:
     from index.embed import load_embedder
 
     return load_embedder(settings.embedder, settings.data_dir)

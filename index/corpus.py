@@ -9,8 +9,8 @@ from pathlib import Path
 
 from pydantic import BaseModel, ConfigDict
 
-from assistant.errors import CorpusError
 from index.clean import clean_article
+from index.errors import CorpusError
 
 log = logging.getLogger(__name__)
 

@@ -9,8 +9,8 @@ from functools import lru_cache
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from assistant.errors import EmbedderError
-from assistant.settings import BUNDLED_EMBEDDER, BUNDLED_EMBEDDER_SHA256, EmbedderSettings
+from index.errors import EmbedderError
+from index.settings import BUNDLED_EMBEDDER, BUNDLED_EMBEDDER_SHA256, EmbedderSettings
 
 if TYPE_CHECKING:
     from llama_index.core.base.embeddings.base import BaseEmbedding

@@ -20,7 +20,7 @@ import warnings
 from pathlib import Path
 from typing import Any
 
-from assistant.errors import EmbedderError
+from index.errors import EmbedderError
 
 log = logging.getLogger(__name__)
 PROBES = [

@@ -16,9 +16,9 @@ from typing import TYPE_CHECKING, Any
 
 from pydantic import BaseModel, ConfigDict, ValidationError
 
-from assistant.errors import StoreError
-from assistant.settings import Settings
 from index.corpus import Article
+from index.errors import StoreError
+from index.settings import IndexConfig
 
 if TYPE_CHECKING:
     from chromadb.api import ClientAPI
@@ -63,7 +63,7 @@ def chroma_settings() -> Any:
     return ChromaSettings(anonymized_telemetry=False, allow_reset=False)
 
 
-def open_client(settings: Settings) -> ClientAPI:
+def open_client(settings: IndexConfig) -> ClientAPI:
     """Embedded PersistentClient under data_dir, or HttpClient when a Chroma host is configured."""
     import chromadb
 
@@ -87,7 +87,7 @@ def open_client(settings: Settings) -> ClientAPI:
 class IndexStore:
     """Chroma collections for one settings key: generations plus the manifest record."""
 
-    def __init__(self, settings: Settings, client: ClientAPI | None = None) -> None:
+    def __init__(self, settings: IndexConfig, client: ClientAPI | None = None) -> None:
         self.settings = settings
         self._client = client
         self.key = settings.index_key()

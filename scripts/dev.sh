@@ -66,6 +66,8 @@ case "$mode" in
     echo "==> lint and types"
     "$VENV/bin/ruff" check .
     "$VENV/bin/mypy" assistant index evals
+    echo "==> import layers (contracts in pyproject.toml)"
+    "$VENV/bin/lint-imports"
     echo "==> eval gate"
     "$VENV/bin/assistant" eval
     echo "==> benchmarks (reduced sizes; full sizes: python -m benchmarks.run)"

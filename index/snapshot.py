@@ -7,15 +7,15 @@ from dataclasses import dataclass, field
 from functools import cached_property
 from typing import TYPE_CHECKING, Any
 
-from assistant.errors import StoreError
 from index.corpus import Article
+from index.errors import StoreError
 from index.language import ParseCache, ParsedSentence
 from index.store import REBUILD_HINT, IndexStore, Manifest
 
 if TYPE_CHECKING:
     from chromadb.api.models.Collection import Collection
 
-    from assistant.retrieve import BM25Index
+    from index.bm25 import BM25Index
 
 
 @dataclass(frozen=True)
@@ -90,7 +90,7 @@ class Snapshot:
     def bm25(self) -> BM25Index:
         """A BM25 index over this generation's chunks (built once per snapshot)."""
         if "_bm25" not in self.__dict__:
-            from assistant.retrieve import BM25Index
+            from index.bm25 import BM25Index
 
             self.__dict__["_bm25"] = BM25Index(self.records)
         return self.__dict__["_bm25"]  # type: ignore[no-any-return]
