@@ -356,8 +356,8 @@ class ExtractiveAnswerer:
         low, high = min(figures, key=lambda f: f.value), max(figures, key=lambda f: f.value)
         lead = (f"The articles give {_count_word(len(values))} different figures, from different sources; "
                 "they differ in who counted and in scope:")
-        summary = (f"Estimates range from about {_fmt(low.value)} [{low.citation}] "
-                   f"to {_fmt(high.value)} [{high.citation}].")
+        summary = (f"Estimates range from about {_as_written(low)} [{low.citation}] "
+                   f"to {_as_written(high)} [{high.citation}].")
         return Draft(text="\n".join([lead, *lines, summary]), citations=book.citations, figures=figures)
 
     def _relevant(self, question: Question, m: Mention, e: Evidence) -> bool:
@@ -417,3 +417,9 @@ def snapshot_idf(snapshot: Snapshot) -> dict[str, float]:
         cached["__max__"] = math.log(1 + n)
         snapshot.__dict__["_idf"] = cached
     return cached  # type: ignore[no-any-return]
+
+
+def _as_written(f: Figure) -> str:
+    """The figure's number as its quote writes it ("six", "2,500"), so the summary line stays grounded."""
+    m = re.search(r"\d[\d,.]*(?:\s+(?:million|billion|thousand))?|[A-Za-z-]+$", f.display)
+    return m.group().strip() if m else _fmt(f.value)

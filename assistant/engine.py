@@ -46,6 +46,7 @@ class Scored:
     score: float = 0.0
     predicate_ok: bool = True
     near: set[str] = field(default_factory=set)
+    near_coverage: float = 0.0
 
 
 class GroundedAnswerer:
@@ -69,7 +70,13 @@ class GroundedAnswerer:
         frame = self.frame(question, snapshot)
         if frame.intent in ("chit-chat", "overview"):
             return True
-        return self._abstain_reason(frame, snapshot, self.gather(frame, snapshot, chunks, vector)) is not None
+        return self.refusal_reason(question, snapshot, chunks, vector) is not None
+
+    def refusal_reason(self, question: Question, snapshot: Snapshot, chunks: list[RetrievedChunk],
+                       vector: list[float] | None) -> str | None:
+        """Why this answerer would refuse the question (None: it would answer)."""
+        frame = self.frame(question, snapshot)
+        return self._abstain_reason(frame, snapshot, self.gather(frame, snapshot, chunks, vector))
 
     # ---- lexicon and frame ----------------------------------------------------------------------
     @staticmethod
@@ -129,7 +136,8 @@ class GroundedAnswerer:
                 group[0] in e.near or e.dense >= self.settings.hard_relief_dense)) for group in frame.groups) or (
                 e.coverage >= self.settings.hard_relief_coverage and e.dense >= self.settings.hard_relief_dense)
             predicate = [t for t in frame.terms if t not in frame.hard and frame.weights.get(t, 0) > 0]
-            e.predicate_ok = not predicate or bool(set(predicate) & e.matched)
+            e.predicate_ok = not predicate or bool(set(predicate) & e.matched) or e.dense >= self.settings.dense_override
+            e.near_coverage = sum(frame.weights.get(t, 1.0) for t in e.near) / total
             typed = bool(self.candidates(frame, snapshot, e)) if frame.labels else False
             e.score += (self.settings.weight_coverage * e.coverage + self.settings.weight_dense * e.dense
                         + self.settings.weight_type * typed + (0.1 if e.hard_ok else 0.0))
@@ -164,12 +172,21 @@ class GroundedAnswerer:
                 continue
             if frame.answer_type == "COUNT" and re.fullmatch(r"(?:19|20)\d\d", surface.strip()):
                 continue
+            if frame.answer_type in ("DURATION", "DATE") and _looks_like_age(text, ent.start, ent.end):
+                continue
+            if frame.unit and frame.unit not in text[ent.start : ent.end + 12].lower():
+                continue  # "how high, in metres": only a span measured in metres answers
             bonus = 0.0
             if frame.answer_type == "PERSON":
                 bonus = {"PERSON": 0.3, "ORG": 0.1}.get(ent.label, 0.0)
             if frame.answer_type == "ORG":
                 bonus = {"ORG": 0.3}.get(ent.label, 0.0)
             out.append((ent.start, ent.end, ent.label, bonus + self._closeness(frame, snapshot, e, ent.start)))
+        if frame.answer_type in ("PERSON", "PERSON_NAME") and frame.focus and re.match(
+                r"\s*what (?:is|was|were|are) the names? of", frame.text, re.I):
+            roles = [i for i, t in enumerate(e.sentence.tokens) if t.lemma == frame.focus]
+            if roles:  # the role is in the sentence: only a name standing beside it is that person's
+                out = [c for c in out if any(abs(_token_at(e.sentence, c[0]) - r) <= 4 for r in roles)]
         if frame.answer_type in ("COUNT", "AGE", "QUANTITY", "AMOUNT"):
             inside = [(x.start, x.end) for x in e.sentence.entities]
             for t in e.sentence.tokens:
@@ -177,6 +194,8 @@ class GroundedAnswerer:
                     surface = text[t.start : t.end]
                     if surface.lower() in q_words or (frame.answer_type == "AGE"
                                                       and not _looks_like_age(text, t.start, t.end)):
+                        continue
+                    if frame.unit and frame.unit not in text[t.start : t.end + 12].lower():
                         continue
                     out.append((t.start, t.end, "CARDINAL", self._closeness(frame, snapshot, e, t.start)))
         if frame.answer_type in ("PERSON", "ORG", "NAME"):
@@ -218,8 +237,19 @@ class GroundedAnswerer:
         reason = self._abstain_reason(frame, snapshot, evidence)
         if reason:
             return self._refuse(snapshot, evidence)
+        return self._answer(question, frame, snapshot, chunks, vector, evidence)
+
+    def refuse(self, question: Question, snapshot: Snapshot, chunks: list[RetrievedChunk],
+               vector: list[float] | None) -> Draft:
+        """The refusal, with the closest passages as `related` (labelled as not answering)."""
+        frame = self.frame(question, snapshot)
+        return self._refuse(snapshot, self.gather(frame, snapshot, chunks, vector))
+
+    def _answer(self, question: Question, frame: Frame, snapshot: Snapshot, chunks: list[RetrievedChunk],
+                vector: list[float] | None, evidence: list[Scored]) -> Draft:
         book = CitationBook(snapshot)
-        if frame.answer_type == "COUNT":
+        counting = frame.answer_type == "COUNT" or (question.is_quantity and frame.intent not in ("yes-no", "why"))
+        if counting and (frame.answer_type != "COUNT" or self._several_counts(frame, snapshot, evidence)):
             table = self.figures._figures_answer(question, snapshot, self.figures.gather(question, snapshot, chunks,
                                                                                          vector), book)
             if table is not None and frame.intent != "yes-no":
@@ -236,9 +266,25 @@ class GroundedAnswerer:
             return self._factoid(frame, snapshot, evidence, book)
         return self._passage(frame, snapshot, evidence, book)
 
+    def _several_counts(self, frame: Frame, snapshot: Snapshot, evidence: list[Scored]) -> bool:
+        """Two or more supported sentences give different numbers for the counted thing: worth a side-by-side
+        table (one number answers a plain factoid)."""
+        values: set[str] = set()
+        sentences = 0
+        for e in self._supported(frame, evidence)[: 2 * self.settings.type_window]:
+            found = {snapshot.documents[e.doc_id].text[a:b].lower() for a, b, _, _ in self.candidates(frame, snapshot, e)}
+            if found - values:
+                sentences += 1
+            values |= found
+        return sentences >= 2 and len(values) >= 2
+
     def _supported(self, frame: Frame, evidence: list[Scored]) -> list[Scored]:
         floor, override = self.settings.min_coverage, self.settings.dense_override
-        return [e for e in evidence if e.hard_ok and (e.coverage >= floor or e.dense >= override - 0.1)]
+        # the sentence with its neighbours must cover enough of the question (long questions spread over two),
+        # and mention the asked attribute ("population", "birth") when the question names one
+        return [e for e in evidence if e.hard_ok and (e.coverage >= floor or e.dense >= override - 0.1
+                                                       or (e.coverage >= floor / 2 and e.near_coverage >= floor))
+                and (frame.attribute is None or frame.attribute in e.near or e.dense >= override + 0.1)]
 
     def _abstain_reason(self, frame: Frame, snapshot: Snapshot, evidence: list[Scored]) -> str | None:
         if not frame.terms:
@@ -256,7 +302,7 @@ class GroundedAnswerer:
         if frame.answer_type in STRICT_TYPES and frame.intent not in ("list", "compare", "yes-no"):
             top = [e for e in good[: self.settings.type_window] if e.predicate_ok]
             if not any(self.candidates(frame, snapshot, e) for e in top):
-                return "no span of the expected type"
+                return NO_SPAN
         return None
 
     def _refuse(self, snapshot: Snapshot, evidence: list[Scored]) -> Draft:
@@ -393,7 +439,8 @@ class GroundedAnswerer:
         for i, e in enumerate(chosen):
             named = self.attribution(snapshot, e)
             if named is not None and i == 0 and (frame.answer_type in ("PERSON", "ORG", "NAME")
-                                                 or frame.intent == "definition"):
+                                                 or frame.intent == "definition"
+                                                 or re.match(r"\s*(?:which|who|whom|whose)\b", frame.text, re.I)):
                 sent, (a, b) = named  # the name is the answer: it comes first
                 parts.append(f"**{snapshot.documents[e.doc_id].text[a:b]}** "
                              f"[{book.cite(e.doc_id, sent.start, sent.end)}]:")
@@ -498,6 +545,7 @@ def example_questions(snapshot: Snapshot, k: int) -> list[str]:
     return out
 
 
+NO_SPAN = "no span of the expected type"
 _REFERENTS = {"he": frozenset({"PERSON"}), "she": frozenset({"PERSON"}),
               "it": frozenset({"ORG", "GPE", "NORP"}), "they": frozenset({"ORG", "NORP", "GPE", "PERSON"})}
 
@@ -529,7 +577,9 @@ def subject_pronoun(text: str, sentence: ParsedSentence) -> str | None:
         if t.dep in ("nsubj", "nsubjpass") and t.pos == "PRON":
             word = text[t.start : t.end].lower()
             head = sentence.tokens[t.head] if 0 <= t.head < len(sentence.tokens) else None
-            if word in _REFERENTS and (head is None or head.dep == "ROOT" or t.head == 0):
+            named_subject = any(x.dep in ("nsubj", "nsubjpass") and x.pos == "PROPN" and x.head == t.head
+                                for x in sentence.tokens)
+            if word in _REFERENTS and head is not None and head.dep == "ROOT" and not named_subject:
                 return word
     return None
 
@@ -542,6 +592,11 @@ def _looks_like_age(text: str, start: int, end: int) -> bool:
     after, before = text[end : end + 12].lower(), text[max(0, start - 6) : start].lower()
     return bool(re.match(r"[- ]years?[- ]old|-year|\s*years? of age", after) or "year-old" in surface.lower()
                 or before.endswith("aged ") or (before.endswith(", ") and after.startswith(",")))
+
+
+def _token_at(sentence: ParsedSentence, at: int) -> int:
+    """Index of the token that starts at or after a character offset."""
+    return next((i for i, t in enumerate(sentence.tokens) if t.start >= at), len(sentence.tokens))
 
 
 def _kin(term: str, words: set[str]) -> bool:
@@ -590,6 +645,44 @@ def _distinct(e: Scored, chosen: list[Scored]) -> bool:
     return True
 
 
+_STATEMENT = re.compile(r"\s*([^\[]*?)((?:\s*\[\d+\])+)(\.?)")
+
+
+def _statements(draft: Draft) -> list[tuple[str, list[tuple[str, int, int]], str]] | None:
+    """(text, cited spans, closing stop) of each cited statement, or None if some text carries no marker."""
+    spans = {c.n: (c.doc_id, c.start, c.end) for c in draft.citations}
+    out, at = [], 0
+    for m in _STATEMENT.finditer(draft.text):
+        if m.start() != at:
+            return None
+        out.append((m.group(1), [spans[int(n)] for n in re.findall(r"\d+", m.group(2))], m.group(3)))
+        at = m.end()
+    return out if draft.text[at:].strip() == "" and out else None
+
+
+def lead_first(lead: Draft, draft: Draft, snapshot: Snapshot, limit: int, words_budget: int) -> Draft:
+    """The grounded answer's first statement (its short answer in bold), then the sentence answerer's other
+    statements, renumbered, while the answer stays within `words_budget` words (at most `limit` statements)."""
+    first, rest = _statements(lead), _statements(draft)
+    if not first or rest is None:
+        return draft
+    book = CitationBook(snapshot)
+    parts, seen = [], set(first[0][1])
+    budget = min(len(draft.text.split()), words_budget)  # never longer than the answer it reorders
+    words = 0
+    for i, (text, spans, stop) in enumerate([first[0]] + [s for s in rest if not set(s[1]) & seen][: limit - 1]):
+        words += len(text.split())
+        if i and words > budget:
+            break
+        marks = "".join(f"[{book.cite(*span)}]" for span in spans)
+        parts.append(f"{text} {marks}{stop}".replace("  ", " "))
+    short = lead.short_answer
+    if short is not None:
+        doc_id, start, end = first[0][1][-1]
+        short = ShortAnswer(text=short.text, citation=book.cite(doc_id, start, end))
+    return Draft(text=" ".join(parts), citations=book.citations, kind="answer", short_answer=short)
+
+
 class RoutedAnswerer:
     """The sentence-selection answerer for questions about the articles' content, with the grounded engine's
     replies for what needs no retrieval: greetings and thanks (chit-chat), and "which articles do you have"."""
@@ -600,13 +693,25 @@ class RoutedAnswerer:
         self.sentences = sentences
         self.grounded = grounded
         self.refusal = sentences.refusal
+        self.lead = sentences.settings.grounded_lead
 
     def answer(self, question: Question, snapshot: Snapshot, chunks: list[RetrievedChunk],
                vector: list[float] | None) -> Draft:
         frame = self.grounded.frame(question, snapshot)
         if frame.intent in ("chit-chat", "overview"):
             return self.grounded.answer(question, snapshot, chunks, vector)
-        return self.sentences.answer(question, snapshot, chunks, vector)
+        draft = self.sentences.answer(question, snapshot, chunks, vector)
+        if not self.lead or draft.abstained or draft.figures or draft.kind != "answer":
+            return draft
+        settings = self.sentences.settings
+        if settings.refuse_without_span:
+            reason = self.grounded.refusal_reason(question, snapshot, chunks, vector)
+            if reason == NO_SPAN:  # a "when"/"how many"/"who" question whose evidence holds no date/number/name
+                return self.grounded.refuse(question, snapshot, chunks, vector)
+        lead = self.grounded.answer(question, snapshot, chunks, vector)
+        if lead.abstained or lead.short_answer is None or lead.kind != "answer":
+            return draft
+        return lead_first(lead, draft, snapshot, settings.max_sentences, settings.lead_words)
 
     def gather(self, question: Question, snapshot: Snapshot, chunks: list[RetrievedChunk],
                vector: list[float] | None) -> list[Any]:

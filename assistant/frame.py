@@ -27,7 +27,8 @@ if TYPE_CHECKING:
 # Entity labels (spaCy/OntoNotes) that can answer each expected answer type.
 ANSWER_LABELS: dict[str, frozenset[str]] = {
     "PERSON": frozenset({"PERSON", "ORG", "NORP"}),
-    "ORG": frozenset({"ORG", "NORP", "PERSON"}),
+    "ORG": frozenset({"ORG", "NORP", "PERSON", "PRODUCT", "WORK_OF_ART", "FAC"}),
+    "PERSON_NAME": frozenset({"PERSON"}),
     "PLACE": frozenset({"GPE", "LOC", "FAC"}),
     "DATE": frozenset({"DATE", "TIME"}),
     "DURATION": frozenset({"DATE", "TIME"}),
@@ -71,19 +72,31 @@ _NOUN_TYPES = {
     "PLACE": {"country", "city", "town", "place", "region", "state", "province", "republic", "village", "area",
               "location", "capital", "island", "nation", "district", "suburb", "street", "continent"},
     "ORG": {"company", "organisation", "organization", "group", "party", "agency", "team", "club", "firm", "bank",
-            "newspaper", "outlet", "body", "union", "ministry", "department", "committee", "council", "airline"},
+            "newspaper", "outlet", "body", "union", "ministry", "department", "committee", "council", "airline",
+            "university", "universitie", "school", "college", "hospital", "website", "site", "platform", "network",
+            "channel", "broadcaster", "station", "magazine", "publication", "charity", "court"},
     "DATE": {"year", "date", "day", "month", "time", "week", "decade", "century"},
     "PERCENT": {"percentage", "percent", "proportion", "share", "rate"},
 }
 NAME_LABELS = frozenset({"PERSON", "ORG", "GPE", "LOC", "NORP", "FAC", "EVENT", "WORK_OF_ART", "PRODUCT", "LAW"})
 # Answer types a sentence must hold a span of; for the others (which/what + noun) a strong passage may answer.
 STRICT_TYPES = frozenset({"PERSON", "DATE", "DURATION", "COUNT", "MONEY", "AGE", "PERCENT", "QUANTITY", "NAME",
-                          "PLACE"})
+                          "PLACE", "ORG", "PERSON_NAME"})
 GENERIC_NOUNS = frozenset({"people", "person", "persons", "man", "men", "woman", "women", "money", "thing", "time",
                            "one", "ones", "number", "amount", "lot", "way", "year", "years", "day", "days"})
 _RELATIONS = frozenset({"counterpart", "daughter", "son", "wife", "husband", "mother", "father", "brother", "sister",
                         "child", "partner", "lawyer", "coach", "deputy", "successor", "predecessor", "victim",
                         "suspect", "owner", "founder", "spokesperson", "manager", "director", "boss", "friend"})
+# Units of measure (general English); "how high, in metres" needs a span measured in metres.
+_UNIT = re.compile(r"\b(?:in )?(metres|meters|kilometres|kilometers|miles|feet|inches|centimetres|kilograms|kilos"
+                   r"|tonnes|tons|litres|liters|gallons|hectares|acres|degrees|knots)\b")
+# "What was the population of X?", "What is X's date of birth?": the attribute word the evidence must mention.
+_ATTRIBUTE = re.compile(r"\s*what(?:'s| is| was| are| were) (?:the |his |her |their |its |[\w-]+(?:'s|’s) )+"
+                        r"(?:\w+ )?(\w+)(?: of\b|\?|$)")
+# attributes any sentence may express without naming them
+_OPEN_ATTRIBUTES = frozenset({"cause", "reason", "result", "purpose", "effect", "impact", "outcome", "point", "role",
+                              "situation", "story", "news", "problem", "issue", "aim", "goal", "message", "response",
+                              "reaction", "view", "position", "status", "nature", "meaning", "significance"})
 _WORD = re.compile(r"[A-Za-z0-9]+(?:[’'][A-Za-z]+)?(?:[.,]\d+)*")
 
 
@@ -101,6 +114,8 @@ class Frame:
     names: tuple[str, ...] = ()
     weights: dict[str, float] = field(default_factory=dict)
     groups: tuple[tuple[str, ...], ...] = ()
+    unit: str | None = None  # a unit the answer must be measured in ("metre", "mile", "kilogram", "per cent")
+    attribute: str | None = None  # "what was the population of X": the asked attribute must be in the evidence
 
     @property
     def labels(self) -> frozenset[str]:
@@ -117,6 +132,25 @@ class Lexicon:
     n_sentences: int
     vocabulary: frozenset[str]
     by_initial: dict[str, list[str]]
+    pos: dict[str, Counter[str]] = field(default_factory=dict)
+
+    def head_noun(self, phrase: str) -> str | None:
+        """The head of the noun phrase a phrase opens with ("chinese migrants are thought …" -> "migrants"),
+        judged by how the corpus tags each word (unknown words count as nouns)."""
+        words = [w for w in re.findall(r"[a-z0-9'-]+", phrase.lower())]
+        if words[:2] == ["of", "the"] or words[:2] == ["of", "those"]:
+            words = words[2:]
+        head = None
+        for w in words[:5]:
+            tags = self.pos.get(w)
+            tag = tags.most_common(1)[0][0] if tags else ("NOUN" if w not in STOPWORDS else "X")
+            if tag in ("NOUN", "PROPN"):
+                head = w
+            elif tag in ("ADJ", "NUM") and head is None:
+                continue
+            else:
+                break
+        return head
 
     def is_name_word(self, word: str) -> bool:
         """Mostly seen inside named entities (people, bodies, places, events), not numbers or dates."""
@@ -157,6 +191,7 @@ def stem(word: str) -> str:
 def build_lexicon(snapshot: Snapshot) -> Lexicon:
     """The corpus lexicon of one generation (built once per snapshot from the stored parses)."""
     lemma: dict[str, str] = {}
+    pos: dict[str, Counter[str]] = {}
     entity_words: dict[str, Counter[str]] = {}
     df: Counter[str] = Counter()
     n = 0
@@ -170,6 +205,7 @@ def build_lexicon(snapshot: Snapshot) -> Lexicon:
                 if not surface[:1].isalnum():
                     continue
                 lemma.setdefault(surface, t.lemma)
+                pos.setdefault(surface, Counter())[t.pos] += 1
                 if "." in surface:  # "Nov." and dotted acronyms as people type them: "nov"
                     lemma.setdefault(surface.replace(".", ""), surface.replace(".", ""))
                     seen.add(surface.replace(".", ""))
@@ -185,7 +221,20 @@ def build_lexicon(snapshot: Snapshot) -> Lexicon:
     for v in vocabulary:
         if v.isalpha():
             by_initial.setdefault(v[0], []).append(v)
-    return Lexicon(lemma, entity_words, df, n, vocabulary, by_initial)
+    return Lexicon(lemma, entity_words, df, n, vocabulary, by_initial, pos)
+
+
+def _split_compound(raw: str, lexicon: Lexicon) -> list[str]:
+    """An unknown run-together word split into two corpus words ("Whitehouse" -> "White", "house")."""
+    w = raw.lower()
+    if len(w) < 7 or not w.isalpha() or w in lexicon.vocabulary or lexicon.correct(w, name=raw[:1].isupper()):
+        return [raw]
+    for i in range(3, len(w) - 2):
+        left, right = w[:i], w[i:]
+        if left in lexicon.vocabulary and right in lexicon.vocabulary and left not in STOPWORDS \
+                and right not in STOPWORDS:
+            return [raw[:i], raw[i:]]
+    return [raw]
 
 
 def _non_person_words(snapshot: Snapshot) -> set[str]:
@@ -206,8 +255,8 @@ def _answer_type(low: str) -> tuple[str | None, str | None]:
     m = re.search(r"\bhow (many|much|old|far|long|big|large|often|tall|high)\b(?:\s+(\w+))?", low)
     if m:
         word, nxt = m.group(1), m.group(2)
-        if word == "many":
-            return "COUNT", nxt
+        if word == "many":  # the counted thing; analyse_frame picks the head noun with the corpus lexicon
+            return "COUNT", low[m.end(1):].strip()
         if word == "much":
             return ("MONEY" if nxt in {"money", "cash", "funding", "did", "does", "is", "was", "will"} else "AMOUNT"), (
                 nxt if nxt not in {"did", "does", "is", "was", "will", "do"} else None)
@@ -218,15 +267,26 @@ def _answer_type(low: str) -> tuple[str | None, str | None]:
         if word == "often":
             return "DATE", None
         return "QUANTITY", None
-    m = re.search(r"\bnames? of (?:the |an? )?([\w' -]+?)(?:\s+(?:who|that|which|whom|where|in|at|of|for)\b|[?.]|$)",
+    m = re.search(r"\b(?:what|which)(?:'s| is| was| are| were)? (?:the )?(?:size|number|total|tally|count|toll"
+                  r"|estimates?|figures?|numbers?)\b(?: of| for| have| has| did| do| were| are| given)?\s*(.*)", low)
+    if m:
+        return "COUNT", m.group(1)
+    m = re.search(r"\b(?:code)?names? of (?:the |an? )?([\w' -]+?)(?:\s+(?:who|that|which|whom|where|in|at|of|for)\b|[?.]|$)",
                   low)
     if m:
         noun = m.group(1).split()[-1].rstrip("s") if m.group(1).split() else ""
+        if noun in ("men", "women", "people", "person", "individual", "victim", "attacker", "suspect"):
+            return "PERSON_NAME", None  # "the names of the six men": only people's names answer
         if noun in _NOUN_TYPES["PERSON"] or noun in _RELATIONS or noun + "s" in _RELATIONS:
-            return "PERSON", None
+            return "PERSON", noun  # the role noun: the name must stand beside it ("his counterpart, Jo Doe")
+        return "NAME", None
+    if re.match(r"\s*(?:what|which) (?:is|was) the (?:code ?)?name\b", low):
         return "NAME", None
     if re.search(r"\bwhat (?:is|was) (?:his|her|their) name\b", low):
         return "PERSON", None
+    opening = re.match(r"\s*(?:(?:in|on|at|from|to|by|for|with) )?(who|whom|whose|when|where)\b", low)
+    if opening:  # the question's own wh-word decides ("Where was X when …" asks for a place)
+        return {"when": "DATE", "where": "PLACE"}.get(opening.group(1), "PERSON"), None
     if re.match(r"\s*(?:who|whom|whose)\b", low) or re.search(r"\bwho\b", low[:40]):
         return "PERSON", None
     if re.match(r"\s*when\b", low) or re.search(r"\bwhat (?:year|date|day|month|time)\b|\bwhen\b", low):
@@ -279,7 +339,7 @@ def analyse_frame(text: str, lexicon: Lexicon) -> Frame:
     unknown: list[str] = []
     names: list[str] = []
     weights: dict[str, float] = {}
-    words = _WORD.findall(text)
+    words = [part for raw in _WORD.findall(text) for part in _split_compound(raw, lexicon)]
     groups: list[list[str]] = []
     last_hard = -2
     for i, raw in enumerate(words):
@@ -309,15 +369,23 @@ def analyse_frame(text: str, lexicon: Lexicon) -> Frame:
             last_hard = i
         if not known and capital:
             unknown.append(raw)
+    if focus and answer_type == "COUNT":
+        focus = lexicon.head_noun(focus)
     if focus:
         f = lexicon.normal(focus)
         focus = f if f in terms else None
         if focus and focus not in hard and answer_type == "COUNT" and focus not in GENERIC_NOUNS:
             hard.append(focus)
             groups.append([focus])
+    attribute = None
+    m = _ATTRIBUTE.match(low)
+    if m and m.group(1) not in _OPEN_ATTRIBUTES and m.group(1) not in _QUESTION_WORDS:
+        attribute = lexicon.normal(m.group(1))
+    unit_match = _UNIT.search(low) if answer_type in ("QUANTITY", "AMOUNT", "COUNT") else None
+    unit = unit_match.group(1)[:5] if unit_match else None
     return Frame(text=text, intent=intent, answer_type=answer_type, focus=focus, terms=tuple(terms),
                  hard=tuple(hard), unknown=tuple(unknown), names=tuple(names), weights=weights,
-                 groups=tuple(tuple(g) for g in groups))
+                 groups=tuple(tuple(g) for g in groups), unit=unit, attribute=attribute)
 
 
 _QUESTION_WORDS = frozenset(
@@ -325,5 +393,5 @@ _QUESTION_WORDS = frozenset(
     "compare difference between list name names tell please show give find explain describe happen happened "
     "article articles say said says according source sources story stories report reported mention mentioned "
     "anything something thing things kind type sort roughly approximately around exactly particularly reportedly "
-    "actually really ever currently precisely".split()
+    "actually really ever currently precisely still yet already".split()
 )

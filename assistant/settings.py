@@ -76,6 +76,12 @@ class AnswerSettings(_Section):
                                    "this share of the first and offers a different candidate answer.")
     passage_relative: float = Field(0.9, ge=0, le=1, description="A why/how/what answer adds its second-best "
                                     "sentence when it scores at least this share of the best and says something else.")
+    grounded_lead: bool = Field(True, description="With the 'extractive' engine: lead with the grounded engine's "
+                                "answer-first statement (short answer in bold) when it has one.")
+    lead_words: int = Field(70, ge=10, le=1000, description="With the grounded lead: supporting sentences are added "
+                            "while the answer stays within this many words.")
+    refuse_without_span: bool = Field(False, description="With the 'extractive' engine: refuse a typed question "
+                                      "(who/when/how many …) whose evidence holds no span of that type.")
     type_window: int = Field(4, ge=1, le=50, description="Supported sentences searched for a typed answer.")
     yes_no_coverage: float = Field(0.75, ge=0, le=1, description="Coverage at which a sentence states a yes/no.")
     max_question_chars: int = Field(2000, ge=10, le=1_000_000, description="Longer questions are cut.")

@@ -27,7 +27,7 @@ class Sentence:
 
 def _ends_with_abbreviation(segment: str) -> bool:
     tail = segment.rstrip("\"”’)] ").rstrip(".")
-    word = re.split(r"[\s(\[\"“]", tail)[-1].lower()
+    word = re.split(r"[\s(\[\"“*_]", tail)[-1].lower()  # "**Nov." in bold answer text too
     if word in _ABBREVIATIONS or word.split("-")[-1] in _ABBREVIATIONS:
         return True
     return len(word) == 1 and word.isalpha()  # an initial, e.g. "Jane Q. Public"
