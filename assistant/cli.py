@@ -9,7 +9,7 @@ import sys
 from collections.abc import Sequence
 from pathlib import Path
 
-from assistant.errors import AssistantError, ConfigError
+from assistant.errors import AssistantError, BackendError, ConfigError, StoreError
 
 EXIT_SKIPPED = 1
 
@@ -158,6 +158,19 @@ def build_parser() -> argparse.ArgumentParser:
     return parser
 
 
+def library_error(exc: Exception) -> AssistantError | None:
+    """A Chroma or network failure that escaped the layers, as the documented error type (with its exit code)."""
+    name = type(exc).__name__
+    module = type(exc).__module__ or ""
+    if module.startswith("chromadb") or name in ("InternalError", "NotFoundError"):
+        return StoreError(f"the index store failed ({name}: {exc}); run `assistant index --rebuild`, or check that "
+                          "the Chroma server is up if one is configured")
+    if module.startswith(("httpx", "httpcore", "requests", "urllib3")):
+        return BackendError(f"a server did not answer ({name}: {exc}); check that the configured Chroma server "
+                            "(chroma_host) or LLM backend (llm.api_base) is up")
+    return None
+
+
 def main(argv: Sequence[str] | None = None) -> int:
     args = build_parser().parse_args(argv)
     quiet_libraries()
@@ -169,7 +182,15 @@ def main(argv: Sequence[str] | None = None) -> int:
     except KeyboardInterrupt:
         print("interrupted", file=sys.stderr)
         return 130
+    except BrokenPipeError:  # `assistant ask … | head`: the reader left; not an error of ours
+        devnull = os.open(os.devnull, os.O_WRONLY)
+        os.dup2(devnull, sys.stdout.fileno())  # so the interpreter's final flush does not complain
+        return 0
     except Exception as exc:
+        mapped = library_error(exc)
+        if mapped is not None:
+            print(f"error: {mapped}", file=sys.stderr)
+            return mapped.exit_code
         logging.getLogger(__name__).debug("unexpected error", exc_info=True)
         print(f"error: unexpected {type(exc).__name__}: {exc} (set ASSISTANT_DEBUG=1 for details)", file=sys.stderr)
         if os.environ.get("ASSISTANT_DEBUG"):

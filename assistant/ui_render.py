@@ -60,6 +60,20 @@ def _paragraphs(text: str) -> str:
 NOT_IN_ARTICLES = "Not in the articles."
 
 
+_OWN_MARKUP = re.compile(r"(\*\*|\[\d+\])")
+
+
+def literal_markdown(text: str) -> str:
+    """Answer text with every markdown character of the quoted articles escaped, so an article can never
+    embed an image, a link or formatting; only the answerer's own bold (**…**), list dashes and [n] stay."""
+    lines = []
+    for line in text.split("\n"):
+        bullet = "- " if line.startswith("- ") else ""
+        parts = _OWN_MARKUP.split(line[len(bullet):])
+        lines.append(bullet + "".join(p if i % 2 else _MD_SPECIAL.sub(r"\\\1", p) for i, p in enumerate(parts)))
+    return "\n".join(lines)
+
+
 def question_markdown(question: str) -> str:
     """A user's question shown literally: no HTML, no markdown formatting."""
     return esc(_MD_SPECIAL.sub(r"\\\1", question))
@@ -69,17 +83,17 @@ def partial_markdown(text: str, turn: int) -> str:
     """An answer still streaming in, with a cursor; before the first words, a searching note."""
     if not text:
         return '<em class="pending">Searching the articles…</em>'
-    return link_markers(esc(text), turn) + " ▌"
+    return link_markers(esc(literal_markdown(text)), turn) + " ▌"
 
 
 def answer_markdown(answer: Answer, turn: int) -> str:
     """The final answer: linked markers, a distinct note when abstaining, and the query as searched."""
     if answer.abstained:
-        body = f'<div class="note note-info"><strong>{NOT_IN_ARTICLES}</strong> {esc(answer.text)}</div>'
+        body = f'<div class="note note-info"><strong>{NOT_IN_ARTICLES}</strong> {esc(literal_markdown(answer.text))}</div>'
     else:
-        body = link_markers(esc(_paragraphs(answer.text)), turn)
+        body = link_markers(esc(literal_markdown(_paragraphs(answer.text))), turn)
     if answer.rewritten:
-        body += f'\n\n<em class="searched">Searched: “{esc(answer.query)}”</em>'
+        body += f'\n\n<em class="searched">Searched: “{question_markdown(answer.query)}”</em>'
     return body
 
 

@@ -26,7 +26,7 @@ class SyntheticSnapshot:
     """What HybridRetriever reads from a Snapshot, over a synthetic collection."""
 
     def __init__(self, collection: Any, records: list[Any]) -> None:
-        from assistant.retrieve import BM25Index
+        from index.bm25 import BM25Index
 
         self.chunks = collection
         self.records_by_id = {r.chunk_id: r for r in records}
@@ -54,7 +54,7 @@ def texts(n: int, rng: random.Random) -> list[str]:
 def run_size(client: Any, n: int, queries: list[str], seed: int = 3) -> dict[str, float]:
     from assistant.retrieve import HybridRetriever
     from assistant.settings import RetrievalSettings
-    from assistant.snapshot import ChunkRecord
+    from index.snapshot import ChunkRecord
 
     rng = random.Random(seed)
     gen = np.random.default_rng(seed)

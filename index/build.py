@@ -10,7 +10,8 @@ from __future__ import annotations
 
 import logging
 import time
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Callable, Iterable, Iterator, Sequence
+from contextlib import contextmanager
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -127,6 +128,47 @@ def _copy_docs(src: Collection, dst: Collection, doc_ids: Iterable[str]) -> int:
     return copied
 
 
+class IndexLockedError(StoreError):
+    """Another indexer holds the data folder's lock and did not finish in time."""
+
+    exit_code = 2
+
+
+LOCK_WAIT_S = 600.0
+
+
+@contextmanager
+def indexer_lock(data_dir: Path, wait: float = LOCK_WAIT_S) -> Iterator[None]:
+    """One indexer at a time per data folder (an OS file lock, released even if the process is killed).
+
+    A second indexer says it is waiting, then waits up to `wait` seconds; after that it gives up with
+    IndexLockedError (exit code 2) and changes nothing.
+    """
+    import fcntl
+
+    data_dir.mkdir(parents=True, exist_ok=True)
+    with (data_dir / "index.lock").open("a+") as handle:
+        deadline = time.monotonic() + wait
+        told = False
+        while True:
+            try:
+                fcntl.flock(handle.fileno(), fcntl.LOCK_EX | fcntl.LOCK_NB)
+                break
+            except BlockingIOError:
+                if not told:
+                    log.warning("another `assistant index` is running on %s; waiting for it to finish …", data_dir)
+                    told = True
+                if time.monotonic() >= deadline:
+                    raise IndexLockedError(
+                        f"another `assistant index` is still running on {data_dir} after {wait:.0f} s; "
+                        "let it finish, then run this command again") from None
+                time.sleep(0.2)
+        try:
+            yield
+        finally:
+            fcntl.flock(handle.fileno(), fcntl.LOCK_UN)
+
+
 def build_index(
     settings: IndexConfig,
     corpus_dir: Path | None = None,
@@ -135,8 +177,24 @@ def build_index(
     embedder: BaseEmbedding | None = None,
     store: IndexStore | None = None,
     progress: Progress | None = None,
+    lock_wait: float = LOCK_WAIT_S,
 ) -> IndexSummary:
-    """Bring the index in line with the corpus; only new or changed articles are embedded."""
+    """Bring the index in line with the corpus; only new or changed articles are embedded. One indexer runs
+    at a time per data folder; a second one waits (see `indexer_lock`)."""
+    with indexer_lock(Path(settings.data_dir), lock_wait):
+        return _build_index(settings, corpus_dir, rebuild=rebuild, embedder=embedder, store=store,
+                            progress=progress)
+
+
+def _build_index(
+    settings: IndexConfig,
+    corpus_dir: Path | None,
+    *,
+    rebuild: bool,
+    embedder: BaseEmbedding | None,
+    store: IndexStore | None,
+    progress: Progress | None,
+) -> IndexSummary:
     started = time.perf_counter()
     articles, skipped = load_corpus(corpus_dir or settings.corpus_dir)
     for item in skipped:

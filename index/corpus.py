@@ -80,7 +80,12 @@ def load_corpus(folder: Path) -> tuple[list[Article], list[Skipped]]:
     articles: list[Article] = []
     skipped: list[Skipped] = []
     for path in sorted(folder.iterdir()):
-        if path.name.startswith(".") or not path.is_file() or path.name == EXAMPLES_FILE:
+        if path.name.startswith(".") or path.name == EXAMPLES_FILE:
+            continue
+        if path.is_symlink():  # never followed: a link could make any file on the machine citable
+            skipped.append(Skipped(path=str(path), reason="symbolic link (not followed; copy the file in instead)"))
+            continue
+        if not path.is_file():
             continue
         if path.suffix.lower() not in ARTICLE_SUFFIXES:
             skipped.append(Skipped(path=str(path), reason=f"not an article file ({path.suffix or 'no suffix'})"))

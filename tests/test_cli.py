@@ -92,3 +92,38 @@ def test_corrupt_store_says_how_to_rebuild_and_rebuild_recovers(tmp_path: Path) 
     assert "Traceback" not in broken.stderr
     assert run(["index", "--rebuild"], data).returncode == 0
     assert "Melikov" in run(["ask", "Who is Sergei Melikov?"], data).stdout
+
+
+def test_library_errors_map_to_documented_exit_codes(monkeypatch, capsys) -> None:  # type: ignore[no-untyped-def]
+    """Chroma's and httpx's errors come out as StoreError / BackendError, not as 'unexpected …'."""
+    from assistant import cli
+
+    InternalError = type("InternalError", (Exception,), {"__module__": "chromadb.errors"})
+    ConnectError = type("ConnectError", (Exception,), {"__module__": "httpx"})
+    for error, code, words in ((InternalError("segment gone"), 3, "index store failed"),
+                               (ConnectError("refused"), 3, "did not answer")):
+        def boom(args, error=error):  # type: ignore[no-untyped-def]
+            raise error
+        monkeypatch.setattr(cli, "cmd_ask", boom)
+        parser = cli.build_parser()
+        monkeypatch.setattr(cli, "build_parser", lambda parser=parser: parser)
+        for action in parser._subparsers._group_actions[0].choices.values():  # type: ignore[union-attr]
+            if action.prog.endswith(" ask"):
+                action.set_defaults(func=boom)
+        assert cli.main(["ask", "anything"]) == code
+        err = capsys.readouterr().err
+        assert words in err and "unexpected" not in err
+
+
+def test_broken_pipe_is_quiet(tmp_path) -> None:  # type: ignore[no-untyped-def]
+    """`assistant ask … | head -c1`: the reader leaves early; no traceback, no 'unexpected BrokenPipeError'."""
+    import subprocess
+    import sys
+
+    code = ("import sys; from assistant import cli; "
+            "cli.cmd_ask = lambda args: [print('x' * 65536) for _ in range(50)] and 0; "
+            "p = cli.build_parser(); "
+            "sys.exit(cli.main(['ask', 'q']))")
+    proc = subprocess.run(f"{sys.executable} -c \"{code}\" | head -c 1", shell=True, capture_output=True, text=True,
+                          timeout=120)
+    assert "BrokenPipe" not in proc.stderr and "Traceback" not in proc.stderr, proc.stderr

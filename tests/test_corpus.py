@@ -43,3 +43,16 @@ def test_folder_without_articles_is_a_clear_error(tmp_path: Path) -> None:
 def test_doc_id_is_the_file_stem(corpus: Path) -> None:
     articles, _ = load_corpus(corpus)
     assert [a.doc_id for a in articles][0] == "000_6f104e2870e88db1"
+
+
+def test_symlinks_in_the_corpus_are_not_followed(tmp_path: Path) -> None:
+    outside = tmp_path / "secret.txt"
+    outside.write_text("root:x:0:0:root:/root:/bin/bash\n", encoding="utf-8")
+    corpus = tmp_path / "corpus"
+    corpus.mkdir()
+    (corpus / "a.txt").write_text("Title\n\nA real article about a flood in the valley.\n", encoding="utf-8")
+    (corpus / "passwd.txt").symlink_to(outside)
+    articles, skipped = load_corpus(corpus)
+    assert [a.doc_id for a in articles] == ["a"]
+    assert [Path(s.path).name for s in skipped] == ["passwd.txt"] and "symbolic link" in skipped[0].reason
+    assert all("root:x" not in a.text for a in articles)

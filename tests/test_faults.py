@@ -37,7 +37,7 @@ SLOW_BUILD = textwrap.dedent(
 
     class Slow(HashEmbedding):
         def _get_text_embeddings(self, texts):
-            time.sleep(0.05)
+            time.sleep(0.25)  # ~15 s in all: every kill below lands mid-build
             return super()._get_text_embeddings(texts)
 
     s = Settings(data_dir=Path({data!r}), corpus_dir=Path({corpus!r}), embedder={{"batch_size": 4}})
@@ -60,11 +60,17 @@ def test_sigkill_during_rebuild_leaves_the_previous_index_answering(settings, fa
     time.sleep(after)
     os.kill(proc.pid, signal.SIGKILL)
     proc.wait(timeout=30)
+    rest = proc.stdout.read()
+    assert "finished" not in rest, "the build finished before the kill: the test did not test a kill mid-build"
     survivor = Assistant(settings, embedder=fake_embedder, auto_index=False)
     for question, text in expected.items():
         assert survivor.ask(question).text == text
-    repaired = Assistant(settings, embedder=fake_embedder).index()
-    assert len(repaired.unchanged) == 5 or repaired.generation >= 1
+    repaired_bot = Assistant(settings, embedder=fake_embedder)
+    repaired = repaired_bot.index()
+    # the killed rebuild never became the current generation: the previous one is intact, nothing to redo
+    assert len(repaired.unchanged) == 5 and not repaired.added and not repaired.updated, repaired
+    for question, text in expected.items():
+        assert repaired_bot.ask(question).text == text
     names = [c.name for c in survivor.store.client.list_collections() if "-g" in c.name]
     assert len(names) == 2, f"leftover generations after repair: {names}"
 

@@ -113,3 +113,23 @@ def test_collection_name_changes_with_chunking(settings) -> None:  # type: ignor
     other = settings.model_copy(update={"chunking": settings.chunking.model_copy(update={"chunk_size": 256})})
     assert settings.collection_name() != other.collection_name()
     assert len(settings.collection_name()) >= 3
+
+
+def test_one_indexer_at_a_time(settings, fake_embedder: HashEmbedding) -> None:  # type: ignore[no-untyped-def]
+    """A second indexer waits for the first (lock on the data folder), and gives up with exit 2 in time."""
+    import fcntl
+    import threading
+
+    from index.build import IndexLockedError, build_index
+
+    settings.data_dir.mkdir(parents=True, exist_ok=True)
+    holder = (settings.data_dir / "index.lock").open("a+")
+    fcntl.flock(holder.fileno(), fcntl.LOCK_EX)  # another process indexing (flock: per open file)
+    with pytest.raises(IndexLockedError, match="another `assistant index` is still running") as caught:
+        build_index(settings, embedder=fake_embedder, lock_wait=0.5)
+    assert caught.value.exit_code == 2
+    assert not (settings.data_dir / "chroma").exists(), "the locked-out indexer changed nothing"
+    threading.Timer(0.5, lambda: fcntl.flock(holder.fileno(), fcntl.LOCK_UN)).start()
+    summary = build_index(settings, embedder=fake_embedder, lock_wait=10)  # waits, then indexes
+    assert len(summary.added) == 5
+    holder.close()

@@ -31,6 +31,11 @@ def last_reply(outs: list[tuple[Any, ...]]) -> str:
     return str(outs[-1][0][-1]["content"])
 
 
+def shown(markdown: str) -> str:
+    """What the chat shows of literal text: markdown escapes removed."""
+    return re.sub(r"\\(.)", r"\1", markdown)
+
+
 # ---- rendering ----------------------------------------------------------------------------------
 def _citation(n: int = 1, quote: str = "fighters <b>attacked</b> a base", title: str = XSS) -> Citation:
     text = ARTICLE.text
@@ -68,7 +73,19 @@ def test_answer_markers_become_links_and_text_is_escaped() -> None:
 def test_follow_up_shows_the_query_as_searched() -> None:
     answer = Answer(question="Which did he <pick>?", query="Which did Melikov <pick>?", text="Daghestan [1].")
     md = ui_render.answer_markdown(answer, turn=1)
-    assert "Searched: “Which did Melikov &lt;pick&gt;?”" in md
+    assert "Searched: “Which did Melikov &lt;pick&gt;?”" in shown(md)
+
+
+def test_markdown_from_articles_and_questions_is_shown_as_text() -> None:
+    """An article (or a question) holding markdown image or link syntax must not make the browser fetch a URL."""
+    pixel = "![x](http://127.0.0.1:7899/t.png) and [click](http://127.0.0.1:7899/)"
+    answer = Answer(question=pixel, query=f"Who said {pixel}?", text=f"He wrote {pixel} in **bold** [1].\n- **six** [2]")
+    md = ui_render.answer_markdown(answer, turn=1)
+    assert "](" not in md.replace("\\](", "").replace("\\]\\(", "") and "![" not in md
+    assert re.search(r"\\!\\\[x\\\]\\\(", md), md
+    assert "**bold**" in md and "\n- **six**" in md and 'href="#cite-1-1"' in md
+    assert "](" not in ui_render.partial_markdown(pixel, turn=1).replace("\\]\\(", "")
+    assert "![" not in ui_render.question_markdown(pixel)
 
 
 def test_sources_panel_escapes_and_marks_the_quote_in_its_paragraph() -> None:
@@ -145,7 +162,7 @@ def test_follow_up_in_one_session_shows_searched_query(fake_bot) -> None:  # typ
     h = ui.Handlers(fake_bot)
     session = run(h.respond("Who is Sergei Melikov?", None))[-1][-1]
     outs = run(h.respond("Which republic did he call the most vulnerable?", session))
-    assert "Searched: “Which republic did Sergei Melikov call the most vulnerable?”" in last_reply(outs)
+    assert "Searched: “Which republic did Sergei Melikov call the most vulnerable?”" in shown(last_reply(outs))
     assert len(outs[-1][0]) == 4 and 'href="#cite-2-1"' in last_reply(outs)
     assert 'data-turn="1" hidden' in outs[-1][2] and 'data-turn="2">' in outs[-1][2]
 
@@ -156,7 +173,7 @@ def test_sessions_do_not_share_memory(fake_bot) -> None:  # type: ignore[no-unty
     bob_outs = run(h.respond("Which republic did he call the most vulnerable?", None))
     bob = bob_outs[-1][-1]
     assert bob is not alice and len(bob.messages) == 2 and len(alice.messages) == 2
-    assert "Searched: “Which republic did Sergei Melikov" not in last_reply(bob_outs)
+    assert "Searched: “Which republic did Sergei Melikov" not in shown(last_reply(bob_outs))
 
 
 def test_abstention_renders_the_distinct_note(fake_bot) -> None:  # type: ignore[no-untyped-def]
