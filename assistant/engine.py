@@ -230,7 +230,7 @@ class GroundedAnswerer:
                vector: list[float] | None) -> Draft:
         frame = self.frame(question, snapshot)
         if frame.intent == "chit-chat":
-            return self._chit_chat(snapshot)
+            return self._chit_chat(snapshot, question.text)
         if frame.intent == "overview":
             return self._overview(snapshot)
         evidence = self.gather(frame, snapshot, chunks, vector)
@@ -523,10 +523,13 @@ class GroundedAnswerer:
         text = f"The {len(lines)} indexed articles:\n" + "\n".join(lines)
         return Draft(text=text, citations=book.citations, kind="overview")
 
-    def _chit_chat(self, snapshot: Snapshot) -> Draft:
+    def _chit_chat(self, snapshot: Snapshot, said: str = "") -> Draft:
         examples = example_questions(snapshot, 2)
         tips = " or ".join(f"“{q}”" for q in examples)
-        text = ("Hello! I answer questions about the indexed news articles, quoting and citing the passages I use"
+        low = said.lower()
+        opener = ("You're welcome!" if re.search(r"\bthanks?\b|\bthank you\b|\bcheers\b", low)
+                  else "Goodbye!" if re.search(r"\b(?:bye|goodbye|see you)\b", low) else "Hello!")
+        text = (f"{opener} I answer questions about the indexed news articles, quoting and citing the passages I use"
                 + (f" — try {tips}" if tips else "") + ".")
         return Draft(text=text, abstained=True, kind="chit-chat")
 
@@ -645,7 +648,7 @@ def _distinct(e: Scored, chosen: list[Scored]) -> bool:
     return True
 
 
-_STATEMENT = re.compile(r"\s*([^\[]*?)((?:\s*\[\d+\])+)(\.?)")
+_STATEMENT = re.compile(r"\s*((?:[^\[]|\[(?!\d+\]))*?)((?:\s*\[\d+\])+)(\.?)")
 
 
 def _statements(draft: Draft) -> list[tuple[str, list[tuple[str, int, int]], str]] | None:

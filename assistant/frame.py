@@ -19,6 +19,7 @@ from collections import Counter
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
 
+from assistant.lexicon import CHITCHAT as _CHITCHAT
 from assistant.lexicon import STOPWORDS, learn_from_corpus
 
 if TYPE_CHECKING:
@@ -41,12 +42,6 @@ ANSWER_LABELS: dict[str, frozenset[str]] = {
     "NAME": frozenset({"PERSON", "ORG", "GPE", "LOC", "FAC", "EVENT", "WORK_OF_ART", "PRODUCT", "LAW", "NORP"}),
 }
 _AUX = r"(?:is|are|was|were|did|does|do|has|have|had|can|could|will|would|should|may|might|must)"
-_CHITCHAT = re.compile(
-    r"^\s*(?:hi|hello|hey|hiya|howdy|good (?:morning|afternoon|evening)|greetings|thanks?(?: you)?(?: very much| a lot)?"
-    r"|thank you|cheers|ok(?:ay)?|great|cool|nice|bye|goodbye|see you|how are you(?: doing)?|who are you"
-    r"|what can you do|what do you do|help|what are you)\b[\s!.,?]*(?:there|so much|again|mate)?[\s!.,?]*$",
-    re.IGNORECASE,
-)
 _OVERVIEW = re.compile(
     r"\b(?:what|which) (?:topics?|subjects?|stories|themes|news|events) (?:do|does|are|is|did)\b"
     r"|\bwhat (?:are|is) (?:these|the|your|all the) (?:articles?|stories|texts|documents|sources)(?: all)? about\b"

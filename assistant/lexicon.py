@@ -62,6 +62,19 @@ _NAME = re.compile(
     rf"(?:{PERSON_TITLES}\s+)?(?:[A-Z][a-z]+(?:-[A-Z][a-z]+)?|[A-Z]\.)(?:\s+(?:al-|bin\s)?[A-Z][a-z]+(?:-[A-Z][a-z]+)?){{0,3}}"
 )
 
+# Greetings, thanks and questions about the assistant itself: answered without retrieval.
+CHITCHAT = re.compile(
+    r"^\s*(?:hi|hello|hey|hiya|howdy|good (?:morning|afternoon|evening)|greetings|thanks?(?: you)?(?: very much| a lot)?"
+    r"|thank you|cheers|ok(?:ay)?|great|cool|nice|bye|goodbye|see you|how are you(?: doing)?|who are you"
+    r"|what can you do|what do you do|help|what are you)\b[\s!.,?]*(?:there|so much|again|mate)?[\s!.,?]*$",
+    re.IGNORECASE,
+)
+
+
+def is_chit_chat(text: str) -> bool:
+    return bool(CHITCHAT.match(text.lower().strip()))
+
+
 NUMBER_WORDS = {
     "one": 1, "two": 2, "three": 3, "four": 4, "five": 5, "six": 6, "seven": 7, "eight": 8, "nine": 9, "ten": 10,
     "eleven": 11, "twelve": 12, "thirteen": 13, "fourteen": 14, "fifteen": 15, "sixteen": 16, "seventeen": 17,

@@ -11,7 +11,7 @@ from assistant.lexicon import terms
 _INJECTION = re.compile(
     r"(?:ignore|disregard|forget|override)\b[^.?!]*?\b(?:instructions?|rules?|prompts?|articles?|above|previous|context)"
     r"|\b(?:system|assistant|developer)\s*:|\byou are now\b|\bnew instructions?\b|\bjailbreak\b"
-    r"|\b(?:say|answer|respond|reply|tell me) (?:only )?(?:that|with|in one word)\b|\bdo not cite\b|\bdon't cite\b"
+    r"|^\s*(?:please\s+)?(?:just\s+)?(?:say|answer|respond|reply|tell me) (?:only )?(?:that|with|in one word)\b|\bdo not cite\b|\bdon't cite\b"
     r"|\bsystem prompt\b|\b(?:print|reveal|show|repeat) (?:your|the) (?:prompt|instructions|rules)\b"
     r"|</?\w+>"
     r"|\bjust confirm\b|\bthe articles? (?:is|are) (?:wrong|out of date|outdated)\b",

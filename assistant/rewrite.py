@@ -5,7 +5,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
-from assistant.lexicon import NON_PERSON, STOPWORDS, is_learned_non_person, person_names, terms
+from assistant.lexicon import NON_PERSON, STOPWORDS, is_chit_chat, is_learned_non_person, person_names, terms
 
 _PERSON_PRONOUN = re.compile(r"\b(?:he|him|his|she|her|hers)\b", re.IGNORECASE)
 _THING_PRONOUN = re.compile(r"\b(?:it|its|they|them|their|this|that|these|those|there)\b", re.IGNORECASE)
@@ -90,6 +90,8 @@ def rewrite(question: str, history: list[Turn]) -> str:
     """A standalone query for `question` given earlier turns (unchanged when it already stands alone); never
     longer than MAX_QUERY_CHARS unless the question itself is."""
     q = question.strip()
+    if is_chit_chat(q):  # "thanks!" is not a follow-up
+        return q
     out = _rewrite(q, history)
     if len(out) > max(len(q), MAX_QUERY_CHARS):
         return q

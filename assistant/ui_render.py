@@ -88,7 +88,9 @@ def partial_markdown(text: str, turn: int) -> str:
 
 def answer_markdown(answer: Answer, turn: int) -> str:
     """The final answer: linked markers, a distinct note when abstaining, and the query as searched."""
-    if answer.abstained:
+    if answer.kind == "chit-chat":  # a friendly reply, not a refusal
+        body = f'<div class="note note-chat">{esc(literal_markdown(answer.text))}</div>'
+    elif answer.abstained:
         body = f'<div class="note note-info"><strong>{NOT_IN_ARTICLES}</strong> {esc(literal_markdown(answer.text))}</div>'
     else:
         body = link_markers(esc(literal_markdown(_paragraphs(answer.text))), turn)
@@ -283,6 +285,7 @@ CSS = """
 .note { border-radius: 8px; padding: 8px 12px; margin: 2px 0; }
 .note strong { font-size: 1em; font-weight: 600; }
 .note-info { background: #eff6ff; border-left: 4px solid #3b82f6; color: #1e3a8a; }
+.note-chat { background: #f0fdf4; border-left: 4px solid #22c55e; color: #14532d; }
 .note-error { background: #fff7ed; border-left: 4px solid #f97316; color: #7c2d12; }
 .searched { display: block; margin-top: 6px; font-size: .85em; opacity: .75; }
 .pending { opacity: .7; }

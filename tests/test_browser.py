@@ -262,3 +262,26 @@ def test_eight_concurrent_conversations_through_the_ui_match_serial_runs(app_url
         parallel = list(pool.map(converse, range(8)))
     assert parallel == serial
     assert all(turns == 4 for _, _, turns in parallel), "each session holds only its own two exchanges"
+
+
+def test_three_turn_conversation_follows_the_previous_answer(tab: Tab, tmp_path: Path) -> None:
+    """Turn 2's pronoun means turn 1's answer (not a name in its question); 'thanks!' gets a friendly reply and
+    does not break the thread; turn 4's pronoun still means the same person."""
+    tab.ask("Who leads Chechnya?")
+    first = tab.texts('#chat [data-testid="bot"]')[-1]
+    assert "Kadyrov" in first.split("[1]")[0], first  # the answer comes first, in the first cited statement
+    tab.ask("What did he call the IS fighters?")
+    second = tab.texts('#chat [data-testid="bot"]')[-1]
+    assert "Searched: “What did Ramzan Kadyrov call the IS fighters?”" in second
+    assert "Kadyrov" in second and "jerks" in second
+    cited = " ".join(tab.texts('#sources .turn-sources[data-turn="2"] .source'))
+    assert "Kadyrov" in cited
+    tab.send("thanks!")
+    tab.page.wait_for_function("() => [...document.querySelectorAll('#chat [data-testid=\"bot\"]')].length >= 3 "
+                               "&& document.querySelector('#chat .note-chat') !== null", timeout=ANSWER_TIMEOUT_MS)
+    thanks = tab.texts('#chat [data-testid="bot"]')[-1]
+    assert "welcome" in thanks.lower() and "Not in the articles" not in thanks
+    tab.ask("When did he say that?")
+    fourth = tab.texts('#chat [data-testid="bot"]')[-1]
+    assert "Searched: “When did Ramzan Kadyrov say that?”" in fourth
+    tab.screenshot(tmp_path, "three-turn-conversation.png")
