@@ -20,7 +20,7 @@ from typing import TYPE_CHECKING, Any, Protocol
 from assistant.answer import Answer, RelatedPassage, RetrievedChunk, Timings
 from assistant.compose import Draft, ExtractiveAnswerer
 from assistant.engine import GroundedAnswerer, RoutedAnswerer
-from assistant.errors import InvalidQuestionError
+from assistant.errors import InvalidQuestionError, StoreError
 from assistant.prompts import refusal
 from assistant.question import Question, analyse
 from assistant.rewrite import Turn, rewrite, subject_of
@@ -89,6 +89,7 @@ class Assistant:
         self._llm = llm
         self.auto_index = auto_index
         self._lock = threading.RLock()
+        self._checked = 0.0  # when the committed generation was last looked up (see _follow)
         self._snapshot: Snapshot | None = None
         self._retriever: HybridRetriever | None = None
 
@@ -119,8 +120,26 @@ class Assistant:
                     self._answerer = LLMAnswerer(llm, self.settings.llm, fallback)
             return self._answerer
 
-    def _ready(self) -> tuple[Snapshot, HybridRetriever]:
+    FOLLOW_EVERY_S = 1.0  # how often a reader looks for a newer committed generation
+
+    def _follow(self) -> None:
+        """Switch to a newer generation committed by another process (`assistant index` elsewhere)."""
+        now = time.monotonic()
+        if self._snapshot is None or now - self._checked < self.FOLLOW_EVERY_S:
+            return
+        self._checked = now
+        generation = self.store.current_generation()
+        if generation is not None and generation != self._snapshot.generation:
+            log.info("index generation %s -> %s: switching", self._snapshot.generation, generation)
+            self._snapshot = None
+            self._retriever = None
+
+    def _ready(self, refresh: bool = False) -> tuple[Snapshot, HybridRetriever]:
         with self._lock:
+            if refresh:
+                self._snapshot, self._retriever = None, None
+            else:
+                self._follow()
             if self._snapshot is None or self._retriever is None:
                 from assistant.retrieve import HybridRetriever
                 from index.snapshot import Snapshot
@@ -137,12 +156,14 @@ class Assistant:
         """Bring the index in line with the corpus folder (incremental; `rebuild` starts over)."""
         from index.build import build_index
 
+        # not under self._lock: questions keep being answered from the current generation while this builds
+        # (build_index holds the data folder's own lock against other indexers)
+        summary = build_index(self.settings, rebuild=rebuild, embedder=self.embedder, store=self.store,
+                              progress=progress)
         with self._lock:
-            summary = build_index(self.settings, rebuild=rebuild, embedder=self.embedder, store=self.store,
-                                  progress=progress)
             self._snapshot = None
             self._retriever = None
-            return summary
+        return summary
 
     def example_questions(self, k: int = 4) -> list[str]:
         """Questions that work from a fresh start, derived from the indexed articles."""
@@ -206,7 +227,11 @@ class Assistant:
             return snapshot, [], None, (time.perf_counter() - started) * 1000
         vector = self.embedder.get_query_embedding(q.text) if retriever.settings.mode != "bm25" else None
         top_k = retriever.settings.top_k * (2 if q.is_quantity else 1)  # figures sit in more chunks than a fact
-        search = retriever.search(q.text, vector, top_k=top_k)
+        try:
+            search = retriever.search(q.text, vector, top_k=top_k)
+        except StoreError:  # the generation we held was collected by a later build: reload once and retry
+            snapshot, retriever = self._ready(refresh=True)
+            search = retriever.search(q.text, vector, top_k=top_k)
         return snapshot, search, vector, (time.perf_counter() - started) * 1000
 
     def _finish(self, text: str, q: Question, chunks: list[RetrievedChunk], draft: Draft, t0: float,
@@ -248,8 +273,8 @@ class Assistant:
             assert draft is not None
         else:
             draft = answerer.answer(q, snapshot, chunks, vector)
-            if deltas:
-                yield from re.findall(r"\S+\s*", draft.text)
+            if deltas:  # sentence-sized pieces: word-by-word streaming cost 8x under load for nothing
+                yield from stream_pieces(draft.text)
         dropped = list(draft.dropped)
         compose_ms = (time.perf_counter() - started) * 1000
         yield self._finish(text, q, chunks, draft, t0, rewrite_ms, retrieve_ms, compose_ms,
@@ -286,3 +311,9 @@ class Conversation:
 
     def clear(self) -> None:
         self.turns.clear()
+
+
+def stream_pieces(text: str) -> list[str]:
+    """The answer in pieces that end after a statement's markers or a line break; they join back to `text`."""
+    pieces = re.findall(r".*?(?:\]\.?\s+|\n|$)", text, flags=re.S)
+    return [p for p in pieces if p]

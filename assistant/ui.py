@@ -35,6 +35,7 @@ log = logging.getLogger(__name__)
 
 AUTH_ENV = "ASSISTANT_UI_AUTH"
 KEPT_TURNS = 12  # answered turns whose sources stay clickable in one session
+KEPT_MESSAGES = 80  # chat bubbles a session keeps (40 exchanges): a long chat must not grow or slow down
 EXAMPLES_SHOWN = 4
 Message = dict[str, str]
 
@@ -150,7 +151,7 @@ class Handlers:
         asked: Message = {"role": "user", "content": render.question_markdown(question or "")}
 
         def chat(content: str) -> list[Message]:
-            session.messages = [*before, asked, {"role": "assistant", "content": content}]
+            session.messages = [*before, asked, {"role": "assistant", "content": content}][-KEPT_MESSAGES:]
             return list(session.messages)
 
         yield chat(render.partial_markdown("", turn)), "", gr.skip(), gr.skip(), session

@@ -298,7 +298,12 @@ def _build_index(
         sentence_counts=sent_counts,
     )
     store.write_manifest(manifest)  # the commit point
-    store.drop_orphans(set(store.generation_names(generation)))
+    # the previous generation stays until the next build: readers still holding it keep answering until they
+    # notice the switch (Assistant checks the manifest's generation before each question)
+    keep = set(store.generation_names(generation))
+    if current is not None:
+        keep |= set(store.generation_names(current.generation))
+    store.drop_orphans(keep)
     summary.chunks = sum(counts.values())
     summary.generation = generation
     summary.seconds = time.perf_counter() - started

@@ -129,7 +129,19 @@ class IndexStore:
     def write_manifest(self, manifest: Manifest) -> None:
         """Atomically switch readers to `manifest` (one upsert of one record)."""
         meta = self.client.get_or_create_collection(self.meta_name)
-        meta.upsert(ids=[MANIFEST_ID], documents=[manifest.model_dump_json()], embeddings=[[0.0]])  # type: ignore[arg-type]
+        meta.upsert(ids=[MANIFEST_ID], documents=[manifest.model_dump_json()], embeddings=[[0.0]],  # type: ignore[arg-type]
+                    metadatas=[{"generation": manifest.generation}])
+
+    def current_generation(self) -> int | None:
+        """The committed generation number, read cheaply (no article list); None if unknown or unreadable."""
+        try:
+            meta = self.client.get_or_create_collection(self.meta_name)
+            got = meta.get(ids=[MANIFEST_ID], include=["metadatas"])
+            value = (got.get("metadatas") or [{}])[0] or {}
+            generation = value.get("generation")
+            return int(generation) if isinstance(generation, int | float | str) else None
+        except Exception:  # a reader must keep answering from what it holds
+            return None
 
     def collection(self, name: str) -> Collection:
         try:

@@ -123,3 +123,91 @@ def test_instructions_inside_an_article_change_no_answer(settings, fake_embedder
         after = clean.ask(question)
         assert "pirates" not in after.text and "10,000" not in after.text
         assert after.text == text or all(c.doc_id != "009_injected" for c in after.citations)
+
+
+INDEX_ELSEWHERE = textwrap.dedent(
+    """
+    import sys
+    from pathlib import Path
+    sys.path.insert(0, {repo!r})
+    from assistant.settings import Settings
+    from index.build import build_index
+    from tests.fakes import HashEmbedding
+
+    s = Settings(data_dir=Path({data!r}), corpus_dir=Path({corpus!r}))
+    print(build_index(s, embedder=HashEmbedding()).generation)
+    """
+)
+
+
+def _index_in_another_process(settings) -> int:  # type: ignore[no-untyped-def]
+    script = INDEX_ELSEWHERE.format(repo=str(REPO), data=str(settings.data_dir), corpus=str(settings.corpus_dir))
+    done = subprocess.run([sys.executable, "-c", script], capture_output=True, text=True, cwd=REPO, timeout=300)
+    assert done.returncode == 0, done.stderr[-2000:]
+    return int(done.stdout.strip().splitlines()[-1])
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize("follows", [True, False])
+def test_a_running_reader_survives_indexing_from_another_process(settings, fake_embedder, follows: bool) -> None:  # type: ignore[no-untyped-def]
+    """Another process indexes twice while a reader is open: the reader switches to the new generation (or, if
+    it has not looked yet, its collected generation is reloaded on the spot); it never fails."""
+    reader = Assistant(settings, embedder=fake_embedder)
+    reader.index()
+    if not follows:
+        reader.FOLLOW_EVERY_S = 1e9  # never looks: only the reload-on-failure path can save it
+    else:
+        reader.FOLLOW_EVERY_S = 0.0
+    before = reader.ask("Who is Sergei Melikov?")
+    assert not before.abstained
+    extra = Path(settings.corpus_dir) / "zz_extra.txt"
+    extra.write_text("Flood in the valley\n\nA flood hit the valley town of Exampleton on Monday, officials said.\n",
+                     encoding="utf-8")
+    first = _index_in_another_process(settings)
+    extra.write_text("Flood in the valley\n\nA second flood hit Exampleton on Friday, officials said.\n",
+                     encoding="utf-8")
+    second = _index_in_another_process(settings)  # collects the generation the reader started with
+    assert second == first + 1
+    after = reader.ask("Who is Sergei Melikov?")
+    assert not after.abstained and after.citations
+    assert "zz_extra" in {d.doc_id for d in reader.documents()}
+
+
+def test_answers_keep_coming_while_a_rebuild_runs_in_process(settings) -> None:  # type: ignore[no-untyped-def]
+    """The UI's Rebuild runs in the same process: questions are answered from the current generation meanwhile,
+    not queued behind the build."""
+    import threading
+
+    from tests.fakes import HashEmbedding
+
+    gate = threading.Event()
+    entered = threading.Event()
+
+    hold = threading.Event()
+
+    class Held(HashEmbedding):
+        def _get_text_embeddings(self, texts):  # type: ignore[no-untyped-def]
+            if hold.is_set():
+                entered.set()
+                gate.wait(60)  # the build stops here until the question below has been answered
+            return super()._get_text_embeddings(texts)
+
+    embedder = Held()
+    bot = Assistant(settings, embedder=embedder)
+    bot.index()
+    expected = bot.ask("Who is Sergei Melikov?").text
+    hold.set()
+    builder = threading.Thread(target=lambda: bot.index(rebuild=True), daemon=True)
+    builder.start()
+    assert entered.wait(60), "the rebuild never reached the embedder"
+    answered: list[str] = []
+    asker = threading.Thread(target=lambda: answered.append(bot.ask("Who is Sergei Melikov?").text), daemon=True)
+    asker.start()
+    asker.join(30)
+    finished_first = bool(answered)
+    hold.clear()
+    gate.set()
+    builder.join(120)
+    asker.join(30)
+    assert finished_first, "the question waited for the rebuild to finish"
+    assert answered == [expected]

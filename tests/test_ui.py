@@ -311,3 +311,18 @@ def test_missing_auth_file_is_a_config_error(tmp_path: Path, corpus: Path) -> No
     settings = Settings(data_dir=tmp_path / "data", corpus_dir=corpus, ui={"auth_file": str(tmp_path / "no")})
     with pytest.raises(ConfigError, match="cannot read the UI auth file"):
         ui.resolve_auth(settings, "0.0.0.0")
+
+
+def test_a_long_session_stays_bounded(fake_bot) -> None:  # type: ignore[no-untyped-def]
+    """100 turns in one browser session: the chat keeps the last 40 exchanges, the sources the last turns, the
+    conversation memory and the searched query stay bounded."""
+    h = ui.Handlers(fake_bot)
+    session = None
+    for i in range(100):
+        outs = run(h.respond("Who is Sergei Melikov?" if i % 2 else "And Sergei Melikov and Sergei Melikov?",
+                             session))
+        session = outs[-1][-1]
+    assert len(session.messages) <= ui.KEPT_MESSAGES
+    assert len(session.turns) <= ui.KEPT_TURNS
+    assert len(session.conversation.turns) <= session.conversation.MEMORY
+    assert max(len(t.query) for t in session.conversation.turns) <= 400
