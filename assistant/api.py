@@ -59,10 +59,24 @@ def clean_question(question: object, limit: int) -> str:
         )
     text = _ZERO_WIDTH.sub("", unicodedata.normalize("NFC", question))
     text = "".join(ch if unicodedata.category(ch)[0] != "C" else " " for ch in text)
-    text = re.sub(r"\s+", " ", text).strip()
+    text = re.sub(r"</?[A-Za-z][^<>]{0,200}>", " ", text)  # markup is dropped, the words around it are asked
+    text = re.sub(r"\s+([?!,;:])", r"\1", re.sub(r"\s+", " ", text)).strip()
     if not text:
         raise InvalidQuestionError("the question is empty; ask something about the articles")
     return text
+
+
+ENGLISH_ONLY = ("I can only answer questions asked in English (the articles are in English); "
+                "please ask again in English.")
+
+
+def is_english(text: str) -> bool:
+    """Most letters are Latin: other scripts (Cyrillic, Arabic, CJK …) get the English-only reply."""
+    letters = [ch for ch in text if ch.isalpha()]
+    if not letters:
+        return True
+    latin = sum(1 for ch in letters if "LATIN" in unicodedata.name(ch, ""))
+    return latin >= 0.6 * len(letters)
 
 
 class Assistant:
@@ -259,6 +273,12 @@ class Assistant:
     def _stream(self, question: str, history: list[Turn], deltas: bool = True) -> Iterator[str | Answer]:
         t0 = time.perf_counter()
         text, q, rewrite_ms = self._prepare(question, history)
+        if not is_english(text):
+            if deltas:
+                yield ENGLISH_ONLY
+            yield self._finish(text, q, [], Draft(text=ENGLISH_ONLY, abstained=True, kind="refusal"), t0,
+                               rewrite_ms, 0.0, 0.0, "extractive")
+            return
         snapshot, chunks, vector, retrieve_ms = self._retrieve(q)
         started = time.perf_counter()
         answerer = self.answerer

@@ -42,6 +42,7 @@ class IndexSummary(BaseModel):
     updated: list[str] = Field(default_factory=list)
     removed: list[str] = Field(default_factory=list)
     unchanged: list[str] = Field(default_factory=list)
+    kept: list[str] = Field(default_factory=list, description="unreadable now; their indexed version is kept")
     skipped: list[Skipped] = Field(default_factory=list)
     chunks: int = 0
     embedded: int = 0
@@ -63,6 +64,8 @@ class IndexSummary(BaseModel):
             head += " — index up to date, nothing embedded"
         if self.skipped:
             head += f"; {len(self.skipped)} file(s) skipped"
+        if self.kept:
+            head += f" ({len(self.kept)} unreadable now, their indexed version kept: {', '.join(self.kept)})"
         return head
 
 
@@ -212,6 +215,15 @@ def _build_index(
         old = {d.doc_id: d for d in current.documents} if current else {}
     new = {a.doc_id: a for a in articles}
     summary = IndexSummary(skipped=skipped)
+    # an indexed article that can no longer be read (a bad byte, a permission) keeps its indexed version:
+    # a damaged file must not silently take its article out of the answers
+    previous = {d.doc_id: d for d in current.documents} if current else {}
+    for item in skipped:
+        doc_id = Path(item.path).stem
+        if doc_id in previous and doc_id not in new and not item.reason.startswith("same text as"):
+            new[doc_id] = previous[doc_id]
+            summary.kept.append(doc_id)
+            log.warning("kept the indexed version of %s: the file is now unreadable (%s)", doc_id, item.reason)
     for doc_id, article in new.items():
         before = old.get(doc_id)
         if before is None:

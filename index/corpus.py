@@ -79,6 +79,7 @@ def load_corpus(folder: Path) -> tuple[list[Article], list[Skipped]]:
         raise CorpusError(f"corpus folder {folder} does not exist; pass --corpus DIR with .txt articles")
     articles: list[Article] = []
     skipped: list[Skipped] = []
+    seen: dict[str, str] = {}  # sha256 of clean text -> first doc_id
     for path in sorted(folder.iterdir()):
         if path.name.startswith(".") or path.name == EXAMPLES_FILE:
             continue
@@ -91,9 +92,16 @@ def load_corpus(folder: Path) -> tuple[list[Article], list[Skipped]]:
             skipped.append(Skipped(path=str(path), reason=f"not an article file ({path.suffix or 'no suffix'})"))
             continue
         try:
-            articles.append(read_article(path))
+            article = read_article(path)
         except (ValueError, OSError) as exc:
             skipped.append(Skipped(path=str(path), reason=str(exc)))
+            continue
+        digest = hashlib.sha256(article.text.encode("utf-8")).hexdigest()
+        if digest in seen:  # the same article twice would be cited twice for one sentence
+            skipped.append(Skipped(path=str(path), reason=f"same text as {seen[digest]} (a duplicate)"))
+            continue
+        seen[digest] = article.doc_id
+        articles.append(article)
     ids = [a.doc_id for a in articles]
     if len(set(ids)) != len(ids):
         raise CorpusError(f"corpus folder {folder} has two files with the same name stem; rename one")

@@ -135,3 +135,15 @@ def test_injected_answerer_is_used(settings, fake_embedder) -> None:  # type: ig
 
 def test_markers_pattern_matches_what_answers_use() -> None:
     assert MARKER.findall("a [1] b [12].") == ["1", "12"]
+
+
+def test_a_question_in_another_script_gets_the_english_only_reply(fake_bot) -> None:  # type: ignore[no-untyped-def]
+    answer = fake_bot.ask("Сколько россиян воюет на стороне ИГ?")
+    assert answer.abstained and answer.citations == [] and "English" in answer.text
+    assert not fake_bot.ask("How many Russians fight with IS?").abstained  # English is unaffected
+
+
+def test_html_in_a_question_is_dropped_and_the_rest_is_answered(fake_bot) -> None:  # type: ignore[no-untyped-def]
+    plain = fake_bot.ask("Who is Sergei Melikov?")
+    tagged = fake_bot.ask("Who is <b>Sergei Melikov</b>?")
+    assert not tagged.abstained and tagged.text == plain.text and "<b>" not in tagged.query

@@ -48,7 +48,9 @@ def test_changed_removed_and_new_articles(settings, fake_embedder: HashEmbedding
     assert chunks.count() == sum(manifest.chunk_counts.values())
     assert not chunks.get(where={"doc_id": "002_fd9a463dd4fe210a"})["ids"]
     old = [c.name for c in store.client.list_collections() if "-g" in c.name]
-    assert sorted(old) == sorted(store.generation_names(manifest.generation)), "old generation dropped"
+    # the current generation and the one before it (readers may still hold it until the next build); no older
+    kept = [*store.generation_names(manifest.generation), *store.generation_names(manifest.generation - 1)]
+    assert sorted(old) == sorted(kept), "generations older than the previous one are dropped"
 
 
 def test_a_build_that_dies_leaves_the_previous_index_answering(settings, fake_embedder) -> None:  # type: ignore[no-untyped-def]
@@ -71,7 +73,9 @@ def test_a_build_that_dies_leaves_the_previous_index_answering(settings, fake_em
     repaired = build_index(settings, embedder=fake_embedder)
     assert repaired.updated == ["001_29fed247de3de071"]
     names = [c.name for c in IndexStore(settings).client.list_collections() if "-g" in c.name]
-    assert len(names) == 2, "the half-built generation was dropped"
+    # the repaired generation and the one it replaced; the half-built one was dropped
+    assert sorted(names) == sorted([*IndexStore(settings).generation_names(repaired.generation),
+                                    *IndexStore(settings).generation_names(repaired.generation - 1)])
 
 
 def test_missing_corpus_is_exit_2_and_leaves_the_index(settings, fake_embedder, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
@@ -133,3 +137,22 @@ def test_one_indexer_at_a_time(settings, fake_embedder: HashEmbedding) -> None: 
     summary = build_index(settings, embedder=fake_embedder, lock_wait=10)  # waits, then indexes
     assert len(summary.added) == 5
     holder.close()
+
+
+def test_an_indexed_article_that_turns_unreadable_keeps_its_indexed_version(settings, fake_embedder: HashEmbedding) -> None:  # type: ignore[no-untyped-def]
+    first = build_index(settings, embedder=fake_embedder)
+    victim = sorted(Path(settings.corpus_dir).glob("*.txt"))[0]
+    victim.write_bytes(victim.read_bytes()[:200] + b"\xff\xfe" + victim.read_bytes()[200:])  # one bad byte
+    again = build_index(settings, embedder=fake_embedder)
+    assert again.kept == [victim.stem] and victim.stem not in again.removed
+    assert "indexed version kept" in again.line()
+    assert len(again.unchanged) == len(first.added)
+    assert [s.path for s in again.skipped] == [str(victim)]
+
+
+def test_duplicate_articles_are_indexed_once(settings, fake_embedder: HashEmbedding) -> None:  # type: ignore[no-untyped-def]
+    source = sorted(Path(settings.corpus_dir).glob("*.txt"))[0]
+    shutil.copy(source, Path(settings.corpus_dir) / "zz_copy.txt")
+    summary = build_index(settings, embedder=fake_embedder)
+    assert "zz_copy" not in summary.added and len(summary.added) == 5
+    assert any("same text as" in s.reason for s in summary.skipped)
