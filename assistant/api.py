@@ -19,12 +19,13 @@ from typing import TYPE_CHECKING, Any, Protocol
 
 from assistant.answer import Answer, RelatedPassage, RetrievedChunk, Timings
 from assistant.compose import Draft, ExtractiveAnswerer
-from assistant.engine import GroundedAnswerer, RoutedAnswerer
+from assistant.engine import GroundedAnswerer
 from assistant.errors import InvalidQuestionError, StoreError
 from assistant.prompts import refusal
 from assistant.question import Question, analyse
 from assistant.rewrite import Turn, rewrite, subject_of
 from assistant.rewrite import _own as _own_query
+from assistant.routing import RoutedAnswerer
 from assistant.settings import Settings
 from index.corpus import Article
 from index.store import IndexStore

@@ -1,0 +1,329 @@
+"""The evidence stage of the grounded engine: sentences of the retrieved chunks scored against the question's
+frame (constraint coverage, dense similarity, answer type), candidate spans of the expected type, and who a
+sentence is about or who speaks in it.
+
+Usage::
+
+    stage = EvidenceStage(settings.answer)
+    frame = stage.frame(question, snapshot)
+    evidence = stage.gather(frame, snapshot, chunks, vector)          # list[Scored], best first
+    stage.candidates(frame, snapshot, evidence[0])                    # [(start, end, label, score)]
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+
+from assistant.answer import RetrievedChunk
+from assistant.frame import Frame, Lexicon, analyse_frame, build_lexicon, stem
+from assistant.question import Question, looks_like_instruction
+from assistant.settings import AnswerSettings
+from index.language import ParsedSentence
+from index.snapshot import Snapshot
+
+
+@dataclass
+class Scored:
+    """One evidence sentence with how well it matches the frame."""
+
+    doc_id: str
+    index: int
+    sentence: ParsedSentence
+    text: str
+    dense: float
+    coverage: float
+    hard_ok: bool
+    matched: set[str]
+    score: float = 0.0
+    predicate_ok: bool = True
+    near: set[str] = field(default_factory=set)
+    near_coverage: float = 0.0
+
+
+class EvidenceStage:
+    """Scores evidence sentences and finds typed candidate spans; the composers build on it."""
+
+    def __init__(self, settings: AnswerSettings) -> None:
+        self.settings = settings
+
+    @staticmethod
+    def lexicon(snapshot: Snapshot) -> Lexicon:
+        cached = snapshot.__dict__.get("_lexicon")
+        if cached is None:
+            cached = build_lexicon(snapshot)
+            snapshot.__dict__["_lexicon"] = cached
+        return cached  # type: ignore[no-any-return]
+
+    def frame(self, question: Question, snapshot: Snapshot) -> Frame:
+        return analyse_frame(question.text, self.lexicon(snapshot))
+
+    def _terms_of(self, snapshot: Snapshot, doc_id: str, s: ParsedSentence) -> set[str]:
+        text = snapshot.documents[doc_id].text
+        out = {t.lemma for t in s.tokens}
+        out |= {text[t.start : t.end].lower().replace("’", "'") for t in s.tokens}
+        return out
+
+    def gather(self, frame: Frame, snapshot: Snapshot, chunks: list[RetrievedChunk],
+               vector: list[float] | None) -> list[Scored]:
+        """Sentences of the retrieved chunks, scored by constraint coverage, dense similarity and answer type."""
+        found: dict[tuple[str, int], Scored] = {}
+        for rank, chunk in enumerate(chunks, start=1):
+            doc = snapshot.documents.get(chunk.doc_id)
+            if doc is None:
+                continue
+            for i, s in enumerate(snapshot.sentences(chunk.doc_id)):
+                if s.end <= chunk.start or s.start >= chunk.end or (chunk.doc_id, i) in found:
+                    continue
+                text = doc.text[s.start : s.end]
+                if looks_like_instruction(text):
+                    continue
+                found[(chunk.doc_id, i)] = Scored(chunk.doc_id, i, s, text, 0.0, 0.0, False, set(),
+                                                  score=0.02 / rank)
+        scored = list(found.values())
+        if vector is not None and scored:
+            import numpy as np
+
+            ids = [f"{e.doc_id}:s{e.index:04d}" for e in scored]
+            vectors = snapshot.sentence_vectors(ids)
+            q = np.asarray(vector, dtype=np.float32)
+            for e, sid in zip(scored, ids):
+                v = vectors.get(sid)
+                if v is not None:
+                    e.dense = float(np.dot(q, v))
+        total = sum(frame.weights.get(t, 1.0) for t in frame.terms) or 1.0
+        for e in scored:
+            own = self._terms_of(snapshot, e.doc_id, e.sentence)
+            context = own | self._context_terms(snapshot, e)
+            e.matched = {t for t in frame.terms if t in own or (t not in frame.hard and _kin(t, own))}
+            e.near = e.matched | {t for t in frame.terms if t in context or (t not in frame.hard and _kin(t, context))}
+            e.coverage = sum(frame.weights.get(t, 1.0) for t in e.matched) / total
+            # every name of the question is matched by one of its words ("Mr Doe" matches "Jane Doe")
+            e.hard_ok = all(any(t in context or _name_kin(t, context) for t in group) or (group == (frame.focus,) and (
+                group[0] in e.near or e.dense >= self.settings.hard_relief_dense)) for group in frame.groups) or (
+                e.coverage >= self.settings.hard_relief_coverage and e.dense >= self.settings.hard_relief_dense)
+            predicate = [t for t in frame.terms if t not in frame.hard and frame.weights.get(t, 0) > 0]
+            e.predicate_ok = not predicate or bool(set(predicate) & e.matched) or e.dense >= self.settings.dense_override
+            e.near_coverage = sum(frame.weights.get(t, 1.0) for t in e.near) / total
+            typed = bool(self.candidates(frame, snapshot, e)) if frame.labels else False
+            e.score += (self.settings.weight_coverage * e.coverage + self.settings.weight_dense * e.dense
+                        + self.settings.weight_type * typed + (0.1 if e.hard_ok else 0.0))
+        scored.sort(key=lambda e: -e.score)
+        return scored
+
+    def _context_terms(self, snapshot: Snapshot, e: Scored) -> set[str]:
+        """Words of the neighbouring sentences of the same paragraph and of the article's title."""
+        sentences = snapshot.sentences(e.doc_id)
+        out: set[str] = set()
+        for j in (e.index - 1, e.index + 1, e.index - 2):
+            if 0 <= j < len(sentences) and abs(sentences[j].paragraph - e.sentence.paragraph) <= 1:
+                out |= self._terms_of(snapshot, e.doc_id, sentences[j])
+        if sentences and sentences[0].paragraph == 0 and e.index != 0:
+            out |= self._terms_of(snapshot, e.doc_id, sentences[0])
+        return out
+
+    def candidates(self, frame: Frame, snapshot: Snapshot, e: Scored) -> list[tuple[int, int, str, float]]:
+        """(start, end, label, score) of spans of the expected type that are not words of the question."""
+        text = snapshot.documents[e.doc_id].text
+        out = []
+        q_words = set(frame.names) | set(frame.terms)
+        for ent in e.sentence.entities:
+            if ent.label not in frame.labels:
+                continue
+            surface = text[ent.start : ent.end]
+            words = {w.lower() for w in re.findall(r"[A-Za-z0-9]+", surface)}
+            if words and words <= q_words:
+                continue
+            if frame.answer_type == "AGE" and not _looks_like_age(text, ent.start, ent.end):
+                continue
+            if frame.answer_type == "COUNT" and re.fullmatch(r"(?:19|20)\d\d", surface.strip()):
+                continue
+            if frame.answer_type in ("DURATION", "DATE") and _looks_like_age(text, ent.start, ent.end):
+                continue
+            if frame.unit and frame.unit not in text[ent.start : ent.end + 12].lower():
+                continue  # "how high, in metres": only a span measured in metres answers
+            bonus = 0.0
+            if frame.answer_type == "PERSON":
+                bonus = {"PERSON": 0.3, "ORG": 0.1}.get(ent.label, 0.0)
+            if frame.answer_type == "ORG":
+                bonus = {"ORG": 0.3}.get(ent.label, 0.0)
+            out.append((ent.start, ent.end, ent.label, bonus + self._closeness(frame, snapshot, e, ent.start)))
+        if frame.answer_type in ("PERSON", "PERSON_NAME") and frame.focus and re.match(
+                r"\s*what (?:is|was|were|are) the names? of", frame.text, re.I):
+            roles = [i for i, t in enumerate(e.sentence.tokens) if t.lemma == frame.focus]
+            if roles:  # the role is in the sentence: only a name standing beside it is that person's
+                out = [c for c in out if any(abs(_token_at(e.sentence, c[0]) - r) <= 4 for r in roles)]
+        if frame.answer_type in ("COUNT", "AGE", "QUANTITY", "AMOUNT"):
+            inside = [(x.start, x.end) for x in e.sentence.entities]
+            for t in e.sentence.tokens:
+                if t.pos == "NUM" and not any(a <= t.start < b for a, b in inside):
+                    surface = text[t.start : t.end]
+                    if surface.lower() in q_words or (frame.answer_type == "AGE"
+                                                      and not _looks_like_age(text, t.start, t.end)):
+                        continue
+                    if frame.unit and frame.unit not in text[t.start : t.end + 12].lower():
+                        continue
+                    out.append((t.start, t.end, "CARDINAL", self._closeness(frame, snapshot, e, t.start)))
+        if frame.answer_type in ("PERSON", "ORG", "NAME"):
+            pronoun = subject_pronoun(text, e.sentence)
+            named = self._antecedent(snapshot, e, pronoun) if pronoun else None
+            if named is not None:
+                a, b = named[1]
+                label = "PERSON" if pronoun in ("he", "she") else "ORG"
+                # the sentence's own subject is the pronoun: its referent is who did what the question asks
+                out.append((a, b, label, 0.8))
+        return out
+
+    def _closeness(self, frame: Frame, snapshot: Snapshot, e: Scored, at: int) -> float:
+        """1 / (1 + token distance) to the nearest question word in the sentence, plus a focus-noun bonus."""
+        text = snapshot.documents[e.doc_id].text
+        positions = [i for i, t in enumerate(e.sentence.tokens)
+                     if t.lemma in e.matched or text[t.start : t.end].lower() in e.matched]
+        here = next((i for i, t in enumerate(e.sentence.tokens) if t.start >= at), len(e.sentence.tokens) - 1)
+        if not positions:
+            return 0.0
+        score = 1.0 / (1 + min(abs(here - p) for p in positions))
+        if frame.focus:
+            tok = e.sentence.tokens[here] if here < len(e.sentence.tokens) else None
+            if tok is not None and 0 <= tok.head < len(e.sentence.tokens):
+                head = e.sentence.tokens[tok.head]
+                if head.lemma == frame.focus or text[head.start : head.end].lower() == frame.focus:
+                    score += 1.0
+        return score
+
+    def _several_counts(self, frame: Frame, snapshot: Snapshot, evidence: list[Scored]) -> bool:
+        """Two or more supported sentences give different numbers for the counted thing: worth a side-by-side
+        table (one number answers a plain factoid)."""
+        values: set[str] = set()
+        sentences = 0
+        for e in self._supported(frame, evidence)[: 2 * self.settings.type_window]:
+            found = {snapshot.documents[e.doc_id].text[a:b].lower() for a, b, _, _ in self.candidates(frame, snapshot, e)}
+            if found - values:
+                sentences += 1
+            values |= found
+        return sentences >= 2 and len(values) >= 2
+
+    def _supported(self, frame: Frame, evidence: list[Scored]) -> list[Scored]:
+        floor, override = self.settings.min_coverage, self.settings.dense_override
+        # the sentence with its neighbours must cover enough of the question (long questions spread over two),
+        # and mention the asked attribute ("population", "birth") when the question names one
+        return [e for e in evidence if e.hard_ok and (e.coverage >= floor or e.dense >= override - 0.1
+                                                       or (e.coverage >= floor / 2 and e.near_coverage >= floor))
+                and (frame.attribute is None or frame.attribute in e.near or e.dense >= override + 0.1)]
+
+    def _antecedent(self, snapshot: Snapshot, e: Scored, pronoun: str = "he"
+                    ) -> tuple[ParsedSentence, tuple[int, int]] | None:
+        """The nearest compatible name earlier in the same or the previous paragraph (he/she: a person;
+        it: a body or place; they: a body, group or people), preferring the subject of its sentence."""
+        labels = _REFERENTS.get(pronoun, _REFERENTS["he"])
+        sentences = snapshot.sentences(e.doc_id)
+        text = snapshot.documents[e.doc_id].text
+        for j in range(e.index - 1, -1, -1):
+            s = sentences[j]
+            if e.sentence.paragraph - s.paragraph > 1:
+                break
+            found = [ent for ent in s.entities if ent.label in labels]
+            if found:
+                subjects = {t.start for t in s.tokens if t.dep in ("nsubj", "nsubjpass")}
+                best = next((ent for ent in found if any(ent.start <= x < ent.end for x in subjects)), None)
+                if best is None:
+                    best = found[-1] if pronoun in ("he", "she") else found[0]
+                if text[best.start : best.end].strip():
+                    return s, (best.start, best.end)
+        return None
+
+    def attribution(self, snapshot: Snapshot, e: Scored) -> tuple[ParsedSentence, tuple[int, int]] | None:
+        """Who a sentence is about or who speaks in it, when it does not say so itself: the referent of its
+        subject pronoun, or the speaker of quoted words named in a neighbouring sentence of the paragraph."""
+        text = snapshot.documents[e.doc_id].text
+        pronoun = subject_pronoun(text, e.sentence)
+        if pronoun:
+            return self._antecedent(snapshot, e, pronoun)
+        if not _QUOTE.search(e.text) or _speaker_in(text, e.sentence) is not None:
+            return None
+        sentences = snapshot.sentences(e.doc_id)
+        for j in (e.index + 1, e.index + 2, e.index - 1):
+            if not 0 <= j < len(sentences) or sentences[j].paragraph != e.sentence.paragraph:
+                continue
+            speaker = _speaker_in(text, sentences[j])
+            if speaker is not None:
+                return sentences[j], speaker
+        return None
+
+
+NO_SPAN = "no span of the expected type"
+_REFERENTS = {"he": frozenset({"PERSON"}), "she": frozenset({"PERSON"}),
+              "it": frozenset({"ORG", "GPE", "NORP"}), "they": frozenset({"ORG", "NORP", "GPE", "PERSON"})}
+
+
+_QUOTE = re.compile(r"[“”\"]")
+SPEECH_VERBS = frozenset({"say", "tell", "write", "add", "state", "claim", "declare", "note", "insist", "warn",
+                          "explain", "argue", "announce", "report", "ask", "reply", "respond", "accord"})
+
+
+def _speaker_in(text: str, sentence: ParsedSentence) -> tuple[int, int] | None:
+    """The named person (or body) who says something in this sentence: subject of a speech verb."""
+    tokens = sentence.tokens
+    for i, t in enumerate(tokens):
+        if t.lemma not in SPEECH_VERBS or t.pos not in ("VERB", "AUX"):
+            continue
+        for ent in sentence.entities:
+            if ent.label not in ("PERSON", "ORG", "NORP"):
+                continue
+            heads = [k for k, x in enumerate(tokens) if ent.start <= x.start < ent.end]
+            if any(tokens[k].head == i and tokens[k].dep in ("nsubj", "nsubjpass", "pobj", "compound") for k in heads) \
+                    or any(tokens[k].dep == "nsubj" for k in heads):
+                return ent.start, ent.end
+    return None
+
+
+def subject_pronoun(text: str, sentence: ParsedSentence) -> str | None:
+    """'he', 'she', 'it' or 'they' when the sentence's main subject is that pronoun (from the stored parse)."""
+    for t in sentence.tokens:
+        if t.dep in ("nsubj", "nsubjpass") and t.pos == "PRON":
+            word = text[t.start : t.end].lower()
+            head = sentence.tokens[t.head] if 0 <= t.head < len(sentence.tokens) else None
+            named_subject = any(x.dep in ("nsubj", "nsubjpass") and x.pos == "PROPN" and x.head == t.head
+                                for x in sentence.tokens)
+            if word in _REFERENTS and head is not None and head.dep == "ROOT" and not named_subject:
+                return word
+    return None
+
+
+def _looks_like_age(text: str, start: int, end: int) -> bool:
+    """'16-year-old', '41 years old', 'aged 30', or ', 30,' right after a name."""
+    surface = text[start:end]
+    if not re.search(r"\b\d{1,3}\b", surface):
+        return False
+    after, before = text[end : end + 12].lower(), text[max(0, start - 6) : start].lower()
+    return bool(re.match(r"[- ]years?[- ]old|-year|\s*years? of age", after) or "year-old" in surface.lower()
+                or before.endswith("aged ") or (before.endswith(", ") and after.startswith(",")))
+
+
+def _token_at(sentence: ParsedSentence, at: int) -> int:
+    """Index of the token that starts at or after a character offset."""
+    return next((i for i, t in enumerate(sentence.tokens) if t.start >= at), len(sentence.tokens))
+
+
+def _kin(term: str, words: set[str]) -> bool:
+    """A word of the same family is present: same crude stem, or the term begins a longer word ("lead" ~
+    "leadership", "financ" ~ "financial")."""
+    if len(term) < 4:
+        return False
+    root = stem(term)
+    return any(w.startswith(term) and len(w) - len(term) <= 6 or (len(w) >= 7 and stem(w) == root) for w in words)
+
+
+def _name_kin(name: str, words: set[str]) -> bool:
+    """A name word and its derived form: "russia" ~ "russian", "chechnya" ~ "chechen" (shared opening)."""
+    if len(name) < 5:
+        return False
+    for w in words:
+        n = 0
+        for x, y in zip(name, w):
+            if x != y:
+                break
+            n += 1
+        if n >= 5 and n >= min(len(name), len(w)) - 2:
+            return True
+    return False

@@ -1,0 +1,97 @@
+"""The default answerer: the sentence-selection answerer, led by the grounded engine's answer-first statement.
+
+Greetings and "which articles do you have" go to the grounded engine; other questions get the sentence answerer's
+evidence, with the grounded engine's first statement (short answer in bold) put first when it has one, within a
+word budget.
+
+Usage::
+
+    answerer = RoutedAnswerer(ExtractiveAnswerer(settings.answer, refusal()), GroundedAnswerer(settings.answer, refusal()))
+"""
+
+from __future__ import annotations
+
+import re
+from typing import Any
+
+from assistant.answer import RetrievedChunk, ShortAnswer
+from assistant.compose import CitationBook, Draft, ExtractiveAnswerer
+from assistant.engine import GroundedAnswerer
+from assistant.evidence import NO_SPAN
+from assistant.question import Question
+from index.snapshot import Snapshot
+
+_STATEMENT = re.compile(r"\s*((?:[^\[]|\[(?!\d+\]))*?)((?:\s*\[\d+\])+)(\.?)")
+
+
+def _statements(draft: Draft) -> list[tuple[str, list[tuple[str, int, int]], str]] | None:
+    """(text, cited spans, closing stop) of each cited statement, or None if some text carries no marker."""
+    spans = {c.n: (c.doc_id, c.start, c.end) for c in draft.citations}
+    out, at = [], 0
+    for m in _STATEMENT.finditer(draft.text):
+        if m.start() != at:
+            return None
+        out.append((m.group(1), [spans[int(n)] for n in re.findall(r"\d+", m.group(2))], m.group(3)))
+        at = m.end()
+    return out if draft.text[at:].strip() == "" and out else None
+
+
+def lead_first(lead: Draft, draft: Draft, snapshot: Snapshot, limit: int, words_budget: int) -> Draft:
+    """The grounded answer's first statement (its short answer in bold), then the sentence answerer's other
+    statements, renumbered, while the answer stays within `words_budget` words (at most `limit` statements)."""
+    first, rest = _statements(lead), _statements(draft)
+    if not first or rest is None:
+        return draft
+    book = CitationBook(snapshot)
+    parts, seen = [], set(first[0][1])
+    budget = min(len(draft.text.split()), words_budget)  # never longer than the answer it reorders
+    words = 0
+    for i, (text, spans, stop) in enumerate([first[0]] + [s for s in rest if not set(s[1]) & seen][: limit - 1]):
+        words += len(text.split())
+        if i and words > budget:
+            break
+        marks = "".join(f"[{book.cite(*span)}]" for span in spans)
+        parts.append(f"{text} {marks}{stop}".replace("  ", " "))
+    short = lead.short_answer
+    if short is not None:
+        doc_id, start, end = first[0][1][-1]
+        short = ShortAnswer(text=short.text, citation=book.cite(doc_id, start, end))
+    return Draft(text=" ".join(parts), citations=book.citations, kind="answer", short_answer=short)
+
+
+class RoutedAnswerer:
+    """The sentence-selection answerer for questions about the articles' content, with the grounded engine's
+    replies for what needs no retrieval: greetings and thanks (chit-chat), and "which articles do you have"."""
+
+    name = "extractive"
+
+    def __init__(self, sentences: ExtractiveAnswerer, grounded: GroundedAnswerer) -> None:
+        self.sentences = sentences
+        self.grounded = grounded
+        self.refusal = sentences.refusal
+        self.lead = sentences.settings.grounded_lead
+
+    def answer(self, question: Question, snapshot: Snapshot, chunks: list[RetrievedChunk],
+               vector: list[float] | None) -> Draft:
+        frame = self.grounded.frame(question, snapshot)
+        if frame.intent in ("chit-chat", "overview"):
+            return self.grounded.answer(question, snapshot, chunks, vector)
+        draft = self.sentences.answer(question, snapshot, chunks, vector)
+        if not self.lead or draft.abstained or draft.figures or draft.kind != "answer":
+            return draft
+        settings = self.sentences.settings
+        if settings.refuse_without_span:
+            reason = self.grounded.refusal_reason(question, snapshot, chunks, vector)
+            if reason == NO_SPAN:  # a "when"/"how many"/"who" question whose evidence holds no date/number/name
+                return self.grounded.refuse(question, snapshot, chunks, vector)
+        lead = self.grounded.answer(question, snapshot, chunks, vector)
+        if lead.abstained or lead.short_answer is None or lead.kind != "answer":
+            return draft
+        return lead_first(lead, draft, snapshot, settings.max_sentences, settings.lead_words)
+
+    def gather(self, question: Question, snapshot: Snapshot, chunks: list[RetrievedChunk],
+               vector: list[float] | None) -> list[Any]:
+        return self.sentences.gather(question, snapshot, chunks, vector)
+
+    def should_abstain(self, question: Question, snapshot: Snapshot, evidence: list[Any]) -> bool:
+        return self.sentences.should_abstain(question, snapshot, evidence)
