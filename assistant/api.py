@@ -60,8 +60,7 @@ def clean_question(question: object, limit: int) -> str:
         )
     text = _ZERO_WIDTH.sub("", unicodedata.normalize("NFC", question))
     text = "".join(ch if unicodedata.category(ch)[0] != "C" else " " for ch in text)
-    text = re.sub(r"</?[A-Za-z][^<>]{0,200}>", " ", text)  # markup is dropped, the words around it are asked
-    text = re.sub(r"\s+([?!,;:])", r"\1", re.sub(r"\s+", " ", text)).strip()
+    text = re.sub(r"\s+", " ", text).strip()
     if not text:
         raise InvalidQuestionError("the question is empty; ask something about the articles")
     return text
@@ -69,6 +68,12 @@ def clean_question(question: object, limit: int) -> str:
 
 ENGLISH_ONLY = ("I can only answer questions asked in English (the articles are in English); "
                 "please ask again in English.")
+
+
+def without_markup(text: str) -> str:
+    """The question's words without HTML tags ("Who is <b>X</b>?" asks "Who is X?"); shown as typed, asked so."""
+    bare = re.sub(r"</?[A-Za-z][^<>]{0,200}>", " ", text)
+    return re.sub(r"\s+([?!,;:])", r"\1", re.sub(r"\s+", " ", bare)).strip() or text
 
 
 def is_english(text: str) -> bool:
@@ -232,7 +237,7 @@ class Assistant:
     def _prepare(self, question: str, history: list[Turn]) -> tuple[str, Question, float]:
         started = time.perf_counter()
         text = clean_question(question, self.settings.answer.max_question_chars)
-        query = rewrite(text, history)
+        query = rewrite(without_markup(text), history)
         return text, analyse(query), (time.perf_counter() - started) * 1000
 
     def _retrieve(self, q: Question) -> tuple[Snapshot, list[RetrievedChunk], list[float] | None, float]:
@@ -244,9 +249,12 @@ class Assistant:
         top_k = retriever.settings.top_k * (2 if q.is_quantity else 1)  # figures sit in more chunks than a fact
         try:
             search = retriever.search(q.text, vector, top_k=top_k)
-        except StoreError:  # the generation we held was collected by a later build: reload once and retry
-            snapshot, retriever = self._ready(refresh=True)
-            search = retriever.search(q.text, vector, top_k=top_k)
+        except StoreError as failed:  # the generation we held may have been collected: reload once and retry
+            try:
+                snapshot, retriever = self._ready(refresh=True)
+                search = retriever.search(q.text, vector, top_k=top_k)
+            except StoreError:
+                raise failed from None  # the store itself is down: say what failed first
         return snapshot, search, vector, (time.perf_counter() - started) * 1000
 
     def _finish(self, text: str, q: Question, chunks: list[RetrievedChunk], draft: Draft, t0: float,
