@@ -14,6 +14,7 @@ def main() -> int:
     steps = [
         ["benchmarks.ingest", "--articles", "100" if args.quick else "1000"],
         ["benchmarks.answer", "--repeat", "5" if args.quick else "30"],
+        ["benchmarks.ui_load", "--sessions", "16", "--turns", "5"],
         ["benchmarks.growth", "--server", "--sizes", *(["1000", "10000"] if args.quick else ["1000", "10000", "100000"])],
     ]
     failed = 0

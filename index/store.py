@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import json
 import logging
+import re
 import shutil
 from datetime import UTC, datetime
 from typing import TYPE_CHECKING, Any
@@ -26,6 +27,7 @@ if TYPE_CHECKING:
 
 log = logging.getLogger(__name__)
 MANIFEST_ID = "manifest"
+_SEGMENT_ID = re.compile(r"[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}")
 MANIFEST_VERSION = 1
 REBUILD_HINT = "run `assistant index --rebuild` to rebuild it from the corpus"
 
@@ -169,7 +171,31 @@ class IndexStore:
             if name.startswith(base) and name not in keep:
                 self.drop(name)
                 dropped.append(name)
+        if dropped and not self.settings.chroma_host:
+            self.sweep_segment_folders()
         return dropped
+
+    def sweep_segment_folders(self) -> list[str]:
+        """Delete the segment folders Chroma leaves behind for deleted collections (chroma-core/chroma#5259):
+        every folder named like a segment id that no segment of the store's catalogue refers to."""
+        import sqlite3
+
+        path = self.settings.data_dir / "chroma"
+        catalogue = path / "chroma.sqlite3"
+        if not catalogue.is_file():
+            return []
+        try:
+            with sqlite3.connect(f"file:{catalogue}?mode=ro", uri=True) as db:
+                live = {str(row[0]) for row in db.execute("SELECT id FROM segments")}
+        except sqlite3.Error as exc:  # never guess what is dead when the catalogue cannot be read
+            log.warning("segment sweep skipped: %s", exc)
+            return []
+        removed = []
+        for folder in path.iterdir():
+            if folder.is_dir() and _SEGMENT_ID.fullmatch(folder.name) and folder.name not in live:
+                shutil.rmtree(folder, ignore_errors=True)
+                removed.append(folder.name)
+        return removed
 
     def wipe(self) -> None:
         """Remove everything of this key; in embedded mode a store too corrupt to open is deleted."""

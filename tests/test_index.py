@@ -7,6 +7,7 @@ from pathlib import Path
 
 import pytest
 
+from assistant import Assistant
 from assistant.errors import CorpusError, StoreError
 from index.build import build_index
 from index.store import IndexStore
@@ -156,3 +157,21 @@ def test_duplicate_articles_are_indexed_once(settings, fake_embedder: HashEmbedd
     summary = build_index(settings, embedder=fake_embedder)
     assert "zz_copy" not in summary.added and len(summary.added) == 5
     assert any("same text as" in s.reason for s in summary.skipped)
+
+
+def test_rebuilds_leave_no_dead_segment_folders(settings, fake_embedder: HashEmbedding) -> None:  # type: ignore[no-untyped-def]
+    """Chroma keeps a deleted collection's segment folder; after eight builds only live segments have folders."""
+    import re
+    import sqlite3
+
+    for i in range(8):
+        (Path(settings.corpus_dir) / "zz_changing.txt").write_text(
+            f"Build {i}\n\nThe council met on day {i} and voted on the new bridge.\n", encoding="utf-8")
+        build_index(settings, embedder=fake_embedder)
+    path = settings.data_dir / "chroma"
+    with sqlite3.connect(path / "chroma.sqlite3") as db:
+        live = {str(r[0]) for r in db.execute("SELECT id FROM segments")}
+    folders = {p.name for p in path.iterdir() if p.is_dir() and re.fullmatch(r"[0-9a-f-]{36}", p.name)}
+    assert folders <= live, f"{len(folders - live)} dead segment folders left behind"
+    bot = Assistant(settings, embedder=fake_embedder, auto_index=False)
+    assert not bot.ask("Who is Sergei Melikov?").abstained  # the live generation still answers
