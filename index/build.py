@@ -9,6 +9,7 @@ Usage::
 from __future__ import annotations
 
 import logging
+import shutil
 import time
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from contextlib import contextmanager
@@ -131,6 +132,24 @@ def _copy_docs(src: Collection, dst: Collection, doc_ids: Iterable[str]) -> int:
     return copied
 
 
+REBUILD_SPACE_FACTOR = 1.5  # a rebuild writes a new generation beside the current one
+REBUILD_SPACE_MIN_MB = 50
+
+
+def check_free_space(settings: IndexConfig) -> None:
+    """Refuse a rebuild before touching anything when the disk cannot hold a second copy of the store."""
+    path = Path(settings.data_dir)
+    store = path / "chroma"
+    used = sum(f.stat().st_size for f in store.rglob("*") if f.is_file()) if store.is_dir() else 0
+    needed = max(int(used * REBUILD_SPACE_FACTOR), REBUILD_SPACE_MIN_MB << 20)
+    path.mkdir(parents=True, exist_ok=True)
+    free = shutil.disk_usage(path).free
+    if free < needed:
+        raise StoreError(f"not enough free disk space to rebuild the index in {path}: about {needed >> 20} MB "
+                         f"needed, {free >> 20} MB free; free some space and run it again (the current index is "
+                         "untouched)")
+
+
 class IndexLockedError(StoreError):
     """Another indexer holds the data folder's lock and did not finish in time."""
 
@@ -203,7 +222,13 @@ def _build_index(
     for item in skipped:
         log.warning("skipped %s: %s", item.path, item.reason)
     store = store or IndexStore(settings)
+    damaged_aside = None
     if rebuild:  # re-embed everything into a new generation; the current one answers until the switch
+        check_free_space(settings)
+        problem = store.damaged()
+        if problem:  # moved aside, not deleted: it goes only once the new index is committed
+            damaged_aside = store.move_aside()
+            log.warning("the store was damaged (%s); moved to %s and rebuilding", problem, damaged_aside)
         try:
             current = store.read_manifest()
         except StoreError:
@@ -316,6 +341,8 @@ def _build_index(
     if current is not None:
         keep |= set(store.generation_names(current.generation))
     store.drop_orphans(keep)
+    if damaged_aside is not None:  # the new index is committed: the damaged copy can go
+        shutil.rmtree(damaged_aside, ignore_errors=True)
     summary.chunks = sum(counts.values())
     summary.generation = generation
     summary.seconds = time.perf_counter() - started

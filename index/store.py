@@ -13,6 +13,7 @@ import logging
 import re
 import shutil
 from datetime import UTC, datetime
+from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from pydantic import BaseModel, ConfigDict, ValidationError
@@ -114,6 +115,11 @@ class IndexStore:
 
     def read_manifest(self) -> Manifest | None:
         """The committed manifest, None when nothing was ever indexed; StoreError when unreadable."""
+        if self._client is None:  # first use: make sure Chroma never opens a damaged catalogue
+            problem = self.damaged()
+            if problem:
+                raise StoreError(f"the index store at {self.settings.data_dir / 'chroma'} is damaged ({problem}); "
+                                 f"{REBUILD_HINT}")
         try:
             meta = self.client.get_or_create_collection(self.meta_name)
             got = meta.get(ids=[MANIFEST_ID], include=["documents"])
@@ -196,6 +202,36 @@ class IndexStore:
                 shutil.rmtree(folder, ignore_errors=True)
                 removed.append(folder.name)
         return removed
+
+    def damaged(self) -> str | None:
+        """Why the embedded store's catalogue is damaged (sqlite quick_check), or None when it is sound.
+
+        Checked before Chroma opens it: a damaged catalogue can make Chroma's Rust core panic, which no
+        `except Exception` catches."""
+        import sqlite3
+
+        if self.settings.chroma_host:
+            return None
+        catalogue = self.settings.data_dir / "chroma" / "chroma.sqlite3"
+        if not catalogue.is_file():
+            return None
+        try:
+            with sqlite3.connect(f"file:{catalogue}?mode=ro", uri=True) as db:
+                verdict = str(db.execute("PRAGMA quick_check").fetchone()[0])
+        except sqlite3.Error as exc:
+            return f"{type(exc).__name__}: {exc}"
+        return None if verdict == "ok" else verdict[:200]
+
+    def move_aside(self) -> Path:
+        """Move a damaged embedded store out of the way; it is deleted only after a new index is committed."""
+        from datetime import datetime as _dt
+
+        path = self.settings.data_dir / "chroma"
+        target = self.settings.data_dir / f"chroma.damaged-{_dt.now(UTC).strftime('%Y%m%dT%H%M%S%f')}"
+        self._client = None
+        _reset_shared_system(path)
+        path.rename(target)
+        return target
 
     def wipe(self) -> None:
         """Remove everything of this key; in embedded mode a store too corrupt to open is deleted."""

@@ -211,3 +211,51 @@ def test_answers_keep_coming_while_a_rebuild_runs_in_process(settings) -> None: 
     asker.join(30)
     assert finished_first, "the question waited for the rebuild to finish"
     assert answered == [expected]
+
+
+def _corrupt(path: Path, page: int) -> None:
+    """Random bytes over one 4 kB page of a file (as a failing disk or a stray write would leave it)."""
+    import random
+
+    data = bytearray(path.read_bytes())
+    start = min(page * 4096, max(0, len(data) - 4096))
+    data[start : start + 4096] = random.Random(page).randbytes(min(4096, len(data) - start))
+    path.write_bytes(bytes(data))
+
+
+@pytest.mark.parametrize("page", [0, 5, 150])
+def test_a_damaged_store_gives_a_clear_error_and_rebuild_repairs_it(settings, fake_embedder, page: int) -> None:  # type: ignore[no-untyped-def]
+    """Random bytes in chroma.sqlite3: asking says 'damaged … run assistant index --rebuild' (no panic, no raw
+    traceback), and --rebuild repairs it; the damaged copy is kept until the new index is committed."""
+    from assistant.errors import StoreError
+    from index.build import build_index
+
+    Assistant(settings, embedder=fake_embedder).index()
+    catalogue = settings.data_dir / "chroma" / "chroma.sqlite3"
+    _corrupt(catalogue, page)
+    with pytest.raises(StoreError, match="damaged|rebuild"):
+        Assistant(settings, embedder=fake_embedder, auto_index=False).ask("Who is Sergei Melikov?")
+    with pytest.raises(StoreError, match="rebuild"):
+        build_index(settings, embedder=fake_embedder)  # the incremental index says what to do
+    repaired = build_index(settings, embedder=fake_embedder, rebuild=True)
+    assert len(repaired.added) == 5
+    assert not list(settings.data_dir.glob("chroma.damaged-*")), "the damaged copy goes once the new one is in"
+    answer = Assistant(settings, embedder=fake_embedder, auto_index=False).ask("Who is Sergei Melikov?")
+    assert not answer.abstained and answer.citations
+
+
+def test_rebuild_refuses_before_touching_anything_when_the_disk_is_full(settings, fake_embedder, monkeypatch) -> None:  # type: ignore[no-untyped-def]
+    import shutil as _shutil
+
+    from assistant.errors import StoreError
+    from index.build import build_index
+
+    bot = Assistant(settings, embedder=fake_embedder)
+    bot.index()
+    before = bot.ask("Who is Sergei Melikov?").text
+    full = _shutil.disk_usage(settings.data_dir)._replace(free=1 << 20)
+    monkeypatch.setattr("index.build.shutil.disk_usage", lambda path: full)
+    with pytest.raises(StoreError, match="not enough free disk space.*untouched"):
+        build_index(settings, embedder=fake_embedder, rebuild=True)
+    monkeypatch.undo()
+    assert Assistant(settings, embedder=fake_embedder, auto_index=False).ask("Who is Sergei Melikov?").text == before
