@@ -269,7 +269,10 @@ class GroundedAnswerer(EvidenceStage):
         explicit = best.coverage >= self.settings.yes_no_coverage
         doc_text = snapshot.documents[best.doc_id].text
         negated = any(doc_text[t.start : t.end].lower() in _NEGATION or t.dep == "neg" for t in best.sentence.tokens)
-        q_negated = bool(re.search(r"\b(?:not|n't|never|no)\b", frame.text.lower()))
+        # "Did X deny …?" asks about a negation: a sentence that negates ("I am not …") answers yes
+        q_negated = bool(re.search(r"\b(?:not|n't|never|no)\b", frame.text.lower())) != bool(
+            re.search(r"\b(?:deny|denied|denies|reject|rejected|refuse|refused|dismiss|dismissed|rule out|ruled out)\b",
+                      frame.text.lower()))
         if explicit:
             verdict = "No" if negated != q_negated else "Yes"
             text = f"**{verdict}** — {with_marker(best.text, n)}"

@@ -76,6 +76,10 @@ class RoutedAnswerer:
         frame = self.grounded.frame(question, snapshot)
         if frame.intent in ("chit-chat", "overview"):
             return self.grounded.answer(question, snapshot, chunks, vector)
+        if frame.intent == "yes-no":  # "Yes"/"No" only when a sentence states it; else the evidence as usual
+            verdict = self.grounded.answer(question, snapshot, chunks, vector)
+            if verdict.kind == "yes-no" and verdict.short_answer is not None:
+                return verdict
         draft = self.sentences.answer(question, snapshot, chunks, vector)
         if not self.lead or draft.abstained or draft.figures or draft.kind != "answer":
             return draft

@@ -17,7 +17,7 @@ _MARKERS = re.compile(r"\s*\[(\d+)\]")
 _NUMBER = re.compile(r"\b\d{1,3}(?:,\d{3})+\b|\b\d+(?:\.\d+)?\b")
 _CAPITAL = re.compile(r"\b[A-Z][a-z]+(?:[-'’][A-Za-z]+)?\b")
 _GENERIC_CAPS = {"The", "A", "An", "In", "On", "At", "And", "But", "He", "She", "It", "They", "This", "That",
-                 "According", "However", "Estimates"}
+                 "According", "However", "Estimates", "Yes", "No"}
 
 
 @dataclass(frozen=True)
