@@ -21,12 +21,23 @@ from datetime import datetime
 from itertools import pairwise
 from typing import Any
 
+from jinja2 import Environment, PackageLoader
+from markupsafe import Markup
+
 from assistant.answer import MARKER, Answer, Citation, Figure
 from index.corpus import Article
 
 Turn = tuple[int, Answer]
 CONTEXT_CHARS = 700  # longest paragraph shown around a quote in the sources panel
 _MD_SPECIAL = re.compile(r"([\\`*_{}\[\]()#+\-.!|~])")
+
+
+_TEMPLATES = Environment(loader=PackageLoader("assistant", "templates"), autoescape=True, keep_trailing_newline=False)
+
+
+def _render(name: str, **values: object) -> str:
+    """A template of assistant/templates with autoescape: every value is escaped unless passed as Markup."""
+    return _TEMPLATES.get_template(name).render(**values).strip()
 
 
 def esc(text: object) -> str:
@@ -100,12 +111,8 @@ def answer_markdown(answer: Answer, turn: int) -> str:
 
 
 # ---- figures ------------------------------------------------------------------------------------
-def _attribution(f: Figure) -> str:
-    """Figure.attribution with the name stressed: "<b>who</b>, role"."""
-    if not f.who:
-        return esc(f.attribution)
-    role = f', <span class="fig-role">{esc(f.role)}</span>' if f.role else ""
-    return f"<b>{esc(f.who)}</b>{role}"
+def _raw_meta(*parts: str | None) -> str:
+    return " · ".join(p for p in parts if p)
 
 
 def figures_chart(figures: Sequence[Figure], turn: int) -> str:
@@ -113,20 +120,11 @@ def figures_chart(figures: Sequence[Figure], turn: int) -> str:
     if len(figures) < 2:
         return ""
     top = max(f.value for f in figures) or 1.0
-    rows = []
-    for f in sorted(figures, key=lambda f: -f.value):
-        width = max(2.0, 100.0 * f.value / top)
-        scope = " ".join(x for x in (f.what, f.scope) if x)
-        rows.append(
-            f'<a class="fig-row" href="#cite-{turn}-{f.citation}" title="Show source {f.citation}">'
-            f'<span class="fig-who">{_attribution(f)}'
-            f'<span class="fig-meta">{_meta(f.outlet, f.date)}</span></span>'
-            f'<span class="fig-track"><span class="fig-bar" style="width:{width:.1f}%"></span>'
-            f'<span class="fig-value">{esc(f.display)} <span class="fig-cite">[{f.citation}]</span></span>'
-            f'</span><span class="fig-scope">{esc(scope)}</span></a>'
-        )
-    caption = "The articles disagree — figures by source"
-    return f'<figure class="figures"><figcaption>{caption}</figcaption>{"".join(rows)}</figure>'
+    rows = [{"citation": f.citation, "who": f.who, "role": f.role, "attribution": f.attribution,
+             "meta": _raw_meta(f.outlet, f.date), "width": f"{max(2.0, 100.0 * f.value / top):.1f}",
+             "display": f.display, "scope": " ".join(x for x in (f.what, f.scope) if x)}
+            for f in sorted(figures, key=lambda f: -f.value)]
+    return _render("figures.html", rows=rows, turn=turn)
 
 
 # ---- sources panel ------------------------------------------------------------------------------
@@ -153,34 +151,17 @@ def quote_in_paragraph(text: str, c: Citation) -> str:
     return f"{lead}{esc(text[a:start])}<mark>{esc(text[start:end])}</mark>{esc(text[end:b])}{tail}"
 
 
-def _source_card(c: Citation, turn: int, documents: Mapping[str, Article], active: bool) -> str:
-    doc = documents.get(c.doc_id)
-    para = quote_in_paragraph(doc.text, c) if doc else f"<mark>{esc(c.quote)}</mark>"
-    return (
-        f'<li class="source{" active" if active else ""}" id="cite-{turn}-{c.n}" '
-        f'data-doc="{esc(_slug(c.doc_id))}">'
-        f'<div class="source-head">{_cite_link(turn, c.n)} '
-        f'<a class="source-title" href="#cite-{turn}-{c.n}">{esc(c.title)}</a>'
-        f'<span class="source-meta">{_meta(c.outlet, c.date)}</span></div>'
-        f'<p class="source-para">{para}</p></li>'
-    )
-
-
 def sources_section(answer: Answer, turn: int, documents: Mapping[str, Article], visible: bool) -> str:
     """Evidence for one answered turn: the figures chart, then one card per citation."""
-    head = f'<p class="turn-q">Sources for “{esc(answer.question)}”</p>'
-    if answer.abstained:
-        body = (
-            f'<div class="note note-info"><strong>{NOT_IN_ARTICLES}</strong> '
-            "None of the indexed articles covers this question, so there are no sources to show.</div>"
-        )
-    elif not answer.citations:
-        body = '<p class="placeholder">This answer cites no passage.</p>'
-    else:
-        cards = "".join(_source_card(c, turn, documents, i == 0) for i, c in enumerate(answer.citations))
-        body = figures_chart(answer.figures, turn) + f'<ol class="sources">{cards}</ol>'
-    hidden = "" if visible else " hidden"
-    return f'<section class="turn-sources" data-turn="{turn}"{hidden}>{head}{body}</section>'
+    cards = []
+    for c in answer.citations:
+        doc = documents.get(c.doc_id)
+        para = quote_in_paragraph(doc.text, c) if doc else f"<mark>{esc(c.quote)}</mark>"
+        cards.append({"n": c.n, "slug": _slug(c.doc_id), "title": c.title, "meta": _raw_meta(c.outlet, c.date),
+                      "para": Markup(para)})  # noqa: S704 - quote_in_paragraph escapes every piece of text
+    chart = Markup(figures_chart(answer.figures, turn)) if cards else ""  # noqa: S704 - rendered with autoescape
+    return _render("sources.html", turn=turn, visible=visible, question=answer.question, abstained=answer.abstained,
+                   not_in_articles=NOT_IN_ARTICLES, cards=cards, chart=chart)
 
 
 def _panel(title: str, box_id: str, inner: str) -> str:
@@ -230,13 +211,10 @@ def document_section(answer: Answer, turn: int, documents: Mapping[str, Article]
         spans = [(*span, c.n) for c in answer.citations
                  if c.doc_id == doc_id and (span := _span(doc.text, c)) is not None]
         shown = visible and first is not None and doc_id == first.doc_id
-        meta = _meta(doc.outlet, doc.date, doc.author) or "outlet unknown"
         text = highlight_article(doc.text, spans, first.n if shown and first else None)
-        parts.append(
-            f'<article class="turn-doc" data-turn="{turn}" data-doc="{esc(_slug(doc_id))}"'
-            f'{"" if shown else " hidden"}><header class="doc-head"><h3>{esc(doc.title)}</h3>'
-            f'<p class="doc-meta">{meta}</p></header><div class="doc-text">{text}</div></article>'
-        )
+        parts.append(_render("document.html", turn=turn, slug=_slug(doc_id), shown=shown, title=doc.title,
+                             meta=_raw_meta(doc.outlet, doc.date, doc.author) or "outlet unknown",
+                             text=Markup(text)))  # noqa: S704 - highlight_article escapes every piece of text
     return "".join(parts)
 
 

@@ -17,96 +17,35 @@ import re
 import unicodedata
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
-from typing import Any, NamedTuple, Protocol
+from typing import Any
 
-from assistant.verify import DEFAULT_OVERLAP, answer_sentences, claims, is_lead_in, overlap, unsupported
+from assistant.verify import DEFAULT_OVERLAP
+from evals.citation_metrics import (  # noqa: F401 - re-exported: the metrics of one case live here
+    SentenceSupport,
+    citation_precision,
+    citation_recall,
+    cites_gold,
+    claim_sentences,
+    evidence,
+    marker_problems,
+    partly_supports,
+    sentence_support,
+    span_valid,
+)
+from evals.retrieval_metrics import (  # noqa: F401 - re-exported
+    KS,
+    CitationLike,
+    Span,
+    context_chars,
+    dcg,
+    doc_gains,
+    doc_ranking,
+    overlaps,
+    passage_gains,
+    ranking_scores,
+)
 
-KS = (1, 3, 5)
 Row = dict[str, Any]  # one scored case, as written to results.json
-
-
-class Span(NamedTuple):
-    """A character span of one article's clean text."""
-
-    doc_id: str
-    start: int
-    end: int
-
-
-class CitationLike(Protocol):
-    """What the citation metrics read from a citation (assistant.answer.Citation fits)."""
-
-    n: int
-    doc_id: str
-    title: str
-    outlet: str | None
-    date: str | None
-    quote: str
-    start: int
-    end: int
-
-
-# ---- retrieval -------------------------------------------------------------------------------------
-def overlaps(a: Span, b: Span) -> bool:
-    """Same article and the half-open character ranges share at least one character."""
-    return a.doc_id == b.doc_id and a.start < b.end and b.start < a.end
-
-
-def doc_ranking(ranked: Iterable[Span]) -> list[str]:
-    """Article ids in order of first appearance: the chunk ranking deduplicated by article."""
-    seen: list[str] = []
-    for span in ranked:
-        if span.doc_id not in seen:
-            seen.append(span.doc_id)
-    return seen
-
-
-def doc_gains(ranked: Iterable[Span], gold_docs: Iterable[str]) -> list[int]:
-    """1 at each rank of the deduplicated article ranking whose article is gold, else 0."""
-    gold = set(gold_docs)
-    return [int(d in gold) for d in doc_ranking(ranked)]
-
-
-def passage_gains(ranked: Sequence[Span], gold: Sequence[Span]) -> list[int]:
-    """Gold passages first found at each rank: a chunk finds every not-yet-found gold span it overlaps."""
-    found: set[int] = set()
-    gains = []
-    for chunk in ranked:
-        new = {i for i, g in enumerate(gold) if i not in found and overlaps(chunk, g)}
-        found |= new
-        gains.append(len(new))
-    return gains
-
-
-def dcg(relevance: Sequence[int], k: int) -> float:
-    """Discounted cumulative gain, DCG@k = sum of rel_i / log2(i + 1) over ranks i = 1..k."""
-    return sum(rel / math.log2(i + 1) for i, rel in enumerate(relevance[:k], start=1))
-
-
-def ranking_scores(gains: Sequence[int], n_gold: int, ks: Sequence[int] = KS) -> dict[str, float]:
-    """hit@k, recall@k, nDCG@k for each k and MRR of one ranking, from the gold items found at each rank.
-
-    Relevance is binary (a rank is relevant when it finds at least one new gold item), so nDCG@k never
-    exceeds 1; the ideal DCG puts min(n_gold, k) relevant items at the top. MRR uses the whole ranking.
-    A ranking shorter than k counts the missing ranks as not relevant.
-    """
-    if n_gold <= 0:
-        raise ValueError("ranking_scores needs at least one gold item")
-    relevance = [1 if g > 0 else 0 for g in gains]
-    out: dict[str, float] = {}
-    for k in ks:
-        out[f"hit@{k}"] = float(any(relevance[:k]))
-        out[f"recall@{k}"] = min(1.0, sum(gains[:k]) / n_gold)
-        out[f"ndcg@{k}"] = dcg(relevance, k) / dcg([1] * min(n_gold, k), k)
-    first = next((i for i, rel in enumerate(relevance, start=1) if rel), None)
-    out["mrr"] = 1.0 / first if first else 0.0
-    return out
-
-
-def context_chars(ranked: Sequence[Span], k: int) -> int:
-    """Characters of text in the top k: how much reading a ranking asks of the answerer."""
-    return sum(s.end - s.start for s in ranked[:k])
-
 
 # ---- answers ---------------------------------------------------------------------------------------
 _MARKER = re.compile(r"\s*\[\d+\]")
@@ -153,130 +92,6 @@ def key_fact_recall(answer: str, key_facts: Sequence[Sequence[str]]) -> tuple[fl
         raise ValueError("key_fact_recall needs at least one key fact")
     missing = [list(f) for f in key_facts if not fact_present(answer, f)]
     return 1 - len(missing) / len(key_facts), missing
-
-
-# ---- citations -------------------------------------------------------------------------------------
-def marker_problems(text: str, citations: Sequence[CitationLike]) -> list[str]:
-    """What breaks the marker contract: each [n] has a citation, each citation is used, numbers are 1..N."""
-    used = {int(m) for m in re.findall(r"\[(\d+)\]", text)}
-    numbers = [c.n for c in citations]
-    problems = []
-    if numbers != list(range(1, len(numbers) + 1)):
-        problems.append(f"citations numbered {numbers}, expected 1..{len(numbers)} in order")
-    problems += [f"marker [{n}] has no citation" for n in sorted(used - set(numbers))]
-    problems += [f"citation [{n}] is never used in the text" for n in sorted(set(numbers) - used)]
-    return problems
-
-
-def span_valid(citation: CitationLike, doc_text: str | None) -> bool:
-    """The quote is exactly the cited span of the stored clean text."""
-    if doc_text is None or not 0 <= citation.start < citation.end <= len(doc_text):
-        return False
-    return doc_text[citation.start : citation.end] == citation.quote
-
-
-def cites_gold(citations: Sequence[CitationLike], gold_passages: Sequence[Span],
-               gold_docs: Sequence[str]) -> tuple[bool, bool]:
-    """(cited-gold, cited-gold-doc) of one answer.
-
-    cited-gold: some citation span overlaps a gold passage span; for a case whose gold passages carry no
-    span (end <= start) it falls back to citing a gold article. cited-gold-doc: some citation is in a gold article.
-    """
-    doc_hit = any(c.doc_id in set(gold_docs) for c in citations)
-    spans = [g for g in gold_passages if g.end > g.start]
-    if not spans:
-        return doc_hit, doc_hit
-    hit = any(overlaps(Span(c.doc_id, c.start, c.end), g) for c in citations for g in spans)
-    return hit, doc_hit
-
-
-def evidence(cited: Sequence[CitationLike]) -> list[str]:
-    """The texts a sentence may lean on: each cited quote plus that citation's title, outlet and date."""
-    out: list[str] = []
-    for c in cited:
-        out += [c.quote] + [x for x in (c.title, c.outlet, c.date) if x]
-    return out
-
-
-@dataclass
-class SentenceSupport:
-    """One claim sentence of an answer and how its citations back it."""
-
-    sentence: str
-    markers: list[int]
-    supported: bool
-    reasons: list[str]
-    precise: list[int] = field(default_factory=list)  # markers judged relevant (ALCE precision)
-
-
-def partly_supports(sentence: str, citation: CitationLike, threshold: float) -> bool:
-    """The quote alone backs some content of the sentence: one of its numbers or names, or enough words.
-
-    Title/outlet/date are left out here: every citation of an article shares them.
-    """
-    c = claims(sentence)
-    quote = citation.quote
-    if any(n in claims(quote).numbers for n in c.numbers):
-        return True
-    if any(name.lower() in quote.lower() for name in c.names):
-        return True
-    return bool(c.terms) and overlap(sentence, [quote]) >= threshold
-
-
-_MARKERS_ONLY = re.compile(r"(?:\s*\[\d+\])+\s*[.!?]?\s*")
-
-
-def claim_sentences(text: str) -> list[tuple[str, list[int]]]:
-    """`verify.answer_sentences` with list lead-ins dropped and marker-only pieces joined to the sentence before.
-
-    The splitter cuts `… “quite possible.” [1]` into the quote and a lone "[1]"; the marker belongs to the quote.
-    """
-    out: list[tuple[str, list[int]]] = []
-    for sentence, markers in answer_sentences(text):
-        if _MARKERS_ONLY.fullmatch(sentence) and out:
-            out[-1] = (f"{out[-1][0]} {sentence.strip()}", out[-1][1] + markers)
-        else:
-            out.append((sentence, markers))
-    return [(s, m) for s, m in out if not is_lead_in(s)]
-
-
-def sentence_support(text: str, citations: Sequence[CitationLike],
-                     threshold: float = DEFAULT_OVERLAP) -> list[SentenceSupport]:
-    """ALCE-style support of each claim sentence (list lead-ins ending in ':' are not claims).
-
-    Recall: a sentence is supported when the union of its cited evidence passes `verify.unsupported`.
-    Precision (after ALCE, Gao et al. 2023): the citations of an unsupported sentence are all imprecise; in a
-    supported sentence a citation is imprecise when removing it leaves the sentence supported by the others
-    AND its quote alone supports no content of the sentence (`partly_supports`); otherwise it is precise.
-    """
-    by_n = {c.n: c for c in citations}
-    out = []
-    for sentence, markers in claim_sentences(text):
-        marks = list(dict.fromkeys(markers))
-        cited = [by_n[n] for n in marks if n in by_n]
-        reasons = unsupported(sentence, evidence(cited), threshold)
-        if len(cited) < len(marks):
-            reasons.append("marks a citation that does not exist")
-        row = SentenceSupport(sentence, marks, supported=not reasons, reasons=reasons)
-        if row.supported:
-            for c in cited:
-                rest = [o for o in cited if o is not c]
-                redundant = bool(rest) and not unsupported(sentence, evidence(rest), threshold)
-                if not (redundant and not partly_supports(sentence, c, threshold)):
-                    row.precise.append(c.n)
-        out.append(row)
-    return out
-
-
-def citation_recall(rows: Sequence[SentenceSupport]) -> float | None:
-    """Share of claim sentences fully supported by their citations (None: no claim sentence)."""
-    return sum(r.supported for r in rows) / len(rows) if rows else None
-
-
-def citation_precision(rows: Sequence[SentenceSupport]) -> float | None:
-    """Share of (sentence, citation) pairs judged relevant (None: nothing cited)."""
-    total = sum(len(r.markers) for r in rows)
-    return sum(len(r.precise) for r in rows) / total if total else None
 
 
 # ---- abstention, latency, aggregation --------------------------------------------------------------
