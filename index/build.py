@@ -18,7 +18,7 @@ from typing import TYPE_CHECKING, Any
 
 from pydantic import BaseModel, ConfigDict, Field
 
-from index.chunk import Chunk, chunk_sentences
+from index.chunk import Chunk, chunk_article
 from index.corpus import Article, Skipped, load_corpus
 from index.errors import StoreError
 from index.language import ParseCache
@@ -86,12 +86,12 @@ def chunk_metadata(article: Article, chunk: Chunk) -> dict[str, Any]:
     return meta
 
 
-def _nodes_for(article: Article, settings: IndexConfig, sentences: Sequence[Any] = ()) -> list[Any]:
+def _nodes_for(article: Article, settings: IndexConfig) -> list[Any]:
     from llama_index.core.schema import NodeRelationship, RelatedNodeInfo, TextNode
 
     chunking = settings.chunking
     nodes = []
-    for chunk in chunk_sentences(article, sentences, chunking.chunk_size, chunking.chunk_overlap, chunking.encoding):
+    for chunk in chunk_article(article, chunking.chunk_size, chunking.chunk_overlap, chunking.encoding):
         node = TextNode(
             id_=chunk.chunk_id,
             text=chunk.text,
@@ -278,12 +278,11 @@ def _build_index(
 
     to_embed = [new[d] for d in summary.added + summary.updated]
     embedder = embedder or _default_embedder(settings)
+    nodes_by_doc = {a.doc_id: _nodes_for(a, settings) for a in to_embed}
     parses = ParseCache(settings.data_dir)
-    # every article's parse is on disk before the generation is committed; parsed once, read once, and its
-    # sentences are the only sentence split: chunks, sentence vectors and answers all use them
+    # every article's parse is on disk before the generation is committed; parsed once, read once
     parsed = {doc_id: parses.get(article.text) for doc_id, article in new.items()}
     sentences_by_doc = {a.doc_id: parsed[a.doc_id] for a in to_embed}
-    nodes_by_doc = {a.doc_id: _nodes_for(a, settings, parsed[a.doc_id]) for a in to_embed}
     total = sum(len(n) for n in nodes_by_doc.values()) + sum(len(s) for s in sentences_by_doc.values())
     done = 0
 

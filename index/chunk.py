@@ -4,11 +4,10 @@ from __future__ import annotations
 
 import os
 import re
-from collections.abc import Callable, Sequence
+from collections.abc import Callable
 from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
-from typing import Protocol
 
 from index.corpus import Article
 
@@ -85,44 +84,4 @@ def chunk_article(article: Article, chunk_size: int, chunk_overlap: int, encodin
                 end=end,
             )
         )
-    return chunks
-
-
-class SentenceSpan(Protocol):
-    """A sentence's exact span in the clean text (index.language.ParsedSentence is one)."""
-
-    @property
-    def start(self) -> int: ...
-    @property
-    def end(self) -> int: ...
-
-
-def chunk_sentences(article: Article, sentences: Sequence[SentenceSpan], chunk_size: int, chunk_overlap: int,
-                    encoding: str = "cl100k_base") -> list[Chunk]:
-    """Chunks made of whole sentences of the language layer (the one sentence pass per article), each at most
-    `chunk_size` tiktoken tokens unless one sentence is longer; neighbours share up to `chunk_overlap` tokens
-    of whole sentences."""
-    if not sentences:
-        return chunk_article(article, chunk_size, chunk_overlap, encoding)
-    count = token_counter(encoding)
-    sizes = [len(count(article.text[s.start : s.end])) for s in sentences]
-    chunks: list[Chunk] = []
-    first = 0
-    while first < len(sentences):
-        last, total = first, sizes[first]
-        while last + 1 < len(sentences) and total + sizes[last + 1] <= chunk_size:
-            last += 1
-            total += sizes[last]
-        start, end = sentences[first].start, sentences[last].end
-        i = len(chunks)
-        chunks.append(Chunk(chunk_id=f"{article.doc_id}:{i:04d}", doc_id=article.doc_id, index=i,
-                            text=article.text[start:end], start=start, end=end))
-        if last + 1 >= len(sentences):
-            break
-        # the next chunk starts with the trailing sentences that fit in the overlap (always moving forward)
-        nxt, shared = last + 1, 0
-        while nxt - 1 > first and shared + sizes[nxt - 1] <= chunk_overlap:
-            nxt -= 1
-            shared += sizes[nxt]
-        first = nxt
     return chunks

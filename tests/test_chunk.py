@@ -44,22 +44,3 @@ def test_sentences_do_not_split_abbreviations() -> None:
     text = "Gen. Sergei Smirnov spoke in Washington, D.C. on Nov. 22. He said more.\n\nNew paragraph"
     spans = [text[s.start : s.end] for s in split_sentences(text)]
     assert spans == ["Gen. Sergei Smirnov spoke in Washington, D.C. on Nov. 22.", "He said more.", "New paragraph"]
-
-
-def test_chunks_are_whole_sentences_of_the_language_layer() -> None:
-    """One sentence split for everything: chunks start and end on the spaCy sentences the answerer cites."""
-    from index.chunk import chunk_sentences
-    from index.corpus import load_corpus
-    from index.language import parse
-    from tests.conftest import SEEDS
-
-    article = load_corpus(SEEDS)[0][1]
-    sentences = parse(article.text)
-    chunks = chunk_sentences(article, sentences, 128, 32)
-    starts, ends = {s.start for s in sentences}, {s.end for s in sentences}
-    count = token_counter("cl100k_base")
-    assert chunks and all(c.start in starts and c.end in ends for c in chunks)
-    assert all(article.text[c.start : c.end] == c.text for c in chunks)
-    assert all(len(count(c.text)) <= 128 or c.text.count(". ") == 0 for c in chunks)
-    assert chunks[0].start == sentences[0].start and chunks[-1].end == sentences[-1].end
-    assert all(b.start <= a.end for a, b in zip(chunks, chunks[1:])), "neighbours share or touch"
