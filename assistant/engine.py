@@ -22,7 +22,6 @@ from assistant.evidence import (
     NO_SPAN,
     EvidenceStage,
     Scored,
-    subject_pronoun,
 )
 from assistant.frame import STRICT_TYPES, Frame
 from assistant.question import Question
@@ -169,7 +168,7 @@ class GroundedAnswerer(EvidenceStage):
         answer_text = doc_text[start:end]
         lead = ""
         if not e.sentence.start <= start < e.sentence.end:  # the name sits in an earlier sentence
-            named = self._antecedent(snapshot, e, subject_pronoun(doc_text, e.sentence) or "he")
+            named = self.attribution(snapshot, e)
             if named is not None:
                 sent, _ = named
                 n = book.cite(e.doc_id, sent.start, sent.end)
@@ -245,21 +244,23 @@ class GroundedAnswerer(EvidenceStage):
             if e.score >= floor * best.score and _distinct(e, chosen):
                 chosen.append(e)
         parts = []
+        short = None
         for i, e in enumerate(chosen):
             named = self.attribution(snapshot, e)
             if named is not None and i == 0 and (frame.answer_type in ("PERSON", "ORG", "NAME")
                                                  or frame.intent == "definition"
                                                  or re.match(r"\s*(?:which|who|whom|whose)\b", frame.text, re.I)):
                 sent, (a, b) = named  # the name is the answer: it comes first
-                parts.append(f"**{snapshot.documents[e.doc_id].text[a:b]}** "
-                             f"[{book.cite(e.doc_id, sent.start, sent.end)}]:")
+                n = book.cite(e.doc_id, sent.start, sent.end)
+                parts.append(f"**{snapshot.documents[e.doc_id].text[a:b]}** [{n}]:")
+                short = ShortAnswer(text=snapshot.documents[e.doc_id].text[a:b], citation=n)
                 named = None
             parts.append(with_marker(e.text, self._cite(book, e)))
             if named is not None:  # who is speaking or meant, named after the quote it belongs to
                 sent, (a, b) = named
                 parts[-1] = parts[-1].rstrip(".") + (f" — **{snapshot.documents[e.doc_id].text[a:b]}** "
                                                      f"[{book.cite(e.doc_id, sent.start, sent.end)}].")
-        return Draft(text=" ".join(parts), citations=book.citations, kind="answer")
+        return Draft(text=" ".join(parts), citations=book.citations, kind="answer", short_answer=short)
 
 
     def _yes_no(self, frame: Frame, snapshot: Snapshot, evidence: list[Scored], book: CitationBook) -> Draft:

@@ -165,13 +165,13 @@ class EvidenceStage:
                         continue
                     out.append((t.start, t.end, "CARDINAL", self._closeness(frame, snapshot, e, t.start)))
         if frame.answer_type in ("PERSON", "ORG", "NAME"):
+            # the sentence's subject is a pronoun, or its quoted words' speaker is named nearby: that referent
+            # or speaker is who did (or said) what the question asks
             pronoun = subject_pronoun(text, e.sentence)
-            named = self._antecedent(snapshot, e, pronoun) if pronoun else None
+            named = self.attribution(snapshot, e)
             if named is not None:
                 a, b = named[1]
-                label = "PERSON" if pronoun in ("he", "she") else "ORG"
-                # the sentence's own subject is the pronoun: its referent is who did what the question asks
-                out.append((a, b, label, 0.8))
+                out.append((a, b, "ORG" if pronoun in ("it", "they") else "PERSON", 0.8))
         return out
 
     def _closeness(self, frame: Frame, snapshot: Snapshot, e: Scored, at: int) -> float:

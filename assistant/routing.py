@@ -43,15 +43,22 @@ def lead_first(lead: Draft, draft: Draft, snapshot: Snapshot, limit: int, words_
     if not first or rest is None:
         return draft
     book = CitationBook(snapshot)
-    parts, seen = [], set(first[0][1])
+    # "**Name** [1]: the quote that names them [2]." leads as one unit
+    opening = first[:2] if len(first) > 1 and first[1][0].startswith(":") else first[:1]
+    seen = {span for s in opening for span in s[1]}
+    parts: list[str] = []
     budget = min(len(draft.text.split()), words_budget)  # never longer than the answer it reorders
     words = 0
-    for i, (text, spans, stop) in enumerate([first[0]] + [s for s in rest if not set(s[1]) & seen][: limit - 1]):
+    for i, (text, spans, stop) in enumerate(opening + [s for s in rest if not set(s[1]) & seen][: limit - 1]):
         words += len(text.split())
-        if i and words > budget:
+        if i >= len(opening) and words > budget:
             break
         marks = "".join(f"[{book.cite(*span)}]" for span in spans)
-        parts.append(f"{text} {marks}{stop}".replace("  ", " "))
+        piece = f"{text} {marks}{stop}".replace("  ", " ")
+        if piece.startswith(":") and parts:
+            parts[-1] += piece
+        else:
+            parts.append(piece)
     short = lead.short_answer
     if short is not None:
         doc_id, start, end = first[0][1][-1]
