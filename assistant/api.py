@@ -148,6 +148,12 @@ class Assistant:
         if self._snapshot is None or now - self._checked < self.FOLLOW_EVERY_S:
             return
         self._checked = now
+        if self.store.vanished():  # the data folder was deleted under us: never answer from deleted files
+            log.warning("the index at %s was deleted; it will be rebuilt", self.settings.data_dir)
+            self.store.forget()
+            self._snapshot = None
+            self._retriever = None
+            return
         generation = self.store.current_generation()
         if generation is not None and generation != self._snapshot.generation:
             log.info("index generation %s -> %s: switching", self._snapshot.generation, generation)

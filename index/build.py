@@ -222,6 +222,8 @@ def _build_index(
     for item in skipped:
         log.warning("skipped %s: %s", item.path, item.reason)
     store = store or IndexStore(settings)
+    if store.vanished():  # the data folder was deleted since this store was opened: start from an empty one
+        store.forget()
     damaged_aside = None
     if rebuild:  # re-embed everything into a new generation; the current one answers until the switch
         check_free_space(settings)

@@ -203,6 +203,17 @@ class IndexStore:
                 removed.append(folder.name)
         return removed
 
+    def vanished(self) -> bool:
+        """The embedded store this object opened was deleted from disk (someone removed the data folder)."""
+        if self.settings.chroma_host or self._client is None:
+            return False
+        return not (self.settings.data_dir / "chroma" / "chroma.sqlite3").is_file()
+
+    def forget(self) -> None:
+        """Drop the open client (and Chroma's cache of it), so the next use opens the folder afresh."""
+        self._client = None
+        _reset_shared_system(self.settings.data_dir / "chroma")
+
     def damaged(self) -> str | None:
         """Why the embedded store's catalogue is damaged (sqlite quick_check), or None when it is sound.
 

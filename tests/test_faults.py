@@ -259,3 +259,20 @@ def test_rebuild_refuses_before_touching_anything_when_the_disk_is_full(settings
         build_index(settings, embedder=fake_embedder, rebuild=True)
     monkeypatch.undo()
     assert Assistant(settings, embedder=fake_embedder, auto_index=False).ask("Who is Sergei Melikov?").text == before
+
+
+def test_deleting_the_data_folder_under_a_running_process(settings, fake_embedder) -> None:  # type: ignore[no-untyped-def]
+    """The data folder is deleted while a UI process runs: it notices, rebuilds, and never answers from deleted
+    files; its Rebuild button works too."""
+    import shutil as _shutil
+
+    bot = Assistant(settings, embedder=fake_embedder)
+    bot.FOLLOW_EVERY_S = 0.0
+    expected = bot.ask("Who is Sergei Melikov?").text
+    _shutil.rmtree(settings.data_dir)
+    assert bot.ask("Who is Sergei Melikov?").text == expected  # re-indexed from the corpus, same answer
+    assert (settings.data_dir / "chroma" / "chroma.sqlite3").is_file(), "rebuilt where it belongs"
+    _shutil.rmtree(settings.data_dir)
+    summary = bot.index(rebuild=True)  # the UI's Rebuild after the deletion
+    assert len(summary.added) == 5
+    assert bot.ask("Who is Sergei Melikov?").text == expected
