@@ -54,6 +54,11 @@ def cmd_index(args: argparse.Namespace) -> int:
     bar.close()
     for item in summary.skipped:
         print(f"skipped {item.path}: {item.reason}", file=sys.stderr)
+    from index.store import probe_in_child
+
+    problem = probe_in_child(bot.settings)  # "up to date" must mean "answers": counts and a query, out of process
+    if problem:
+        raise StoreError(f"the index does not answer ({problem}); run `assistant index --rebuild`")
     print(summary.line())
     return EXIT_SKIPPED if summary.skipped else 0
 

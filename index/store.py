@@ -270,3 +270,64 @@ def _reset_shared_system(path: Any) -> None:
         SharedSystemClient.clear_system_cache()
     except Exception:  # noqa: BLE001
         pass
+
+
+class _ProbeConfig:
+    """The few settings a probe needs, rebuilt in the child process from JSON."""
+
+    def __init__(self, values: dict[str, Any]) -> None:
+        self.data_dir = Path(values["data_dir"])
+        self.chroma_host = values.get("chroma_host")
+        self.chroma_port = int(values.get("chroma_port") or 8000)
+        self.collection_prefix = str(values["collection_prefix"])
+        self._key = str(values["key"])
+
+    def index_key(self) -> str:
+        return self._key
+
+
+def probe_values(settings: IndexConfig) -> dict[str, Any]:
+    return {"data_dir": str(settings.data_dir), "chroma_host": settings.chroma_host,
+            "chroma_port": settings.chroma_port, "collection_prefix": settings.collection_prefix,
+            "key": settings.index_key()}
+
+
+def probe(settings: Any) -> str:
+    """Counts and one query per collection of the committed generation; StoreError when they do not hold.
+
+    Run it in a child process (`probe_in_child`): a damaged vector index can crash the process that queries it.
+    """
+    store = IndexStore(settings)
+    manifest = store.read_manifest()
+    if manifest is None:
+        return "nothing indexed yet"
+    expected = (sum(manifest.chunk_counts.values()), sum(manifest.sentence_counts.values()))
+    for name, count in zip(store.generation_names(manifest.generation), expected):
+        coll = store.collection(name)
+        if coll.count() != count:
+            raise StoreError(f"collection {name} holds {coll.count()} records, the manifest says {count}; "
+                             f"{REBUILD_HINT}")
+        if count:
+            sample = coll.get(limit=1, include=["embeddings"])
+            coll.query(query_embeddings=[list(sample["embeddings"][0])], n_results=min(3, count))  # type: ignore[index,arg-type]
+    return f"generation {manifest.generation} answers: {expected[0]} chunks, {expected[1]} sentences"
+
+
+def probe_in_child(settings: IndexConfig, timeout: float = 120.0) -> str | None:
+    """None when the committed index answers a probe in a separate process, else why it does not."""
+    import subprocess
+    import sys
+
+    code = ("import json, sys; from index.store import probe, _ProbeConfig; from index.errors import StoreError\n"
+            "try:\n    print(probe(_ProbeConfig(json.loads(sys.argv[1]))))\n"
+            "except StoreError as exc:\n    print(exc, file=sys.stderr); sys.exit(3)\n")
+    try:
+        done = subprocess.run([sys.executable, "-c", code, json.dumps(probe_values(settings))], capture_output=True,
+                              text=True, timeout=timeout, cwd=str(Path(__file__).resolve().parent.parent))
+    except subprocess.TimeoutExpired:
+        return f"a probe query did not finish in {timeout:.0f} s"
+    if done.returncode == 0:
+        return None
+    if done.returncode < 0:
+        return f"a probe query crashed the process (signal {-done.returncode}): the vector index is damaged"
+    return (done.stderr.strip().splitlines() or [f"probe exited with {done.returncode}"])[-1]

@@ -276,3 +276,30 @@ def test_deleting_the_data_folder_under_a_running_process(settings, fake_embedde
     summary = bot.index(rebuild=True)  # the UI's Rebuild after the deletion
     assert len(summary.added) == 5
     assert bot.ask("Who is Sergei Melikov?").text == expected
+
+
+def test_index_probes_that_the_index_answers(settings, fake_embedder, monkeypatch) -> None:  # type: ignore[no-untyped-def]
+    """`assistant index` says 'up to date' only when the committed index answers: counts match the manifest and a
+    query returns, in a child process (a damaged HNSW file crashes whoever queries it). Records lost from a
+    collection fail the probe; a crashing child is reported as a damaged vector index; --rebuild repairs."""
+    import subprocess as _subprocess
+
+    from index.build import build_index
+    from index.store import IndexStore, probe_in_child
+
+    Assistant(settings, embedder=fake_embedder).index()
+    assert probe_in_child(settings) is None
+    store = IndexStore(settings)
+    manifest = store.read_manifest()
+    chunks = store.collection(store.generation_names(manifest.generation)[0])
+    chunks.delete(ids=chunks.get(limit=3)["ids"])  # records lost behind the manifest's back
+    problem = probe_in_child(settings)
+    assert problem is not None and "manifest says" in problem
+    real_run = _subprocess.run
+    monkeypatch.setattr(_subprocess, "run", lambda *a, **k: _subprocess.CompletedProcess(a, -11, "", ""))
+    crashed = probe_in_child(settings)
+    assert crashed is not None and "crashed" in crashed and "signal 11" in crashed
+    monkeypatch.setattr(_subprocess, "run", real_run)
+    build_index(settings, embedder=fake_embedder, rebuild=True)
+    assert probe_in_child(settings) is None
+    assert not Assistant(settings, embedder=fake_embedder, auto_index=False).ask("Who is Sergei Melikov?").abstained
