@@ -10,6 +10,8 @@ Usage::
 from __future__ import annotations
 
 import re
+from dataclasses import dataclass, field
+from typing import Any
 
 from pydantic import BaseModel, ConfigDict, Field
 
@@ -125,3 +127,19 @@ class Answer(_Model):
             meta = ", ".join(x for x in (c.outlet, c.date) if x)
             lines.append(f"[{c.n}] {c.title}" + (f" ({meta})" if meta else "") + f" — “{c.quote}”")
         return "\n".join(lines)
+
+
+@dataclass
+class Draft:
+    """What an answerer produces, before API bookkeeping (the API turns it into an `Answer`); custom
+    answerers, the sanity answerers of the eval among them, return one."""
+
+    text: str
+    citations: list[Citation] = field(default_factory=list)
+    figures: list[Figure] = field(default_factory=list)
+    abstained: bool = False
+    dropped: list[str] = field(default_factory=list)
+    backend: str | None = None
+    kind: str = "answer"
+    short_answer: Any = None
+    related: list[Any] = field(default_factory=list)

@@ -8,11 +8,10 @@ from __future__ import annotations
 
 import math
 import re
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from functools import lru_cache
-from typing import Any
 
-from assistant.answer import Citation, Figure, RetrievedChunk
+from assistant.answer import Citation, Draft, Figure, RetrievedChunk
 from assistant.figures import Mention, describe, mentions, speaker_in
 from assistant.lexicon import person_names, related, terms
 from assistant.question import Question, looks_like_instruction
@@ -57,21 +56,6 @@ class Evidence:
     @property
     def score(self) -> float:
         return 0.5 * self.dense + 0.4 * self.lexical + 0.1 * self.bonus + 0.05 * self.prior
-
-
-@dataclass
-class Draft:
-    """What an answerer produces, before API bookkeeping."""
-
-    text: str
-    citations: list[Citation] = field(default_factory=list)
-    figures: list[Figure] = field(default_factory=list)
-    abstained: bool = False
-    dropped: list[str] = field(default_factory=list)
-    backend: str | None = None
-    kind: str = "answer"
-    short_answer: Any = None
-    related: list[Any] = field(default_factory=list)
 
 
 class CitationBook:

@@ -12,25 +12,9 @@ Usage::
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass, field
 from typing import Any
 
-from assistant.answer import Citation
-
-
-@dataclass
-class SanityDraft:
-    """The draft shape `Assistant` reads from an answerer."""
-
-    text: str
-    citations: list[Citation] = field(default_factory=list)
-    figures: list[Any] = field(default_factory=list)
-    abstained: bool = False
-    dropped: list[str] = field(default_factory=list)
-    backend: str | None = None
-    kind: str = "answer"
-    short_answer: Any = None
-    related: list[Any] = field(default_factory=list)
+from assistant.answer import Citation, Draft
 
 
 def _sentences(text: str, start: int, end: int) -> list[tuple[int, int]]:
@@ -57,7 +41,7 @@ class QuoteEverything:
 
     name = "sanity:quote-everything"
 
-    def answer(self, question: Any, snapshot: Any, chunks: list[Any], vector: Any) -> SanityDraft:
+    def answer(self, question: Any, snapshot: Any, chunks: list[Any], vector: Any) -> Draft:
         parts: list[str] = []
         cites: list[Citation] = []
         seen: set[tuple[str, int, int]] = set()
@@ -69,7 +53,7 @@ class QuoteEverything:
                 seen.add((chunk.doc_id, s, e))
                 cites.append(_cite(snapshot, chunk.doc_id, s, e, len(cites) + 1))
                 parts.append(f"{text[s:e]} [{len(cites)}]")
-        return SanityDraft(text=" ".join(parts), citations=cites, abstained=not cites, backend=self.name)
+        return Draft(text=" ".join(parts), citations=cites, abstained=not cites, backend=self.name)
 
 
 class FirstSentence:
@@ -77,16 +61,16 @@ class FirstSentence:
 
     name = "sanity:first-sentence"
 
-    def answer(self, question: Any, snapshot: Any, chunks: list[Any], vector: Any) -> SanityDraft:
+    def answer(self, question: Any, snapshot: Any, chunks: list[Any], vector: Any) -> Draft:
         if not chunks:
-            return SanityDraft(text="", abstained=True, backend=self.name)
+            return Draft(text="", abstained=True, backend=self.name)
         doc_id = chunks[0].doc_id
         text = snapshot.documents[doc_id].text
         spans = _sentences(text, 0, len(text))
         if not spans:
-            return SanityDraft(text="", abstained=True, backend=self.name)
+            return Draft(text="", abstained=True, backend=self.name)
         s, e = spans[0]
-        return SanityDraft(text=f"{text[s:e]} [1]", citations=[_cite(snapshot, doc_id, s, e, 1)], backend=self.name)
+        return Draft(text=f"{text[s:e]} [1]", citations=[_cite(snapshot, doc_id, s, e, 1)], backend=self.name)
 
 
 SANITY: dict[str, Any] = {"quote-everything": QuoteEverything, "first-sentence": FirstSentence}
