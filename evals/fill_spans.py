@@ -2,17 +2,16 @@
 
 Usage (from the repo root)::
 
-    .venv/bin/python evals/fill_spans.py            # fill start/end in cases.jsonl, then check everything
-    .venv/bin/python evals/fill_spans.py --check    # check only, never rewrite the file
+    .venv/bin/python evals/fill_spans.py            # fill start/end in every case file, then check everything
+    .venv/bin/python evals/fill_spans.py --check    # check only, never rewrite a file
 
-For every gold passage in ``evals/cases.jsonl`` the quote is looked up verbatim in the CLEANED
-text of its article (``index.corpus.load_corpus``), and ``start``/``end`` are written back so that
-``article.text[start:end] == quote``. The file is rewritten in place, one object per line, keys in
-the canonical order. A quote that occurs more than once is ambiguous: lengthen it, or pin it by
-hand-writing offsets that point at the intended occurrence (they are kept when they match).
-
-The script also checks the schema of cases.jsonl and support_pairs.jsonl and exits 1 with a list
-of every problem found, or 0 with a short summary when all is well.
+For every gold passage in ``evals/cases/<corpus>-<split>.jsonl`` (corpora from ``evals/suite.json``) the quote
+is looked up verbatim in the CLEANED text of its article (``index.corpus.load_corpus``), and ``start``/``end``
+are written back so that ``article.text[start:end] == quote``. Each file is rewritten in place, one object per
+line. A quote that occurs more than once is ambiguous: lengthen it, or pin it by hand-writing offsets that
+point at the intended occurrence (they are kept when they match). Every key fact must appear in its gold
+passages. The case schema is then checked by ``evals.cases.load_cases`` and the support pairs here; the script
+exits 1 with a list of every problem found, or 0 with a short summary when all is well.
 """
 
 from __future__ import annotations
@@ -29,19 +28,13 @@ EVALS = Path(__file__).resolve().parent
 ROOT = EVALS.parent
 sys.path.insert(0, str(ROOT))
 
+from evals.cases import SPLITS, EvalDataError, case_file, load_cases, read_jsonl  # noqa: E402 - after sys.path
+from evals.runner import suite_corpora  # noqa: E402
 from index.corpus import load_corpus  # noqa: E402 - after the sys.path line, so it runs as a script
 
-CASES = EVALS / "cases.jsonl"
 SUPPORT = EVALS / "support_pairs.jsonl"
 SEEDS = ROOT / "seeds"
-
-CASE_KEYS = ["id", "turns", "answerable", "key_facts", "gold_docs", "gold_passages", "tags"]
 PASSAGE_KEYS = ["doc_id", "quote", "start", "end"]
-TAGS = {
-    "numeric", "conflicting", "who", "when", "where", "why", "what", "multi-doc", "followup",
-    "unanswerable", "off-topic", "near-domain", "adversarial", "single",
-}
-ID_PREFIXES = ("fig-", "num-", "who-", "when-", "where-", "why-", "what-", "multi-", "fu-", "un-", "adv-")
 
 SUPPORT_KEYS = ["id", "sentence", "quotes", "supported", "kind"]
 SUPPORTED_KINDS = {"faithful", "trimmed", "paraphrase"}
@@ -94,92 +87,22 @@ def near_miss(text: str, quote: str) -> str | None:
     return text[origin[j] : origin[j + len(want) - 1] + 1]
 
 
-def read_jsonl(path: Path, errors: list[str]) -> list[dict]:
-    rows = []
-    for n, line in enumerate(path.read_text(encoding="utf-8").splitlines(), 1):
-        if not line.strip():
-            continue
-        try:
-            row = json.loads(line)
-        except json.JSONDecodeError as exc:
-            errors.append(f"{path.name}:{n}: invalid JSON ({exc})")
-            continue
-        if not isinstance(row, dict):
-            errors.append(f"{path.name}:{n}: not a JSON object")
-            continue
-        rows.append(row)
-    return rows
-
-
 def is_str_list(x, allow_empty: bool = True) -> bool:
     return isinstance(x, list) and (allow_empty or bool(x)) and all(isinstance(s, str) and s.strip() for s in x)
 
 
-def check_cases(cases: list[dict], texts: dict[str, str], errors: list[str]) -> None:
-    ids = Counter(c.get("id") for c in cases)
-    for dup, n in ids.items():
-        if n > 1:
-            errors.append(f"id {dup!r} used {n} times")
-
+def fill_cases(cases: list[dict], texts: dict[str, str], errors: list[str], name: str) -> None:
+    """Find each gold quote in its article and fill its offsets; every key fact must appear in the quotes."""
     for c in cases:
-        cid = c.get("id", "<no id>")
-        where = f"case {cid}"
-        if list(c) != CASE_KEYS:
-            missing = [k for k in CASE_KEYS if k not in c]
-            extra = [k for k in c if k not in CASE_KEYS]
-            if missing or extra:
-                errors.append(f"{where}: missing keys {missing}, unknown keys {extra}")
-                continue
-        if not isinstance(cid, str) or not cid.startswith(ID_PREFIXES):
-            errors.append(f"{where}: id must start with one of {', '.join(ID_PREFIXES)}")
-        if not is_str_list(c["turns"], allow_empty=False):
-            errors.append(f"{where}: turns must be a non-empty list of non-empty strings")
-        if not isinstance(c["answerable"], bool):
-            errors.append(f"{where}: answerable must be true or false")
-        tags = c["tags"]
-        if not is_str_list(tags, allow_empty=False):
-            errors.append(f"{where}: tags must be a non-empty list of strings")
-            tags = []
-        bad_tags = sorted(set(tags) - TAGS)
-        if bad_tags:
-            errors.append(f"{where}: unknown tags {bad_tags}")
-        if len(set(tags)) != len(tags):
-            errors.append(f"{where}: duplicate tags")
-        if ("unanswerable" in tags) == bool(c["answerable"]):
-            errors.append(f"{where}: tag 'unanswerable' must be present exactly when answerable is false")
-        if "followup" in tags and len(c["turns"]) < 2:
-            errors.append(f"{where}: followup case needs at least 2 turns")
-
-        facts, docs, passages = c["key_facts"], c["gold_docs"], c["gold_passages"]
-        if not isinstance(facts, list) or not all(is_str_list(f, allow_empty=False) for f in facts):
-            errors.append(f"{where}: key_facts must be a list of non-empty lists of non-empty strings")
-            facts = []
-        if not is_str_list(docs):
-            errors.append(f"{where}: gold_docs must be a list of doc ids")
-            docs = []
-        for d in docs:
-            if d not in texts:
-                errors.append(f"{where}: gold_docs names unknown article {d!r}")
-        if not isinstance(passages, list):
-            errors.append(f"{where}: gold_passages must be a list")
-            passages = []
-
-        if c["answerable"] is False:
-            if facts or docs or passages:
-                errors.append(f"{where}: unanswerable case must have empty key_facts, gold_docs and gold_passages")
-            continue
-        if not facts:
-            errors.append(f"{where}: answerable case needs at least one key fact")
-        if not docs:
-            errors.append(f"{where}: answerable case needs at least one gold doc")
-        if not passages:
-            errors.append(f"{where}: answerable case needs at least one gold passage")
-
+        where = f"{name} case {c.get('id', '<no id>')}"
+        facts, docs, passages = c.get("key_facts") or [], c.get("gold_docs") or [], c.get("gold_passages") or []
+        if not c.get("answerable") or not isinstance(passages, list):
+            continue  # the schema (unanswerable cases have no passages, …) is load_cases' to check
         passage_text = []
         for k, p in enumerate(passages):
             pw = f"{where} passage {k}"
-            if not isinstance(p, dict) or sorted(p) != sorted(PASSAGE_KEYS):
-                errors.append(f"{pw}: must have exactly the keys {PASSAGE_KEYS}")
+            if not isinstance(p, dict) or not {"doc_id", "quote"} <= set(p) or set(p) - set(PASSAGE_KEYS):
+                errors.append(f"{pw}: must have the keys doc_id and quote (and start, end once filled)")
                 continue
             doc, quote = p["doc_id"], p["quote"]
             if doc not in texts:
@@ -194,7 +117,8 @@ def check_cases(cases: list[dict], texts: dict[str, str], errors: list[str]) -> 
                 errors.append(f"{pw}: quote has leading/trailing whitespace")
             text = texts[doc]
             hits = occurrences(text, quote)
-            pinned = isinstance(p["start"], int) and isinstance(p["end"], int) and text[p["start"] : p["end"]] == quote
+            pinned = isinstance(p.get("start"), int) and isinstance(p.get("end"), int) and (
+                text[p["start"] : p["end"]] == quote)
             if not hits:
                 hint = near_miss(text, quote)
                 msg = f"{pw}: quote not found verbatim in {doc}: {quote[:90]!r}"
@@ -216,6 +140,8 @@ def check_cases(cases: list[dict], texts: dict[str, str], errors: list[str]) -> 
         joined = norm(" ".join(passage_text))
         if passage_text:
             for fact in facts:
+                if c.get("kind") == "yes-no" and {f.lower() for f in fact} <= {"yes", "no"}:
+                    continue  # the verdict itself: a word of the answer's template, not of the article
                 if not any(norm(form) in joined for form in fact):
                     errors.append(f"{where}: no form of key fact {fact} appears in its gold passages")
 
@@ -253,57 +179,64 @@ def check_support(pairs: list[dict], texts: dict[str, str], errors: list[str]) -
                 errors.append(msg)
 
 
-def write_cases(cases: list[dict]) -> None:
-    lines = [json.dumps({k: c[k] for k in CASE_KEYS}, ensure_ascii=False) for c in cases]
-    tmp = CASES.with_suffix(".jsonl.tmp")
-    tmp.write_text("\n".join(lines) + "\n", encoding="utf-8")
-    tmp.replace(CASES)
+def rows_of(path: Path, errors: list[str]) -> list[dict]:
+    """The objects of a JSONL file (evals.cases.read_jsonl), or [] with its problems added to `errors`."""
+    try:
+        return [obj for _, obj in read_jsonl(path)]
+    except EvalDataError as exc:
+        errors.append(str(exc))
+        return []
+
+
+def write_rows(path: Path, rows: list[dict]) -> None:
+    tmp = path.with_suffix(".jsonl.tmp")
+    tmp.write_text("".join(json.dumps(r, ensure_ascii=False) + "\n" for r in rows), encoding="utf-8")
+    tmp.replace(path)
 
 
 def main() -> int:
     ap = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
-    ap.add_argument("--check", action="store_true", help="only check; do not rewrite cases.jsonl")
+    ap.add_argument("--check", action="store_true", help="only check; do not rewrite any case file")
     args = ap.parse_args()
+    errors: list[str] = []
+    counts: list[str] = []
+    for corpus, folder in suite_corpora().items():
+        articles, skipped = load_corpus(folder)
+        texts = {a.doc_id: a.text for a in articles}
+        errors += [f"corpus file skipped: {s.path} ({s.reason})" for s in skipped]
+        for split in SPLITS:
+            path = case_file(corpus, split)
+            if not path.exists():
+                continue
+            cases = rows_of(path, errors)
+            before = [json.dumps(c, ensure_ascii=False, sort_keys=True) for c in cases]
+            fill_cases(cases, texts, errors, path.name)
+            if before != [json.dumps(c, ensure_ascii=False, sort_keys=True) for c in cases]:
+                if args.check:
+                    errors.append(f"offsets in {path.name} are stale; run without --check to fill them")
+                else:
+                    write_rows(path, cases)
+                    print(f"wrote offsets to {path.relative_to(ROOT)}")
+            try:
+                checked = load_cases(path)
+                counts.append(f"{path.name}: {len(checked)} cases ({sum(c.answerable for c in checked)} answerable)")
+            except EvalDataError as exc:
+                errors.append(str(exc))
 
-    articles, skipped = load_corpus(SEEDS)
-    texts = {a.doc_id: a.text for a in articles}
-    errors: list[str] = [f"corpus file skipped: {s.path} ({s.reason})" for s in skipped]
-
-    parse_errors: list[str] = []
-    cases = read_jsonl(CASES, parse_errors)
-    pairs = read_jsonl(SUPPORT, parse_errors) if SUPPORT.exists() else []
-    errors += parse_errors
-    if not SUPPORT.exists():
-        errors.append(f"{SUPPORT.name} is missing")
-
-    before = [json.dumps(c, ensure_ascii=False, sort_keys=True) for c in cases]
-    check_cases(cases, texts, errors)
-    check_support(pairs, texts, errors)
-
-    changed = before != [json.dumps(c, ensure_ascii=False, sort_keys=True) for c in cases]
-    writable = not parse_errors and all(set(CASE_KEYS) <= set(c) for c in cases)
-    if args.check:
-        if changed:
-            errors.append("offsets in cases.jsonl are stale; run without --check to fill them")
-    elif writable:
-        rendered = "".join(json.dumps({k: c[k] for k in CASE_KEYS}, ensure_ascii=False) + "\n" for c in cases)
-        if rendered != CASES.read_text(encoding="utf-8"):
-            write_cases(cases)
-            print(f"wrote offsets to {CASES.relative_to(ROOT)}")
+    pairs = rows_of(SUPPORT, errors)
+    seeds = {a.doc_id: a.text for a in load_corpus(SEEDS)[0]}
+    check_support(pairs, seeds, errors)
 
     if errors:
         print(f"{len(errors)} problem(s):", file=sys.stderr)
         for e in errors:
             print(f"  - {e}", file=sys.stderr)
         return 1
-
-    tags = Counter(t for c in cases for t in c["tags"])
+    print("OK: " + "; ".join(counts))
     kinds = Counter(p["kind"] for p in pairs)
-    print(f"OK: {len(cases)} cases ({sum(c['answerable'] for c in cases)} answerable), {len(pairs)} support pairs")
-    print("  tags:  " + ", ".join(f"{t}={n}" for t, n in sorted(tags.items())))
-    print("  kinds: " + ", ".join(f"{k}={n}" for k, n in sorted(kinds.items())))
     sup = sum(p["supported"] for p in pairs)
-    print(f"  support pairs: {sup} supported, {len(pairs) - sup} unsupported")
+    print(f"  support pairs: {len(pairs)} ({sup} supported, {len(pairs) - sup} unsupported); "
+          + ", ".join(f"{k}={n}" for k, n in sorted(kinds.items())))
     return 0
 
 
