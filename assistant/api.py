@@ -23,8 +23,7 @@ from assistant.engine import GroundedAnswerer
 from assistant.errors import InvalidQuestionError, StoreError
 from assistant.prompts import refusal
 from assistant.question import Question, analyse
-from assistant.rewrite import Turn, rewrite, subject_of
-from assistant.rewrite import _own as _own_query
+from assistant.rewrite import Turn, own_query, rewrite, subject_of
 from assistant.routing import RoutedAnswerer
 from assistant.settings import Settings
 from index.corpus import Article
@@ -341,7 +340,7 @@ class Conversation:
             return
         short = answer.short_answer.text if answer.short_answer is not None else None
         self.turns.append(Turn(question=answer.question, query=answer.query, answer=answer.text,
-                               short_answer=short, subject=subject_of(_own_query(answer.query))))
+                               short_answer=short, subject=subject_of(own_query(answer.query))))
         del self.turns[: -self.MEMORY]
 
     def clear(self) -> None:

@@ -28,7 +28,6 @@ from assistant.question import Question
 from assistant.settings import AnswerSettings
 from index.snapshot import Snapshot
 
-_PRONOUN = re.compile(r"^(?:He|She|They|His|Her|Their)\b")
 _REASON = re.compile(r"\b(?:because|since|due to|as a result|in order to|so that|after|amid|over|for)\b", re.I)
 _NEGATION = frozenset({"not", "no", "never", "n't", "nobody", "none", "nothing", "neither", "nor"})
 

@@ -55,7 +55,7 @@ def _referent(history: list[Turn]) -> str | None:
 
 def _salient_person(history: list[Turn]) -> str | None:
     for turn in reversed(history):
-        names = person_names(_own(turn.query))
+        names = person_names(own_query(turn.query))
         if names:
             return names[0][0]
     return None
@@ -63,7 +63,7 @@ def _salient_person(history: list[Turn]) -> str | None:
 
 def _topic(turn: Turn) -> str:
     """The previous query without its question word: what the conversation is about."""
-    core = _WH.sub("", _own(turn.query)).strip(" ?")
+    core = _WH.sub("", own_query(turn.query)).strip(" ?")
     core = re.sub(r"^(?:is|are|was|were|did|does|do|has|have|had)\s+", "", core, flags=re.IGNORECASE)
     return core
 
@@ -81,7 +81,7 @@ def needs_context(question: str) -> bool:
     return False
 
 
-def _own(query: str) -> str:
+def own_query(query: str) -> str:
     """A searched query without the context a previous rewrite appended to it."""
     return query.split(" (about: ")[0].strip()
 
@@ -107,7 +107,7 @@ def _rewrite(q: str, history: list[Turn]) -> str:
     rest = re.sub(r"\b(?:is|are|was|were|did|does|do|has|have|had|it|that|this|they|he|she|then|so)\b|[^\w]", " ",
                   _WH.sub("", bare), flags=re.IGNORECASE).strip()
     if wh and not rest:  # "Why?", "Where?", "And when was that?"
-        base = _own(last.query)
+        base = own_query(last.query)
         if _WH.match(base):
             return _WH.sub(wh.group().strip().capitalize(), base, count=1)
         return f"{wh.group().strip().capitalize()} {_topic(last)}?"
@@ -120,7 +120,7 @@ def _rewrite(q: str, history: list[Turn]) -> str:
     cont = _CONTINUATION.match(q)
     if cont:
         rest = q[cont.end():].strip(" ?")
-        base = _own(last.query).rstrip(" ?")
+        base = own_query(last.query).rstrip(" ?")
         new_names = [m.group() for m in _NAMEISH.finditer(rest)]
         old_names = [n for n, _, _ in person_names(base)]
         if new_names and old_names:
@@ -128,4 +128,4 @@ def _rewrite(q: str, history: list[Turn]) -> str:
         if cont.group().strip().lower().startswith("according to"):
             return f"{base} according to {rest}?"
         return f"{base} {rest}?".replace("  ", " ")
-    return f"{q.rstrip(' ?')}? (about: {_own(last.query).rstrip(' ?')})"
+    return f"{q.rstrip(' ?')}? (about: {own_query(last.query).rstrip(' ?')})"
