@@ -239,7 +239,7 @@ class EvidenceStage:
         pronoun = subject_pronoun(text, e.sentence)
         if pronoun:
             return self._antecedent(snapshot, e, pronoun)
-        if not _QUOTE.search(e.text) or _speaker_in(text, e.sentence) is not None:
+        if not _quotes_words(e.text) or _speaker_in(text, e.sentence) is not None:
             return None
         sentences = snapshot.sentences(e.doc_id)
         for j in (e.index + 1, e.index + 2, e.index - 1):
@@ -256,7 +256,15 @@ _REFERENTS = {"he": frozenset({"PERSON"}), "she": frozenset({"PERSON"}),
               "it": frozenset({"ORG", "GPE", "NORP"}), "they": frozenset({"ORG", "NORP", "GPE", "PERSON"})}
 
 
-_QUOTE = re.compile(r"[“”\"]")
+_QUOTED = re.compile(r"[“\"]([^”\"]*)[”\"]?")
+
+
+def _quotes_words(sentence: str) -> bool:
+    """The sentence quotes someone's words: it opens with a quotation mark, or quotes five words or more
+    (scare quotes around a name or a phrase — "gang of four" — are not somebody speaking)."""
+    if sentence.lstrip()[:1] in ("“", '"'):
+        return True
+    return any(len(m.group(1).split()) >= 5 for m in _QUOTED.finditer(sentence))
 SPEECH_VERBS = frozenset({"say", "tell", "write", "add", "state", "claim", "declare", "note", "insist", "warn",
                           "explain", "argue", "announce", "report", "ask", "reply", "respond", "accord"})
 
