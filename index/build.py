@@ -168,8 +168,13 @@ def indexer_lock(data_dir: Path, wait: float = LOCK_WAIT_S) -> Iterator[None]:
     """
     import fcntl
 
-    data_dir.mkdir(parents=True, exist_ok=True)
-    with (data_dir / "index.lock").open("a+") as handle:
+    try:
+        data_dir.mkdir(parents=True, exist_ok=True)
+        handle = (data_dir / "index.lock").open("a+")
+    except OSError as exc:
+        raise StoreError(f"cannot index into {data_dir}: {exc.strerror or exc}; indexing needs a writable data "
+                         "folder (set ASSISTANT_DATA_DIR to one); answering from a read-only one works") from exc
+    with handle:
         deadline = time.monotonic() + wait
         told = False
         while True:

@@ -76,8 +76,13 @@ def open_client(settings: IndexConfig) -> ClientAPI:
                 host=settings.chroma_host, port=settings.chroma_port, settings=chroma_settings()
             )
         path = settings.data_dir / "chroma"
+        if not writable(settings.data_dir) and (path / "chroma.sqlite3").is_file():
+            path = private_copy(path)
         path.mkdir(parents=True, exist_ok=True)
         return chromadb.PersistentClient(path=str(path), settings=chroma_settings())
+    except OSError as exc:
+        raise StoreError(f"cannot create the index store at {settings.data_dir / 'chroma'}: {exc}; set "
+                         "ASSISTANT_DATA_DIR to a folder you can write, or index there first") from exc
     except Exception as exc:
         where = (
             f"Chroma server {settings.chroma_host}:{settings.chroma_port} (is `chroma run` up?)"
@@ -87,8 +92,40 @@ def open_client(settings: IndexConfig) -> ClientAPI:
         raise StoreError(f"cannot open the {where}: {type(exc).__name__}: {exc}; {REBUILD_HINT}") from exc
 
 
+def writable(folder: Path) -> bool:
+    """Whether files can be created in `folder` (tried for real: permission bits do not bind root, and a
+    read-only mount refuses even root)."""
+    import tempfile
+
+    try:
+        with tempfile.TemporaryFile(dir=folder):
+            return True
+    except OSError:
+        return False
+
+
+def private_copy(path: Path) -> Path:
+    """A private, writable copy of a read-only store, deleted at exit.
+
+    Chroma writes to its catalogue even to read it, so a store on a read-only mount (or owned by another
+    user) cannot be opened in place; answering from a copy keeps it servable without touching it."""
+    import atexit
+    import tempfile
+
+    copy = Path(tempfile.mkdtemp(prefix="assistant-readonly-")) / "chroma"
+    shutil.copytree(path, copy)
+    atexit.register(shutil.rmtree, copy.parent, True)
+    log.warning("the data folder %s is read-only: answering from a private copy of its index (%s); "
+                "`assistant index` needs a writable folder", path.parent, copy)
+    return copy
+
+
 class IndexStore:
     """Chroma collections for one settings key: generations plus the manifest record."""
+
+    #: The vector index configuration of every generation collection (tests lower Chroma's thresholds so
+    #: that a small corpus is written to an HNSW file instead of staying in the brute-force buffer).
+    HNSW: dict[str, Any] = {"space": "cosine"}
 
     def __init__(self, settings: IndexConfig, client: ClientAPI | None = None) -> None:
         self.settings = settings
@@ -160,7 +197,7 @@ class IndexStore:
     def create(self, name: str) -> Collection:
         """A fresh cosine-space collection, replacing a leftover of the same name."""
         self.drop(name)
-        return self.client.create_collection(name, configuration={"hnsw": {"space": "cosine"}})
+        return self.client.create_collection(name, configuration={"hnsw": dict(self.HNSW)})  # type: ignore[arg-type]
 
     def drop(self, name: str) -> None:
         try:

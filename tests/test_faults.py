@@ -303,3 +303,75 @@ def test_index_probes_that_the_index_answers(settings, fake_embedder, monkeypatc
     build_index(settings, embedder=fake_embedder, rebuild=True)
     assert probe_in_child(settings) is None
     assert not Assistant(settings, embedder=fake_embedder, auto_index=False).ask("Who is Sergei Melikov?").abstained
+
+
+def test_damaged_hnsw_file_is_caught_by_the_probe_and_repaired(settings, fake_embedder, monkeypatch) -> None:  # type: ignore[no-untyped-def]
+    """#13.3, reproduced for real: random bytes in a persisted HNSW `data_level0.bin` crash any process that
+    queries it (SIGSEGV, which no `except` catches). The probe runs that query in a child, so `assistant index`
+    reports the damage instead of 'up to date'; `--rebuild` repairs it and answers come back."""
+    import random as _random
+
+    from index.build import build_index
+    from index.store import IndexStore, probe_in_child
+
+    # Chroma keeps up to 1,000 vectors in a brute-force buffer before it writes an HNSW file; a test corpus is
+    # smaller, so lower the thresholds for the collections this test builds.
+    monkeypatch.setattr(IndexStore, "HNSW", {"space": "cosine", "batch_size": 10, "sync_threshold": 10})
+    bot = Assistant(settings, embedder=fake_embedder)
+    expected = bot.ask("Who is Sergei Melikov?").text
+    assert probe_in_child(settings) is None
+    files = sorted((settings.data_dir / "chroma").glob("*/data_level0.bin"))
+    assert files, "the collections were persisted as HNSW files"
+    rng = _random.Random(13)
+    for path in files:
+        data = bytearray(path.read_bytes())
+        for _ in range(2000):
+            data[rng.randrange(len(data))] = rng.randrange(256)
+        path.write_bytes(data)
+    problem = probe_in_child(settings)
+    assert problem is not None and "crashed" in problem, problem
+    build_index(settings, embedder=fake_embedder, rebuild=True)
+    assert probe_in_child(settings) is None
+    fresh = Assistant(settings, embedder=fake_embedder, auto_index=False)
+    assert fresh.ask("Who is Sergei Melikov?").text == expected
+
+
+def _tree_state(folder: Path) -> dict[str, tuple[int, int]]:
+    return {str(p.relative_to(folder)): (p.stat().st_size, p.stat().st_mtime_ns) for p in folder.rglob("*")
+            if p.is_file()}
+
+
+def test_read_only_data_folder_answers_and_indexing_says_why_not(settings, fake_embedder, tmp_path) -> None:  # type: ignore[no-untyped-def]
+    """#13.12: a data folder on a read-only mount (or one this user cannot write) still answers, from a private
+    copy of its index, and is left byte-for-byte untouched; indexing into it fails with a clear StoreError
+    instead of 'run --rebuild'."""
+    from assistant.errors import StoreError
+    from index.build import build_index
+
+    expected = Assistant(settings, embedder=fake_embedder).ask("Who is Sergei Melikov?").text
+    view = tmp_path / "read-only-view"
+    view.mkdir()
+    if os.geteuid() == 0:  # root ignores permission bits: a read-only bind mount binds even root
+        mounted = subprocess.run(["mount", "--bind", "-o", "ro", str(settings.data_dir), str(view)],
+                                 capture_output=True, text=True)
+        if mounted.returncode:
+            pytest.skip(f"cannot make a read-only mount here: {mounted.stderr.strip()}")
+    else:
+        view.rmdir()
+        view = settings.data_dir
+        for path in [view, *view.rglob("*")]:
+            path.chmod(path.stat().st_mode & ~0o222)
+    try:
+        before = _tree_state(view)
+        reader = settings.model_copy(update={"data_dir": view})
+        answer = Assistant(reader, embedder=fake_embedder).ask("Who is Sergei Melikov?")
+        assert answer.text == expected and answer.citations
+        with pytest.raises(StoreError, match="writable"):
+            build_index(reader, embedder=fake_embedder)
+        assert _tree_state(view) == before, "a read-only folder was written to"
+    finally:
+        if view != settings.data_dir:
+            subprocess.run(["umount", str(view)], check=False)
+        else:
+            for path in [view, *view.rglob("*")]:
+                path.chmod(path.stat().st_mode | 0o200)
