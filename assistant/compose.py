@@ -54,8 +54,14 @@ class Evidence:
         return self.start + len(self.text) - len(_CONNECTIVE.sub("", self.text, count=1))
 
     @property
+    def relevance(self) -> float:
+        """How well the sentence itself matches the question (meaning, words, answer type)."""
+        return 0.5 * self.dense + 0.4 * self.lexical + 0.1 * self.bonus
+
+    @property
     def score(self) -> float:
-        return 0.5 * self.dense + 0.4 * self.lexical + 0.1 * self.bonus + 0.05 * self.prior
+        """Relevance, with the retrieval rank of its chunk as a small tie-breaker."""
+        return self.relevance + 0.05 * self.prior
 
 
 class CitationBook:
@@ -301,8 +307,10 @@ class ExtractiveAnswerer:
                     found.append((e, m, *speaker_in(e.text, m.start)))
         if not found:
             return None
-        top = found[0][0].score
-        found = [f for f in found if f[0].score >= 0.7 * top]
+        # which figures are on topic is a property of their sentences, not of where retrieval ranked the chunk
+        # holding them (a re-chunked corpus moves ranks, and must not drop a figure)
+        top = max(f[0].relevance for f in found)
+        found = [f for f in found if f[0].relevance >= 0.7 * top]
         focus = set(question.focus)
         if any(focus & set(terms(m.what)) for _, m, _, _ in found):  # exact matches exist: others must be kin
             group = _focus_group(question)

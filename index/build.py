@@ -107,10 +107,13 @@ def _nodes_for(article: Article, settings: IndexConfig) -> list[Any]:
 
 
 def _embed(embedder: BaseEmbedding, texts: Sequence[str], batch: int, tick: Callable[[int], None]) -> list[list[float]]:
-    vectors: list[list[float]] = []
-    for i in range(0, len(texts), batch):
-        part = list(texts[i : i + batch])
-        vectors.extend(embedder.get_text_embedding_batch(part))
+    """Vectors of `texts` in input order, embedded in length-sorted batches (little padding per batch)."""
+    order = sorted(range(len(texts)), key=lambda i: len(texts[i]))
+    vectors: list[list[float]] = [[] for _ in texts]
+    for i in range(0, len(order), batch):
+        part = order[i : i + batch]
+        for j, vector in zip(part, embedder.get_text_embedding_batch([texts[j] for j in part])):
+            vectors[j] = vector
         tick(len(part))
     return vectors
 
@@ -130,6 +133,14 @@ def _copy_docs(src: Collection, dst: Collection, doc_ids: Iterable[str]) -> int:
             )
         copied += len(got["ids"])
     return copied
+
+
+BUILD_GROUP = 64  # articles parsed, chunked, embedded and written together
+
+
+def _estimate_texts(articles: Sequence[Article]) -> int:
+    """A progress-bar guess of how many texts (chunks and sentences) the articles will embed."""
+    return sum(max(1, len(a.text) // 110) for a in articles)
 
 
 REBUILD_SPACE_FACTOR = 1.5  # a rebuild writes a new generation beside the current one
@@ -285,52 +296,57 @@ def _build_index(
 
     to_embed = [new[d] for d in summary.added + summary.updated]
     embedder = embedder or _default_embedder(settings)
-    nodes_by_doc = {a.doc_id: _nodes_for(a, settings) for a in to_embed}
     parses = ParseCache(settings.data_dir)
-    # every article's parse is on disk before the generation is committed; parsed once, read once
-    parsed = {doc_id: parses.get(article.text) for doc_id, article in new.items()}
-    sentences_by_doc = {a.doc_id: parsed[a.doc_id] for a in to_embed}
-    total = sum(len(n) for n in nodes_by_doc.values()) + sum(len(s) for s in sentences_by_doc.values())
+    # every article's parse is on disk before the generation is committed (answering reads it from there)
+    embedding = {a.doc_id for a in to_embed}
+    parses.ensure([article.text for doc_id, article in new.items() if doc_id not in embedding])
+    total = 0
     done = 0
 
     def tick(n: int) -> None:
         nonlocal done
         done += n
         if progress:
-            progress(done, total)
+            progress(done, max(total, done))
 
     from llama_index.vector_stores.chroma import ChromaVectorStore
 
     vector_store = ChromaVectorStore(chroma_collection=chunk_coll)
-    batch = settings.embedder.batch_size
-    for article in to_embed:
-        nodes = nodes_by_doc[article.doc_id]
-        for node, vector in zip(nodes, _embed(embedder, [n.text for n in nodes], batch, tick)):
+    counts = dict(current.chunk_counts) if current else {}
+    sent_counts = dict(current.sentence_counts) if current else {}
+    total = _estimate_texts(to_embed)
+    # a group of articles at a time: one spaCy stream, one length-sorted embedding stream over chunks and
+    # sentences, batched writes; memory stays flat however large the corpus
+    for first in range(0, len(to_embed), BUILD_GROUP):
+        group = to_embed[first : first + BUILD_GROUP]
+        parsed = parses.get_many([a.text for a in group])
+        nodes = [node for a in group for node in _nodes_for(a, settings)]
+        sentences = [(a, i, s) for a, sents in zip(group, parsed) for i, s in enumerate(sents)]
+        texts = [n.text for n in nodes] + [a.text[s.start : s.end] for a, _, s in sentences]
+        total += len(texts) - sum(_estimate_texts([a]) for a in group)
+        vectors = _embed(embedder, texts, settings.embedder.batch_size, tick)
+        for node, vector in zip(nodes, vectors):
             node.embedding = vector
         if nodes:
             vector_store.add(nodes)
-        sentences = sentences_by_doc[article.doc_id]
-        if sentences:
-            texts = [article.text[s.start : s.end] for s in sentences]
+        sent_vectors = vectors[len(nodes) :]
+        for j in range(0, len(sentences), COPY_BATCH):
+            part = sentences[j : j + COPY_BATCH]
             sent_coll.add(
-                ids=[f"{article.doc_id}:s{i:04d}" for i in range(len(sentences))],
-                embeddings=_embed(embedder, texts, batch, tick),  # type: ignore[arg-type]
-                documents=texts,
-                metadatas=[
-                    {"doc_id": article.doc_id, "start": s.start, "end": s.end, "paragraph": s.paragraph}
-                    for s in sentences
-                ],
+                ids=[f"{a.doc_id}:s{i:04d}" for a, i, _ in part],
+                embeddings=sent_vectors[j : j + COPY_BATCH],  # type: ignore[arg-type]
+                documents=[a.text[s.start : s.end] for a, _, s in part],
+                metadatas=[{"doc_id": a.doc_id, "start": s.start, "end": s.end, "paragraph": s.paragraph}
+                           for a, _, s in part],
             )
+        for article, sents in zip(group, parsed):
+            counts[article.doc_id] = sum(1 for n in nodes if n.metadata["doc_id"] == article.doc_id)
+            sent_counts[article.doc_id] = len(sents)
     summary.embedded = done
 
-    counts = dict(current.chunk_counts) if current else {}
-    sent_counts = dict(current.sentence_counts) if current else {}
     for doc_id in summary.removed:
         counts.pop(doc_id, None)
         sent_counts.pop(doc_id, None)
-    for doc_id, nodes in nodes_by_doc.items():
-        counts[doc_id] = len(nodes)
-        sent_counts[doc_id] = len(sentences_by_doc[doc_id])
     manifest = Manifest(
         index_key=store.key,
         generation=generation,

