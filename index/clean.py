@@ -98,12 +98,20 @@ class CleanArticle:
     author: str | None
 
 
+_ASCII_CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f]")
+_NON_ASCII = re.compile(r"[^\x00-\x7f]")
+
+
 def normalise(raw: str) -> str:
     """Unicode NFC, unified newlines, no NBSP or zero-width characters, no trailing spaces."""
     text = unicodedata.normalize("NFC", raw).replace("\r\n", "\n").replace("\r", "\n")
     text = text.replace("\u00a0", " ").replace("\ufeff", "")
     text = re.sub(r"[\u200b-\u200d\u2060]", "", text)
-    text = "".join(ch for ch in text if ch in "\n\t" or unicodedata.category(ch)[0] != "C")
+    # drop control/format characters (Unicode category C*) except newline and tab: ASCII ones by one regex,
+    # the rest looked up one by one (news text has few non-ASCII characters, so this stays fast)
+    text = _ASCII_CONTROL.sub("", text)
+    if not text.isascii():
+        text = _NON_ASCII.sub(lambda m: "" if unicodedata.category(m.group())[0] == "C" else m.group(), text)
     return "\n".join(line.rstrip() for line in text.split("\n"))
 
 
@@ -119,7 +127,13 @@ def _parse_date(match: re.Match[str]) -> str | None:
 
 def _is_stray(line: str) -> bool:
     """A line with too few letters to be prose or a heading (e.g. "in ,")."""
-    return sum(ch.isalpha() for ch in line) < 4
+    letters = 0
+    for ch in line:
+        if ch.isalpha():
+            letters += 1
+            if letters == 4:
+                return False
+    return True
 
 
 def _find_outlet(lines: list[str]) -> str | None:
