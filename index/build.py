@@ -234,12 +234,15 @@ def _build_index(
     progress: Progress | None,
 ) -> IndexSummary:
     started = time.perf_counter()
-    articles, skipped = load_corpus(corpus_dir or settings.corpus_dir)
-    for item in skipped:
-        log.warning("skipped %s: %s", item.path, item.reason)
     store = store or IndexStore(settings)
     if store.vanished():  # the data folder was deleted since this store was opened: start from an empty one
         store.forget()
+    folder = Path(corpus_dir or settings.corpus_dir)
+    indexed = store.read_manifest() if not rebuild and folder.is_dir() else None
+    # files whose bytes did not change since they were indexed are not cleaned again (a rebuild starts afresh)
+    articles, skipped = load_corpus(folder, {d.doc_id: d for d in indexed.documents} if indexed else None)
+    for item in skipped:
+        log.warning("skipped %s: %s", item.path, item.reason)
     damaged_aside = None
     if rebuild:  # re-embed everything into a new generation; the current one answers until the switch
         check_free_space(settings)
@@ -254,7 +257,7 @@ def _build_index(
             current = None
         old: dict[str, Article] = {}
     else:
-        current = store.read_manifest()
+        current = indexed
         old = {d.doc_id: d for d in current.documents} if current else {}
     new = {a.doc_id: a for a in articles}
     summary = IndexSummary(skipped=skipped)

@@ -2,6 +2,8 @@
 
 The rules are general page-furniture patterns (cookie banners, comment widgets, share and donate
 prompts, related-article lists, photo credits, duplicated captions), not lines of particular files.
+A change to what they produce changes stored offsets: bump `index.settings.INDEX_FORMAT` with it (an indexed
+article whose file bytes did not change is not cleaned again).
 
 Usage::
 

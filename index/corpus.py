@@ -5,6 +5,7 @@ from __future__ import annotations
 import hashlib
 import json
 import logging
+from collections.abc import Mapping
 from pathlib import Path
 
 from pydantic import BaseModel, ConfigDict
@@ -43,8 +44,11 @@ class Skipped(BaseModel):
     reason: str
 
 
-def read_article(path: Path) -> Article:
-    """Read and clean one file; raises ValueError with a human reason when it cannot be used."""
+def read_article(path: Path, known: Article | None = None) -> Article:
+    """Read and clean one file; raises ValueError with a human reason when it cannot be used.
+
+    `known` is the article as indexed before: when the file's bytes are the same, it is returned as is, so an
+    unchanged corpus is not cleaned again (the cleaning rules are versioned by INDEX_FORMAT)."""
     size = path.stat().st_size
     if size == 0:
         raise ValueError("empty file")
@@ -53,6 +57,9 @@ def read_article(path: Path) -> Article:
     raw = path.read_bytes()
     if b"\x00" in raw[:8192]:
         raise ValueError("binary file (contains NUL bytes)")
+    digest = hashlib.sha256(raw).hexdigest()[:16]
+    if known is not None and known.content_hash == digest and known.source == path.name:
+        return known
     try:
         decoded = raw.decode("utf-8")
     except UnicodeDecodeError as exc:
@@ -60,7 +67,6 @@ def read_article(path: Path) -> Article:
     if not decoded.strip():
         raise ValueError("empty file (whitespace only)")
     cleaned = clean_article(decoded)
-    digest = hashlib.sha256(raw).hexdigest()[:16]
     return Article(
         doc_id=path.stem,
         title=cleaned.title,
@@ -73,8 +79,10 @@ def read_article(path: Path) -> Article:
     )
 
 
-def load_corpus(folder: Path) -> tuple[list[Article], list[Skipped]]:
-    """Every readable article in `folder` (sorted by id) and the files skipped, each with a reason."""
+def load_corpus(folder: Path, known: Mapping[str, Article] | None = None) -> tuple[list[Article], list[Skipped]]:
+    """Every readable article in `folder` (sorted by id) and the files skipped, each with a reason.
+
+    `known`: the articles as indexed before, by doc_id; files whose bytes did not change are not re-cleaned."""
     if not folder.is_dir():
         raise CorpusError(f"corpus folder {folder} does not exist; pass --corpus DIR with .txt articles")
     articles: list[Article] = []
@@ -92,7 +100,7 @@ def load_corpus(folder: Path) -> tuple[list[Article], list[Skipped]]:
             skipped.append(Skipped(path=str(path), reason=f"not an article file ({path.suffix or 'no suffix'})"))
             continue
         try:
-            article = read_article(path)
+            article = read_article(path, (known or {}).get(path.stem))
         except (ValueError, OSError) as exc:
             skipped.append(Skipped(path=str(path), reason=str(exc)))
             continue

@@ -175,3 +175,22 @@ def test_rebuilds_leave_no_dead_segment_folders(settings, fake_embedder: HashEmb
     assert folders <= live, f"{len(folders - live)} dead segment folders left behind"
     bot = Assistant(settings, embedder=fake_embedder, auto_index=False)
     assert not bot.ask("Who is Sergei Melikov?").abstained  # the live generation still answers
+
+
+def test_unchanged_files_are_not_cleaned_again(settings, fake_embedder: HashEmbedding, monkeypatch) -> None:  # type: ignore[no-untyped-def]
+    """A re-index reads every file but cleans only those whose bytes changed (#14: an unchanged re-index of a
+    large corpus was mostly cleaning); a rebuild cleans everything again."""
+    import index.corpus as corpus_module
+
+    build_index(settings, embedder=fake_embedder)
+    changed = settings.corpus_dir / "004_691aa7bb0ddf0b33.txt"
+    changed.write_text(changed.read_text() + "\nA new closing paragraph about Grozny.\n")
+    cleaned: list[int] = []
+    real_clean = corpus_module.clean_article
+    monkeypatch.setattr(corpus_module, "clean_article", lambda raw: cleaned.append(1) or real_clean(raw))
+    summary = build_index(settings, embedder=fake_embedder)
+    assert summary.updated == ["004_691aa7bb0ddf0b33"] and len(summary.unchanged) == 4
+    assert len(cleaned) == 1, "only the changed file was cleaned"
+    cleaned.clear()
+    build_index(settings, embedder=fake_embedder, rebuild=True)
+    assert len(cleaned) == 5
