@@ -8,6 +8,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
+from typing import Any
 
 from index.corpus import Article
 
@@ -59,16 +60,18 @@ def _locate(haystack: str, needle: str, cursor: int) -> tuple[int, int]:
     return match.start(), match.end()
 
 
-def chunk_article(article: Article, chunk_size: int, chunk_overlap: int, encoding: str = "cl100k_base") -> list[Chunk]:
-    """Split one article with llama-index's SentenceSplitter, measured in tiktoken tokens."""
+@lru_cache(maxsize=8)
+def _splitter(chunk_size: int, chunk_overlap: int, encoding: str) -> Any:
+    """One llama-index SentenceSplitter per setting, built once per process (it is stateless)."""
     from llama_index.core.node_parser import SentenceSplitter
 
-    splitter = SentenceSplitter(
-        chunk_size=chunk_size,
-        chunk_overlap=chunk_overlap,
-        tokenizer=token_counter(encoding),
-        paragraph_separator="\n\n",
-    )
+    return SentenceSplitter(chunk_size=chunk_size, chunk_overlap=chunk_overlap, tokenizer=token_counter(encoding),
+                            paragraph_separator="\n\n")
+
+
+def chunk_article(article: Article, chunk_size: int, chunk_overlap: int, encoding: str = "cl100k_base") -> list[Chunk]:
+    """Split one article with llama-index's SentenceSplitter, measured in tiktoken tokens."""
+    splitter = _splitter(chunk_size, chunk_overlap, encoding)
     chunks: list[Chunk] = []
     cursor = 0
     for i, piece in enumerate(splitter.split_text(article.text)):
