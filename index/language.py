@@ -140,6 +140,8 @@ def parse(text: str) -> list[ParsedSentence]:
 
 def parse_many(texts: Sequence[str]) -> list[list[ParsedSentence]]:
     """`parse` of each text, with every paragraph of every text in one spaCy stream (one model pass)."""
+    if not texts:
+        return []  # nothing to parse: do not load the pipeline (a cold question reads stored parses only)
     nlp = load_nlp()
     jobs = [(t_index, p_index, offset, para) for t_index, text in enumerate(texts)
             for p_index, (offset, para) in enumerate(paragraphs(text))]
