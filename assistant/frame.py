@@ -148,12 +148,15 @@ class Lexicon:
         return head
 
     def is_name_word(self, word: str) -> bool:
-        """Mostly seen inside named entities (people, bodies, places, events), not numbers or dates."""
+        """Mostly seen inside named entities (people, bodies, places, events), not numbers or dates, and
+        inside a name in at least half of the sentences that use it ("new" of "New South Wales" is not a name
+        word when the corpus mostly uses it as the adjective)."""
         labels = self.entity_words.get(word)
         if not labels:
             return False
         named = sum(c for label, c in labels.items() if label in NAME_LABELS)
-        return named >= 0.5 * sum(labels.values()) and self.df.get(word, 0) < 0.2 * max(1, self.n_sentences)
+        df = self.df.get(word, 0)
+        return named >= 0.5 * max(sum(labels.values()), df) and df < 0.2 * max(1, self.n_sentences)
 
     def idf(self, term: str) -> float:
         return math.log(1 + self.n_sentences / (1 + self.df.get(term, 0)))

@@ -1,0 +1,31 @@
+"""Question frames on a hand-built corpus lexicon: which question words are name constraints."""
+
+from __future__ import annotations
+
+from collections import Counter
+
+from assistant.frame import Lexicon, analyse_frame
+
+
+def lexicon() -> Lexicon:
+    """A corpus of 100 sentences where "new" is mostly the adjective and once part of "New South Wales"."""
+    words = ["new", "south", "wales", "interim", "leader", "democrats", "greig", "appointed", "senator", "party"]
+    entity_words = {"new": Counter(GPE=1), "south": Counter(GPE=1), "wales": Counter(GPE=1),
+                    "democrats": Counter(NORP=5), "greig": Counter(PERSON=3)}
+    df = Counter(new=8, south=1, wales=1, interim=2, leader=6, democrats=5, greig=3, appointed=2, senator=9, party=7)
+    return Lexicon(lemma={w: w for w in words}, entity_words=entity_words, df=df, n_sentences=100,
+                   vocabulary=frozenset(words), by_initial={}, pos={"new": Counter(ADJ=7, PROPN=1)})
+
+
+def test_a_word_the_corpus_mostly_uses_outside_names_is_not_a_name_word() -> None:
+    lex = lexicon()
+    assert not lex.is_name_word("new")  # inside a name in 1 of the 8 sentences that use it
+    assert lex.is_name_word("democrats") and lex.is_name_word("greig") and lex.is_name_word("wales")
+
+
+def test_new_is_not_a_constraint_of_who_is_the_new_leader() -> None:
+    """'new' in "the new interim leader" must not be a hard term: the sentence that answers says 'appointed'."""
+    frame = analyse_frame("Who is the new interim leader of the Democrats?", lexicon())
+    assert frame.answer_type == "PERSON"
+    assert frame.hard == ("democrats",)
+    assert "new" in frame.terms  # still a soft term for ranking
