@@ -77,7 +77,7 @@ class GroundedAnswerer(EvidenceStage):
         if frame.intent == "chit-chat":
             return self._chit_chat(snapshot, question.text)
         if frame.intent == "overview":
-            return self._overview(snapshot)
+            return self._overview(snapshot, question.text)
         evidence = self.gather(frame, snapshot, chunks, vector)
         reason = self._abstain_reason(frame, snapshot, evidence)
         if reason:
@@ -296,27 +296,51 @@ class GroundedAnswerer(EvidenceStage):
         return Draft(text="\n".join(parts), citations=book.citations, kind="compare")
 
     # ---- no retrieval needed ------------------------------------------------------------------------
-    def _overview(self, snapshot: Snapshot) -> Draft:
+    def _overview(self, snapshot: Snapshot, asked: str = "") -> Draft:
+        """One line per article (headline or lead, outlet, date), each cited to its opening sentence; a question
+        about publication order ("which one was published first?") is answered from the articles' dates first."""
         book = CitationBook(snapshot)
         lines = []
+        cited: dict[str, int] = {}
         docs = sorted(snapshot.documents.values(), key=lambda d: (d.date or "", d.doc_id))
         for doc in docs:
             sentences = snapshot.sentences(doc.doc_id)
             if not sentences:
                 continue
             lead = sentences[0]
-            # a real headline is short; an untitled article's "title" is just its opening paragraph
-            titled = bool(doc.title) and len(doc.title.split()) <= 25 and doc.title.strip() != doc.text[
-                lead.start : lead.end].strip() and doc.text.startswith(doc.title)
-            if titled and len(sentences) > 1 and sentences[0].end <= len(doc.title) + 1:
-                lead = sentences[1]
             quote = doc.text[lead.start : lead.end]
-            n = book.cite(doc.doc_id, lead.start, lead.end)
+            # a real headline is short; an untitled article's "title" is just its opening paragraph
+            titled = bool(doc.title) and len(doc.title.split()) <= 25 and doc.text.startswith(doc.title)
+            if titled and quote.strip() != doc.title.strip() and len(sentences) > 1 \
+                    and sentences[0].end <= len(doc.title) + 1:
+                lead = sentences[1]
+                quote = doc.text[lead.start : lead.end]
+            n = cited[doc.doc_id] = book.cite(doc.doc_id, lead.start, lead.end)
             meta = ", ".join(x for x in (doc.outlet, doc.date) if x)
+            if titled and quote.strip() == doc.title.strip():  # the headline is the opening sentence: cite it
+                lines.append(f"- **{quote}**" + (f" — {meta}" if meta else "") + f" [{n}]")
+                continue
             head = f"**{doc.title}**" + (f" ({meta})" if meta else "") if titled and doc.title not in quote else ""
-            lines.append(f"- {head + ': ' if head else ''}{with_marker(quote, n)}")
-        text = f"The {len(lines)} indexed articles:\n" + "\n".join(lines)
-        return Draft(text=text, citations=book.citations, kind="overview")
+            tail = f" ({meta})" if meta and not head else ""
+            lines.append(f"- {head + ': ' if head else ''}{with_marker(quote, n)}{tail}")
+        listing = f"The {len(lines)} indexed articles:\n" + "\n".join(lines)
+        order = _ORDER.search(asked) if _ABOUT_PUBLISHING.search(asked) else None
+        if not order:
+            return Draft(text=listing, citations=book.citations, kind="overview")
+        latest = order.group(1).lower() in ("last", "latest", "most recent", "newest", "most recently")
+        dated = sorted((d for d in docs if d.date and d.doc_id in cited), key=lambda d: (d.date or "", d.doc_id),
+                       reverse=latest)
+        if not dated:
+            text = f"None of the {len(lines)} articles carries a publication date, so they do not say which came " \
+                   f"{'last' if latest else 'first'}.\n\n{listing}"
+            return Draft(text=text, citations=book.citations, kind="overview")
+        pick = dated[0]
+        which = "latest" if latest else "earliest"
+        caveat = "" if len(dated) == len(lines) else (
+            f" (only {len(dated)} of the {len(lines)} articles {'carries' if len(dated) == 1 else 'carry'} a date)")
+        first = f"The {which} dated article is **{pick.title}**, {pick.date} [{cited[pick.doc_id]}]{caveat}."
+        short = ShortAnswer(text=pick.title, citation=cited[pick.doc_id])
+        return Draft(text=f"{first}\n\n{listing}", citations=book.citations, kind="overview", short_answer=short)
 
     def _chit_chat(self, snapshot: Snapshot, said: str = "") -> Draft:
         examples = example_questions(snapshot, 2)
@@ -327,6 +351,10 @@ class GroundedAnswerer(EvidenceStage):
         text = (f"{opener} I answer questions about the indexed news articles, quoting and citing the passages I use"
                 + (f" — try {tips}" if tips else "") + ".")
         return Draft(text=text, abstained=True, kind="chit-chat")
+
+
+_ORDER = re.compile(r"\b(first|earliest|oldest|last|latest|most recent(?:ly)?|newest)\b", re.IGNORECASE)
+_ABOUT_PUBLISHING = re.compile(r"\b(?:published|written|dated|released|article|story|report|piece|one)\b", re.IGNORECASE)
 
 
 def example_questions(snapshot: Snapshot, k: int) -> list[str]:

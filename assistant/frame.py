@@ -49,7 +49,11 @@ _OVERVIEW = re.compile(
     r" (?:do you|are there|have you|did you|are in)\b"
     r"|\b(?:common thread|main themes?|main topics?)\b"
     r"|\b(?:list|summari[sz]e|overview of) (?:the |all |your )?(?:articles|sources|stories|documents|corpus)\b"
-    r"|\bwhich (?:one|article) was published (?:first|last|earliest|latest)\b"
+    r"|\b(?:which|what) (?:one|article|story|report|piece)s? (?:was|were|is) (?:published|written|dated|released)"
+    r" (?:first|last|earliest|latest|most recently)\b"
+    r"|\b(?:the )?(?:most recent|latest|newest|oldest|earliest|first|last) (?:article|story|report|piece)"
+    r"(?! (?:of|about|on|says?|said|reports?)\b)\b"
+    r"|\bhow many (?:articles|sources|stories|documents|texts) (?:do you have|are there|are indexed|have you)\b"
     r"|\bwhat do (?:the|these|your) (?:articles|sources|stories|texts) cover\b"
     r"|\bwhat(?:'s| is) in (?:the|your) (?:corpus|collection|articles)\b",
     re.IGNORECASE,

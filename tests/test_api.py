@@ -147,3 +147,34 @@ def test_html_in_a_question_is_dropped_and_the_rest_is_answered(fake_bot) -> Non
     plain = fake_bot.ask("Who is Sergei Melikov?")
     tagged = fake_bot.ask("Who is <b>Sergei Melikov</b>?")
     assert not tagged.abstained and tagged.text == plain.text and "<b>" not in tagged.query
+
+
+def test_overview_lists_each_article_with_outlet_and_date_cited_to_its_opening(fake_bot: Assistant) -> None:
+    answer = fake_bot.ask("What topics do the articles cover?")
+    assert answer.kind == "overview" and not answer.abstained
+    lines = [line for line in answer.text.splitlines() if line.startswith("- ")]
+    docs = fake_bot.documents()
+    assert len(lines) == len(docs) == len(answer.citations)
+    dated = next(d for d in docs if d.date)
+    line = next(line for line in lines if dated.title in line)
+    assert dated.date in line and (dated.outlet or "") in line
+    for citation in answer.citations:  # each cites the opening sentence (headline or lead) of its article
+        assert citation.start == 0 or citation.quote in next(d.text for d in docs if d.doc_id == citation.doc_id)[:600]
+
+
+def test_which_was_published_first_is_answered_from_the_dates(fake_bot: Assistant, settings, fake_embedder, tmp_path) -> None:  # type: ignore[no-untyped-def]
+    """The order question names the earliest dated article (and says how many carry a date); a corpus without
+    dates says it cannot tell instead of listing the articles as if that answered it."""
+    answer = fake_bot.ask("Which one was published first?")
+    dated = [d for d in fake_bot.documents() if d.date]
+    assert answer.short_answer is not None and answer.short_answer.text == dated[0].title
+    first = answer.text.splitlines()[0]
+    assert dated[0].title in first and f"only {len(dated)} of the 5" in first
+    undated = tmp_path / "undated"
+    undated.mkdir()
+    (undated / "a.txt").write_text("Council opens a bridge\n\nThe council opened a new bridge on Monday.\n")
+    (undated / "b.txt").write_text("Floods close a road\n\nHeavy rain closed the coast road for two days.\n")
+    other = Assistant(settings.model_copy(update={"corpus_dir": undated, "data_dir": tmp_path / "d2"}),
+                      embedder=fake_embedder)
+    reply = other.ask("What is the most recent article?")
+    assert reply.kind == "overview" and reply.text.startswith("None of the 2 articles carries a publication date")
