@@ -289,7 +289,7 @@ class ExtractiveAnswerer:
             return ""
         name = m.group("name").strip()
         for e in chosen:
-            speaker = describe(snapshot.documents[e.doc_id].text, name, None)
+            speaker = describe(snapshot.documents[e.doc_id].text, name, None, snapshot.sentences(e.doc_id))
             if speaker.role and speaker.span:
                 n = book.cite(e.doc_id, *speaker.span)
                 article = "" if speaker.role.lower().startswith(("the ", "a ", "an ")) else "the "
@@ -300,6 +300,8 @@ class ExtractiveAnswerer:
     def _figures_answer(self, question: Question, snapshot: Snapshot, evidence: list[Evidence],
                         book: CitationBook) -> Draft | None:
         """Side-by-side figures when attributed sources disagree; None when one plain fact answers."""
+        if _AMOUNT.search(question.text):  # "how much did they pay": an amount, which counts of people never are
+            return None
         found: list[tuple[Evidence, Mention, str | None, str | None]] = []
         for e in evidence[:24]:
             for m in mentions(e.text):
@@ -362,6 +364,9 @@ class ExtractiveAnswerer:
             return False
         q_group = _focus_group(question)
         return q_group is None or m.group in (q_group, "people")
+
+
+_AMOUNT = re.compile(r"\bhow much\b", re.IGNORECASE)
 
 
 def _new_scope(m: Mention) -> str | None:

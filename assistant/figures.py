@@ -3,10 +3,12 @@
 from __future__ import annotations
 
 import re
+from collections.abc import Sequence
 from dataclasses import dataclass
 from functools import lru_cache
 
 from assistant.lexicon import NUMBER_WORDS, person_names, stem, surname, terms
+from index.language import ParsedSentence
 
 _APPROX = (
     r"approximately|about|around|roughly|some|an estimated|estimated|at least|as many as|upwards? of|up to|"
@@ -33,7 +35,18 @@ ROLE_NOUNS = (
     "chief", "head", "leader", "envoy", "secretary", "spokesman", "spokeswoman", "spokesperson", "minister",
     "director", "commander", "president", "deputy", "officer", "official", "officials", "general", "chairman",
     "governor", "mayor", "ambassador", "analyst", "expert", "representative", "committee", "ministry",
+    "senator", "premier", "treasurer", "judge", "commissioner", "executive", "prosecutor", "lawyer", "professor",
+    "chancellor", "mp", "coach", "captain", "founder", "manager", "editor", "correspondent", "inspector",
+    "attorney", "chair", "chairwoman", "king", "queen", "prince", "bishop", "archbishop",
 )
+_ROLE_NOUN = re.compile(r"\b(?:" + "|".join(ROLE_NOUNS) + r")s?\b")
+# a fronted clause ("With nominations closing on Wednesday, Senator X …") is not a role
+_NOT_ROLE_OPENERS = frozenset({
+    "with", "without", "after", "before", "in", "on", "at", "as", "when", "while", "despite", "since", "although",
+    "though", "if", "because", "during", "for", "from", "by", "of", "to", "under", "over", "following", "according",
+    "but", "and", "so", "then", "meanwhile", "however", "yesterday", "today", "earlier", "later", "last", "this",
+    "that", "it", "he", "she", "they", "we", "i", "there", "once", "until", "unlike", "like", "amid", "among",
+})
 KINDS: dict[str, tuple[str, ...]] = {
     "fight": ("fight", "fighting", "fought", "joined", "join", "joining", "alongside", "gone to fight"),
     "kill": ("killed", "died", "dead", "death", "deaths", "neutralised", "neutralized", "eliminated", "casualties",
@@ -162,7 +175,10 @@ class Speaker:
 def _clean_role(role: str) -> str | None:
     role = re.sub(r"^\s*(?:the|a|an)\s+", "", role.strip(" ,–-")).strip()
     role = re.sub(r"\s+[–-]\s+.*$", "", role)
-    return role if 2 < len(role) < 120 and any(n in role.lower() for n in ROLE_NOUNS) else None
+    words = role.lower().split()
+    if not words or words[0] in _NOT_ROLE_OPENERS or len(words) > 14:
+        return None
+    return role if 2 < len(role) < 120 and _ROLE_NOUN.search(role.lower()) else None
 
 
 def _subject_before(text: str) -> str:
@@ -205,11 +221,17 @@ def speaker_in(sentence: str, at: int) -> tuple[str | None, str | None]:
     return subject, (role if role and role.lower() != subject.lower() else None)
 
 
-def describe(doc_text: str, name: str | None, role: str | None) -> Speaker:
-    """Fill in a full name and role from elsewhere in the article (e.g. 'Gen. Doe' → 'Gen. Jane Doe')."""
+def describe(doc_text: str, name: str | None, role: str | None,
+             parsed: Sequence[ParsedSentence] | None = None) -> Speaker:
+    """Fill in a full name and role from elsewhere in the article (e.g. 'Gen. Doe' → 'Gen. Jane Doe').
+
+    With the article's `parsed` sentences, a role written before the name without a comma is read from the
+    noun chunk that ends in the name ("little-known West Australian senator Brian Greig"), never from the
+    clause before it ("The executive appointed … senator Brian Greig")."""
     from index.sentences import split_sentences
 
     sentences = [(s.start, s.end, doc_text[s.start : s.end]) for s in split_sentences(doc_text)]
+    chunks = sorted(c for p in parsed for c in p.chunks) if parsed is not None else None
     is_person = bool(name and person_names(name))
     target = surname(name) if is_person and name else None
     role_heads = [w for w in ROLE_NOUNS if role and re.search(rf"\b{w}\b", role.lower())]
@@ -223,8 +245,11 @@ def describe(doc_text: str, name: str | None, role: str | None) -> Speaker:
             after = text[e:]
             pre_role = _clean_role(re.split(r"[,;:(]\s", before.rstrip(","))[-1]) if before.endswith(",") or not before else None
             if pre_role is None and before and not before.endswith(","):
-                tail = re.split(r"[,;:]", before)[-1]
-                pre_role = _clean_role(tail) if tail.strip() and tail.strip()[0].isupper() else None
+                if chunks is not None:
+                    pre_role = _chunk_role(doc_text, chunks, start + s)
+                else:
+                    tail = re.split(r"[,;:]", before)[-1]
+                    pre_role = _clean_role(tail) if tail.strip() and tail.strip()[0].isupper() else None
             post = re.match(r",\s*(?:the|a|an)\s+([^,–—]+)", after)
             found_role = pre_role or (_clean_role(post.group(1)) if post else None)
             if target:
@@ -233,6 +258,14 @@ def describe(doc_text: str, name: str | None, role: str | None) -> Speaker:
             elif role_heads and found_role and any(h in found_role.lower() for h in role_heads):
                 return Speaker(who=full, role=_clean_role(role or name or "") or found_role, span=(start, end))
     return Speaker(who=name, role=role)
+
+
+def _chunk_role(doc_text: str, chunks: Sequence[tuple[int, int]], name_start: int) -> str | None:
+    """The words of the noun chunk that holds a name, before the name: its title or role, if it names one."""
+    for a, b in chunks:
+        if a < name_start < b:
+            return _clean_role(doc_text[a:name_start])
+    return None
 
 
 def _longest(a: str, b: str | None) -> str:

@@ -1,0 +1,42 @@
+"""Roles read for 'Who is X?' and for figures' sources: from the name's noun chunk or apposition, never from a
+clause that happens to precede the name."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from assistant import Assistant
+from assistant.figures import describe
+from index.language import parse
+
+
+def test_a_role_before_the_name_comes_from_its_noun_chunk() -> None:
+    text = ("The national executive of the party last night appointed little-known West Australian senator "
+            "Brian Greig as interim leader.")
+    assert describe(text, "Brian Greig", None, parse(text)).role == "little-known West Australian senator"
+
+
+def test_a_fronted_clause_is_not_a_role() -> None:
+    text = "With nominations for the party leadership to close on Wednesday night, Senator Bartlett met the deputy."
+    for parsed in (parse(text), None):  # with the parse and with the plain-text fallback
+        role = describe(text, "Bartlett", None, parsed).role
+        assert role is None or "nominations" not in role, role
+
+
+def test_an_apposition_is_a_role() -> None:
+    text = "Sergei Melikov, the president's envoy to the region, said the danger was real."
+    assert describe(text, "Sergei Melikov", None, parse(text)).role == "president's envoy to the region"
+
+
+def test_how_much_gets_the_amount_not_a_table_of_head_counts(settings, fake_embedder, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
+    corpus = tmp_path / "money"
+    corpus.mkdir()
+    (corpus / "a.txt").write_text("Royals paid the group\n\nSenior royals paid at least $560 million to the "
+                                  "group for a truce, according to court documents.\n")
+    (corpus / "b.txt").write_text("Camp in the north\n\nUp to 150 group members trained at the camp, intelligence officers "
+                                  "said.\n\nThe raid left eight civilians dead, the military said.\n")
+    bot = Assistant(settings.model_copy(update={"corpus_dir": corpus, "data_dir": tmp_path / "d"}),
+                    embedder=fake_embedder)
+    answer = bot.ask("How much did the royals pay the group?")
+    assert "different figures" not in answer.text
+    assert "$560 million" in answer.text.split("[1]")[0]
