@@ -12,6 +12,7 @@ Usage::
 from __future__ import annotations
 
 import re
+from collections.abc import Sequence
 from typing import Any
 
 from assistant.answer import RetrievedChunk, ShortAnswer
@@ -36,12 +37,18 @@ def _statements(draft: Draft) -> list[tuple[str, list[tuple[str, int, int]], str
     return out if draft.text[at:].strip() == "" and out else None
 
 
-def lead_first(lead: Draft, draft: Draft, snapshot: Snapshot, limit: int, words_budget: int) -> Draft:
+def lead_first(lead: Draft, draft: Draft, snapshot: Snapshot, limit: int, words_budget: int,
+               names: Sequence[Sequence[str]] = ()) -> Draft:
     """The grounded answer's first statement (its short answer in bold), then the sentence answerer's other
-    statements, renumbered, while the answer stays within `words_budget` words (at most `limit` statements)."""
+    statements, renumbered, while the answer stays within `words_budget` words (at most `limit` statements).
+
+    `names`: the question's name constraints (groups of terms); a statement from another article that names
+    none of a group is about something else ("In Malawi, 10,000 died" after the Hunan floods) and is dropped."""
     first, rest = _statements(lead), _statements(draft)
     if not first or rest is None:
         return draft
+    lead_docs = {span[0] for s in first for span in s[1]}
+    rest = [s for s in rest if {span[0] for span in s[1]} & lead_docs or _names_all(s[0], names)]
     book = CitationBook(snapshot)
     # "**Name** [1]: the quote that names them [2]." leads as one unit
     opening = first[:2] if len(first) > 1 and first[1][0].startswith(":") else first[:1]
@@ -66,6 +73,13 @@ def lead_first(lead: Draft, draft: Draft, snapshot: Snapshot, limit: int, words_
     return Draft(text=" ".join(parts), citations=book.citations, kind="answer", short_answer=short)
 
 
+def _names_all(text: str, names: Sequence[Sequence[str]]) -> bool:
+    """Whether `text` names one term of every group (a term matches as a word prefix: 'democrat' ~ 'democrats')."""
+    low = text.lower()
+    return all(any(re.search(rf"\b{re.escape(t[:-1] if len(t) > 4 else t)}", low) for t in group)
+               for group in names if group)
+
+
 class RoutedAnswerer:
     """The sentence-selection answerer for questions about the articles' content, with the grounded engine's
     replies for what needs no retrieval: greetings and thanks (chit-chat), and "which articles do you have"."""
@@ -88,7 +102,7 @@ class RoutedAnswerer:
             if verdict.kind == "yes-no" and verdict.short_answer is not None:
                 return verdict
         draft = self.sentences.answer(question, snapshot, chunks, vector)
-        if not self.lead or draft.abstained or draft.figures or draft.kind != "answer":
+        if not self.lead or draft.abstained or len(draft.figures) > 1 or draft.kind != "answer":
             return draft
         settings = self.sentences.settings
         if settings.refuse_without_span:
@@ -98,7 +112,7 @@ class RoutedAnswerer:
         lead = self.grounded.answer(question, snapshot, chunks, vector)
         if lead.abstained or lead.short_answer is None or lead.kind != "answer":
             return draft
-        return lead_first(lead, draft, snapshot, settings.max_sentences, settings.lead_words)
+        return lead_first(lead, draft, snapshot, settings.max_sentences, settings.lead_words, frame.groups)
 
     def gather(self, question: Question, snapshot: Snapshot, chunks: list[RetrievedChunk],
                vector: list[float] | None) -> list[Any]:

@@ -40,3 +40,20 @@ def test_how_much_gets_the_amount_not_a_table_of_head_counts(settings, fake_embe
     answer = bot.ask("How much did the royals pay the group?")
     assert "different figures" not in answer.text
     assert "$560 million" in answer.text.split("[1]")[0]
+
+
+def test_a_statement_about_another_place_does_not_follow_the_answer(settings, fake_embedder, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
+    """After the statement that answers, a sentence from another article that names none of the question's
+    names is about something else and is left out."""
+    corpus = tmp_path / "floods"
+    corpus.mkdir()
+    (corpus / "a.txt").write_text("Floods in Hunan\n\nHunan province remained on alert as the flood crisis entered "
+                                  "its fifth day, with 108 people already dead.\n")
+    (corpus / "b.txt").write_text("Famine warning\n\nIn Malawi, as many as 10,000 people may have already died "
+                                  "of hunger, aid groups said.\n")
+    (corpus / "c.txt").write_text("Council news\n\n" + " ".join(  # a corpus large enough to tell names from words
+        f"The council met on day {i} and discussed roads, parks and the budget." for i in range(12)) + "\n")
+    bot = Assistant(settings.model_copy(update={"corpus_dir": corpus, "data_dir": tmp_path / "d"}),
+                    embedder=fake_embedder)
+    answer = bot.ask("How many people died in the Hunan floods?")
+    assert "108" in answer.text and "Malawi" not in answer.text, answer.text
