@@ -10,7 +10,8 @@ from assistant.lexicon import NON_PERSON, STOPWORDS, is_chit_chat, is_learned_no
 _PERSON_PRONOUN = re.compile(r"\b(?:he|him|his|she|her|hers)\b", re.IGNORECASE)
 _THING_PRONOUN = re.compile(r"\b(?:it|its|they|them|their|this|that|these|those|there)\b", re.IGNORECASE)
 _WH = re.compile(r"^\s*(?:who|what|when|where|why|which|how(?: many| much)?)\b", re.IGNORECASE)
-_CONTINUATION = re.compile(r"^\s*(?:and|but|also|what about|how about|and what about|according to)\b[\s,]*", re.IGNORECASE)
+_CONTINUATION = re.compile(r"^\s*(?:(?:and|but) (?:what|how) about|what about|how about|according to|and|but|also)\b[\s,]*",
+                           re.IGNORECASE)  # longest first: "and what about X" continues with X, not "what about X"
 _NAMEISH = re.compile(r"\b[A-Z][a-z]{2,}(?:\s+[A-Z][a-z]+)*\b")
 
 
@@ -127,5 +128,8 @@ def _rewrite(q: str, history: list[Turn]) -> str:
             return base.replace(old_names[0], rest) + "?"
         if cont.group().strip().lower().startswith("according to"):
             return f"{base} according to {rest}?"
+        if _WH.match(rest) and not cont.group().strip().lower().endswith("about"):
+            # "And how many were evacuated?" asks its own question about the same topic
+            return f"{rest[:1].upper()}{rest[1:]}? (about: {_topic(last)})"
         return f"{base} {rest}?".replace("  ", " ")
     return f"{q.rstrip(' ?')}? (about: {own_query(last.query).rstrip(' ?')})"

@@ -26,6 +26,19 @@ def test_pronoun_means_the_name_the_question_was_about_when_the_answer_is_not_a_
     assert rewrite("What did she say about the floods?", history) == "What did Jane Doe say about the floods?"
 
 
+def test_and_what_about_someone_asks_the_same_about_them() -> None:
+    history = [turn("Who is Jane Doe?", short="the mayor")]
+    assert rewrite("And what about John Smith?", history) == "Who is John Smith?"
+    assert rewrite("What about John Smith?", history) == "Who is John Smith?"
+
+
+def test_and_with_a_question_of_its_own_keeps_it_and_the_topic() -> None:
+    """'And how many were evacuated?' is its own question about the same topic, not glued onto the last one."""
+    history = [turn("How many people died in the floods in the north?", short="108")]
+    query = rewrite("And how many were evacuated?", history)
+    assert query.startswith("How many were evacuated?") and "floods in the north" in query
+
+
 def test_a_number_is_never_a_referent() -> None:
     history = [turn("How many people did Jane Doe count?", short="1,500")]
     assert "Jane Doe" in rewrite("When did she say it?", history)
