@@ -13,7 +13,7 @@ from functools import lru_cache
 
 from assistant.answer import Citation, Draft, Figure, RetrievedChunk
 from assistant.figures import Mention, describe, mentions, speaker_in
-from assistant.lexicon import person_names, related, terms
+from assistant.lexicon import person_names, related, stem, terms
 from assistant.question import Question, looks_like_instruction
 from assistant.settings import AnswerSettings
 from index.snapshot import Snapshot
@@ -355,18 +355,38 @@ class ExtractiveAnswerer:
         return Draft(text="\n".join([lead, *lines, summary]), citations=book.citations, figures=figures)
 
     def _relevant(self, question: Question, m: Mention, e: Evidence) -> bool:
-        """Does this number count what the question asks about (same kind of event, same kind of people)?"""
-        if question.kind and m.kind != question.kind:
-            return False
-        if set(question.focus) & set(terms(m.what)):
-            return True
-        if m.group is None:
-            return False
-        q_group = _focus_group(question)
-        return q_group is None or m.group in (q_group, "people")
+        return counts_what_is_asked(question, m)
 
 
 _AMOUNT = re.compile(r"\bhow much\b", re.IGNORECASE)
+_COUNTED = re.compile(r"\bhow many (\w+)(?: (\w+))?", re.IGNORECASE)
+_AUXILIARY = {"were", "was", "are", "is", "have", "has", "had", "did", "do", "does", "will", "would", "could", "can",
+              "may", "might", "remain", "remained"}
+
+
+def _counts_a_noun(question: str) -> bool:
+    """'how many X' where X is the counted noun: a plural, or followed by a verb ('how many police were hurt'),
+    not a verb itself ('of the nine, how many left')."""
+    m = _COUNTED.search(question)
+    if not m:
+        return False
+    word, after = m.group(1).lower(), (m.group(2) or "").lower()
+    return (word.endswith("s") and not word.endswith("ss")) or after in _AUXILIARY or after.endswith("ed")
+_GENERIC_FOCUS = {stem(w) for w in ("people", "persons", "person", "individuals", "times", "cases")}
+
+
+def counts_what_is_asked(question: Question, m: Mention) -> bool:
+    """Does this number count what the question asks about (same kind of event, same kind of people)?"""
+    if question.kind and m.kind != question.kind:
+        return False
+    if set(question.focus) & set(terms(m.what)):
+        return True
+    if m.group is None:
+        return False
+    q_group = _focus_group(question)
+    if q_group is None and set(question.focus) - _GENERIC_FOCUS and _counts_a_noun(question.text):
+        return False  # "how many attackers": a count of civilians or of servicemen does not count attackers
+    return q_group is None or m.group in (q_group, "people")
 
 
 def _new_scope(m: Mention) -> str | None:

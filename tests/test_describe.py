@@ -57,3 +57,18 @@ def test_a_statement_about_another_place_does_not_follow_the_answer(settings, fa
                     embedder=fake_embedder)
     answer = bot.ask("How many people died in the Hunan floods?")
     assert "108" in answer.text and "Malawi" not in answer.text, answer.text
+
+
+def test_counts_of_other_things_do_not_count_the_asked_noun() -> None:
+    """'How many attackers were killed?' is not answered by counts of civilians or servicemen; 'how many left'
+    (a verb, not a counted noun) and 'how many people' keep the looser match."""
+    from assistant.compose import counts_what_is_asked
+    from assistant.figures import mentions
+    from assistant.question import analyse
+
+    civilians = mentions("Some 5,816 civilians were killed in 2014, the monitoring group said.")[0]
+    servicemen = mentions("Six servicemen were killed when repelling the attack.")[0]
+    attackers = analyse("How many attackers were killed?")
+    assert not counts_what_is_asked(attackers, civilians) and not counts_what_is_asked(attackers, servicemen)
+    assert counts_what_is_asked(analyse("How many servicemen were killed?"), servicemen)
+    assert counts_what_is_asked(analyse("How many people were killed?"), civilians)
