@@ -30,6 +30,8 @@ from index.snapshot import Snapshot
 
 _REASON = re.compile(r"\b(?:because|since|due to|as a result|in order to|so that|after|amid|over|for)\b", re.I)
 _NEGATION = frozenset({"not", "no", "never", "n't", "nobody", "none", "nothing", "neither", "nor"})
+_CONTINUING = re.compile(r"\b(?:still|currently|now|remains?|continues? to)\b", re.IGNORECASE)
+_PAST_ONLY = frozenset({"previously", "formerly", "former", "once", "ex"})
 
 
 
@@ -273,6 +275,9 @@ class GroundedAnswerer(EvidenceStage):
         q_negated = bool(re.search(r"\b(?:not|n't|never|no)\b", frame.text.lower())) != bool(
             re.search(r"\b(?:deny|denied|denies|reject|rejected|refuse|refused|dismiss|dismissed|rule out|ruled out)\b",
                       frame.text.lower()))
+        if _CONTINUING.search(frame.text) and any(
+                doc_text[t.start : t.end].lower() in _PAST_ONLY for t in best.sentence.tokens):
+            negated = not negated  # "Is it still active?" against "the previously active group": not any more
         if explicit:
             verdict = "No" if negated != q_negated else "Yes"
             text = f"**{verdict}** — {with_marker(best.text, n)}"

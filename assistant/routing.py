@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Sequence
+from dataclasses import replace
 from typing import Any
 
 from assistant.answer import RetrievedChunk, ShortAnswer
@@ -73,6 +74,9 @@ def lead_first(lead: Draft, draft: Draft, snapshot: Snapshot, limit: int, words_
     return Draft(text=" ".join(parts), citations=book.citations, kind="answer", short_answer=short)
 
 
+NOT_DIRECT = "The articles do not say it directly; the passages above are the closest evidence."
+
+
 def _names_all(text: str, names: Sequence[Sequence[str]]) -> bool:
     """Whether `text` names one term of every group (a term matches as a word prefix: 'democrat' ~ 'democrats')."""
     low = text.lower()
@@ -95,6 +99,14 @@ class RoutedAnswerer:
     def answer(self, question: Question, snapshot: Snapshot, chunks: list[RetrievedChunk],
                vector: list[float] | None) -> Draft:
         frame = self.grounded.frame(question, snapshot)
+        draft = self._answer(frame, question, snapshot, chunks, vector)
+        if frame.intent == "yes-no" and draft.kind == "answer" and not draft.abstained:
+            # no sentence says yes or no outright: the evidence, and a plain word that it does not decide it
+            draft = replace(draft, text=f"{draft.text}\n\n{NOT_DIRECT}")
+        return draft
+
+    def _answer(self, frame: Any, question: Question, snapshot: Snapshot, chunks: list[RetrievedChunk],
+                vector: list[float] | None) -> Draft:
         if frame.intent in ("chit-chat", "overview"):
             return self.grounded.answer(question, snapshot, chunks, vector)
         if frame.intent == "yes-no":  # "Yes"/"No" only when a sentence states it; else the evidence as usual

@@ -72,3 +72,29 @@ def test_counts_of_other_things_do_not_count_the_asked_noun() -> None:
     assert not counts_what_is_asked(attackers, civilians) and not counts_what_is_asked(attackers, servicemen)
     assert counts_what_is_asked(analyse("How many servicemen were killed?"), servicemen)
     assert counts_what_is_asked(analyse("How many people were killed?"), civilians)
+
+
+def _small_bot(settings, fake_embedder, tmp_path: Path, text: str) -> Assistant:  # type: ignore[no-untyped-def]
+    corpus = tmp_path / "small"
+    corpus.mkdir()
+    (corpus / "a.txt").write_text(text)
+    (corpus / "b.txt").write_text("Council news\n\n" + " ".join(
+        f"The council met on day {i} and discussed roads, parks and the budget." for i in range(12)) + "\n")
+    return Assistant(settings.model_copy(update={"corpus_dir": corpus, "data_dir": tmp_path / "d"}),
+                     embedder=fake_embedder)
+
+
+def test_still_against_previously_is_a_no(settings, fake_embedder, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
+    bot = _small_bot(settings, fake_embedder, tmp_path, "Envoy warns\n\nThe envoy said the ideology of the previously "
+                     "active Northern Front group could still spread in the region.\n")
+    answer = bot.ask("Is the Northern Front group still active?")
+    assert answer.short_answer is None or answer.short_answer.text != "Yes", answer.text
+
+
+def test_a_yes_no_question_without_a_verdict_says_so(settings, fake_embedder, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
+    from assistant.routing import NOT_DIRECT
+
+    bot = _small_bot(settings, fake_embedder, tmp_path, "Governor speaks\n\nGovernor Jane Doe said the rebels were "
+                     "cowards and that the army would find them.\n")
+    answer = bot.ask("Did the governor praise the army?")
+    assert answer.short_answer is not None or NOT_DIRECT in answer.text, answer.text
