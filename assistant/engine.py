@@ -287,7 +287,7 @@ class GroundedAnswerer(EvidenceStage):
         return Draft(text=text, citations=book.citations, kind="yes-no")
 
     def _compare(self, frame: Frame, snapshot: Snapshot, evidence: list[Scored], book: CitationBook) -> Draft:
-        sides = [n for n in frame.names] or list(frame.hard)
+        sides = _sides(frame) or [n for n in frame.names] or list(frame.hard)
         parts: list[str] = []
         used: set[tuple[str, int]] = set()
         for side in sides[:3]:
@@ -360,6 +360,17 @@ class GroundedAnswerer(EvidenceStage):
 
 _ORDER = re.compile(r"\b(first|earliest|oldest|last|latest|most recent(?:ly)?|newest)\b", re.IGNORECASE)
 _ABOUT_PUBLISHING = re.compile(r"\b(?:published|written|dated|released|article|story|report|piece|one)\b", re.IGNORECASE)
+
+
+def _sides(frame: Frame) -> list[str]:
+    """The compared sides: name groups the question joins with 'and', 'or', 'vs' ("what A and B said about the
+    C bombings" compares A and B, not C); each side is represented by its last term."""
+    low = frame.text.lower()
+    sides: list[str] = []
+    for a, b in zip(frame.groups, frame.groups[1:]):
+        if re.search(rf"\b{re.escape(a[-1][:5])}\w*\s+(?:and|or|vs\.?|versus)\s+(?:the\s+)?{re.escape(b[0][:5])}", low):
+            sides += [t for t in (a[-1], b[-1]) if t not in sides]
+    return sides
 
 
 def example_questions(snapshot: Snapshot, k: int) -> list[str]:
