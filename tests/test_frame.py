@@ -29,3 +29,12 @@ def test_new_is_not_a_constraint_of_who_is_the_new_leader() -> None:
     assert frame.answer_type == "PERSON"
     assert frame.hard == ("democrats",)
     assert "new" in frame.terms  # still a soft term for ranking
+
+
+def test_compared_sides_are_the_names_joined_by_and() -> None:
+    from assistant.engine import _sides
+    from assistant.frame import Frame
+
+    frame = Frame(text="Compare what Washington and Moscow said about the Georgian bombings", intent="compare",
+                  groups=(("washington",), ("moscow",), ("georgian",)))
+    assert _sides(frame) == ["washington", "moscow"]
