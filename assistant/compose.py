@@ -289,10 +289,15 @@ class ExtractiveAnswerer:
             return ""
         name = m.group("name").strip()
         for e in chosen:
-            speaker = describe(snapshot.documents[e.doc_id].text, name, None, snapshot.sentences(e.doc_id))
+            doc_text = snapshot.documents[e.doc_id].text
+            speaker = describe(doc_text, name, None, snapshot.sentences(e.doc_id))
             if speaker.role and speaker.span:
+                cited = doc_text[speaker.span[0] : speaker.span[1]]
+                if not _stated_in(cited, speaker.who or name, speaker.role, name):
+                    continue  # the template may only use words of the sentence it cites
                 n = book.cite(e.doc_id, *speaker.span)
-                article = "" if speaker.role.lower().startswith(("the ", "a ", "an ")) else "the "
+                first_word = speaker.role.split()[0].lower() if speaker.role.split() else ""
+                article = "" if first_word in ("the", "a", "an") or first_word.endswith(("'s", "’s")) else "the "
                 return f"{speaker.who or name} is {article}{speaker.role} [{n}]."
         return ""
 
@@ -373,6 +378,14 @@ def _counts_a_noun(question: str) -> bool:
     word, after = m.group(1).lower(), (m.group(2) or "").lower()
     return (word.endswith("s") and not word.endswith("ss")) or after in _AUXILIARY or after.endswith("ed")
 _GENERIC_FOCUS = {stem(w) for w in ("people", "persons", "person", "individuals", "times", "cases")}
+
+
+def _stated_in(cited: str, who: str, role: str, asked: str) -> bool:
+    """'<who> is the <role>' is grounded in `cited`: the person and the role stand in it, and so does every
+    capitalised word of what was asked ('the chief executive of the Commonwealth Bank' needs 'Commonwealth')."""
+    low = cited.lower()
+    names = [] if person_names(asked) else re.findall(r"\b[A-Z][\w'’-]+", asked)  # a person may be spelled otherwise
+    return who.lower() in low and role.lower() in low and all(w.lower() in low for w in names)
 
 
 def counts_what_is_asked(question: Question, m: Mention) -> bool:

@@ -98,3 +98,14 @@ def test_a_yes_no_question_without_a_verdict_says_so(settings, fake_embedder, tm
                      "cowards and that the army would find them.\n")
     answer = bot.ask("Did the governor praise the army?")
     assert answer.short_answer is not None or NOT_DIRECT in answer.text, answer.text
+
+
+def test_who_is_the_role_of_an_organisation_never_borrows_the_question_words(settings, fake_embedder, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
+    """'Who is the chief executive of Bank B?' must not become 'Jane Doe is the chief executive of Bank B' when
+    the article only says 'Chief executive Jane Doe' of another company: the template may only use words of
+    the sentence it cites."""
+    bot = _small_bot(settings, fake_embedder, tmp_path, "Results\n\nAcme Insurance reported a loss on Monday. "
+                     "Chief executive Jane Doe said the result was solid.\n\nBank Bravo said it plans to cut 1,000 "
+                     "jobs.\n")
+    answer = bot.ask("Who is the chief executive of Bank Bravo?")
+    assert "Jane Doe is" not in answer.text, answer.text
