@@ -382,7 +382,7 @@ _GENERIC_FOCUS = {stem(w) for w in ("people", "persons", "person", "individuals"
 
 def _stated_in(cited: str, who: str, role: str, asked: str) -> bool:
     """'<who> is the <role>' is grounded in `cited`: the person and the role stand in it, and so does every
-    capitalised word of what was asked ('the chief executive of the Commonwealth Bank' needs 'Commonwealth')."""
+    capitalised word of what was asked ('the chief executive of Acme Bank' needs 'Acme' and 'Bank')."""
     low = cited.lower()
     names = [] if person_names(asked) else re.findall(r"\b[A-Z][\w'’-]+", asked)  # a person may be spelled otherwise
     return who.lower() in low and role.lower() in low and all(w.lower() in low for w in names)

@@ -226,8 +226,8 @@ def describe(doc_text: str, name: str | None, role: str | None,
     """Fill in a full name and role from elsewhere in the article (e.g. 'Gen. Doe' → 'Gen. Jane Doe').
 
     With the article's `parsed` sentences, a role written before the name without a comma is read from the
-    noun chunk that ends in the name ("little-known West Australian senator Brian Greig"), never from the
-    clause before it ("The executive appointed … senator Brian Greig")."""
+    noun chunk that ends in the name ("little-known senator Jane Doe"), never from the clause before
+    it ("The executive appointed … senator Jane Doe")."""
     from index.sentences import split_sentences
 
     sentences = [(s.start, s.end, doc_text[s.start : s.end]) for s in split_sentences(doc_text)]

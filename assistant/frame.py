@@ -153,7 +153,7 @@ class Lexicon:
 
     def is_name_word(self, word: str) -> bool:
         """Mostly seen inside named entities (people, bodies, places, events), not numbers or dates, and
-        inside a name in at least half of the sentences that use it ("new" of "New South Wales" is not a name
+        inside a name in at least half of the sentences that use it ("new" of a place called "New …" is not a name
         word when the corpus mostly uses it as the adjective)."""
         labels = self.entity_words.get(word)
         if not labels:

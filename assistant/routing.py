@@ -44,7 +44,8 @@ def lead_first(lead: Draft, draft: Draft, snapshot: Snapshot, limit: int, words_
     statements, renumbered, while the answer stays within `words_budget` words (at most `limit` statements).
 
     `names`: the question's name constraints (groups of terms); a statement from another article that names
-    none of a group is about something else ("In Malawi, 10,000 died" after the Hunan floods) and is dropped."""
+    none of a group is about something else (a death toll from another country after the asked floods) and
+    is dropped."""
     first, rest = _statements(lead), _statements(draft)
     if not first or rest is None:
         return draft
@@ -74,7 +75,7 @@ def lead_first(lead: Draft, draft: Draft, snapshot: Snapshot, limit: int, words_
     return Draft(text=" ".join(parts), citations=book.citations, kind="answer", short_answer=short)
 
 
-NOT_DIRECT = "The articles do not say it directly; the passages above are the closest evidence."
+NOT_DIRECT = "The articles do not say it directly; the closest evidence:"  # a lead-in, not a claim
 
 
 def _names_all(text: str, names: Sequence[Sequence[str]]) -> bool:
@@ -102,7 +103,7 @@ class RoutedAnswerer:
         draft = self._answer(frame, question, snapshot, chunks, vector)
         if frame.intent == "yes-no" and draft.kind == "answer" and not draft.abstained:
             # no sentence says yes or no outright: the evidence, and a plain word that it does not decide it
-            draft = replace(draft, text=f"{draft.text}\n\n{NOT_DIRECT}")
+            draft = replace(draft, text=f"{NOT_DIRECT}\n\n{draft.text}")
         return draft
 
     def _answer(self, frame: Any, question: Question, snapshot: Snapshot, chunks: list[RetrievedChunk],
