@@ -207,7 +207,7 @@ class ExtractiveAnswerer:
             return True
         floor = 0.75 * evidence[0].score
         if question.kind and not any(
-            self._relevant(question, m, e) for e in evidence[:8] if e.score >= floor for m in mentions(e.text)
+            counts_what_is_asked(question, m) for e in evidence[:8] if e.score >= floor for m in mentions(e.text)
         ):
             return True  # asks to count an event the best evidence never counts (e.g. the wounded)
         # "names of…" needs person names in the evidence
@@ -248,7 +248,7 @@ class ExtractiveAnswerer:
         for e in chosen:
             doc = snapshot.documents[e.doc_id]
             for m in mentions(e.text):
-                if self._relevant(question, m, e):
+                if counts_what_is_asked(question, m):
                     who, role = speaker_in(e.text, m.start)
                     n = book.cite(e.doc_id, e.quote_start, e.end)
                     out.append(Figure(value=m.value, display=m.display, what=m.what, scope=_new_scope(m), who=who,
@@ -310,7 +310,7 @@ class ExtractiveAnswerer:
         found: list[tuple[Evidence, Mention, str | None, str | None]] = []
         for e in evidence[:24]:
             for m in mentions(e.text):
-                if self._relevant(question, m, e):
+                if counts_what_is_asked(question, m):
                     found.append((e, m, *speaker_in(e.text, m.start)))
         if not found:
             return None
@@ -359,9 +359,6 @@ class ExtractiveAnswerer:
                    f"to {_as_written(high)} [{high.citation}].")
         return Draft(text="\n".join([lead, *lines, summary]), citations=book.citations, figures=figures)
 
-    def _relevant(self, question: Question, m: Mention, e: Evidence) -> bool:
-        return counts_what_is_asked(question, m)
-
 
 _AMOUNT = re.compile(r"\bhow much\b", re.IGNORECASE)
 _COUNTED = re.compile(r"\bhow many (\w+)(?: (\w+))?", re.IGNORECASE)
@@ -377,6 +374,8 @@ def _counts_a_noun(question: str) -> bool:
         return False
     word, after = m.group(1).lower(), (m.group(2) or "").lower()
     return (word.endswith("s") and not word.endswith("ss")) or after in _AUXILIARY or after.endswith("ed")
+
+
 _GENERIC_FOCUS = {stem(w) for w in ("people", "persons", "person", "individuals", "times", "cases")}
 
 

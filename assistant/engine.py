@@ -18,11 +18,7 @@ import re
 
 from assistant.answer import RetrievedChunk, ShortAnswer
 from assistant.compose import CitationBook, Draft, ExtractiveAnswerer, with_marker
-from assistant.evidence import (
-    NO_SPAN,
-    EvidenceStage,
-    Scored,
-)
+from assistant.evidence import NO_SPAN, EvidenceStage, Scored
 from assistant.frame import STRICT_TYPES, Frame
 from assistant.question import Question
 from assistant.settings import AnswerSettings
@@ -32,8 +28,6 @@ _REASON = re.compile(r"\b(?:because|since|due to|as a result|in order to|so that
 _NEGATION = frozenset({"not", "no", "never", "n't", "nobody", "none", "nothing", "neither", "nor"})
 _CONTINUING = re.compile(r"\b(?:still|currently|now|remains?|continues? to)\b", re.IGNORECASE)
 _PAST_ONLY = frozenset({"previously", "formerly", "former", "once", "ex"})
-
-
 
 
 class GroundedAnswerer(EvidenceStage):
@@ -64,13 +58,6 @@ class GroundedAnswerer(EvidenceStage):
         """Why this answerer would refuse the question (None: it would answer)."""
         frame = self.frame(question, snapshot)
         return self._abstain_reason(frame, snapshot, self.gather(frame, snapshot, chunks, vector))
-
-
-
-
-
-
-
 
     # ---- answering --------------------------------------------------------------------------------
     def answer(self, question: Question, snapshot: Snapshot, chunks: list[RetrievedChunk],
@@ -112,8 +99,6 @@ class GroundedAnswerer(EvidenceStage):
         if frame.labels:
             return self._factoid(frame, snapshot, evidence, book)
         return self._passage(frame, snapshot, evidence, book)
-
-
 
     def _abstain_reason(self, frame: Frame, snapshot: Snapshot, evidence: list[Scored]) -> str | None:
         if not frame.terms:
@@ -225,7 +210,6 @@ class GroundedAnswerer(EvidenceStage):
                 return e
         return None
 
-
     def _passage(self, frame: Frame, snapshot: Snapshot, evidence: list[Scored], book: CitationBook) -> Draft:
         """Why/how/definition/list: the best supported sentence first, plus one that adds a distinct fact."""
         good = self._supported(frame, evidence) or evidence
@@ -262,7 +246,6 @@ class GroundedAnswerer(EvidenceStage):
                 parts[-1] = parts[-1].rstrip(".") + (f" — **{snapshot.documents[e.doc_id].text[a:b]}** "
                                                      f"[{book.cite(e.doc_id, sent.start, sent.end)}].")
         return Draft(text=" ".join(parts), citations=book.citations, kind="answer", short_answer=short)
-
 
     def _yes_no(self, frame: Frame, snapshot: Snapshot, evidence: list[Scored], book: CitationBook) -> Draft:
         good = self._supported(frame, evidence)
@@ -387,8 +370,6 @@ def example_questions(snapshot: Snapshot, k: int) -> list[str]:
     return out
 
 
-
-
 def _merge(spans: list[tuple[int, int, str, float]]) -> list[tuple[int, int, str, float]]:
     """Spans sorted by start with overlaps dropped (so bolding them never nests)."""
     out: list[tuple[int, int, str, float]] = []
@@ -409,5 +390,4 @@ def _distinct(e: Scored, chosen: list[Scored]) -> bool:
         if len(words & other) / max(1, min(len(words), len(other))) > 0.6:
             return False
     return True
-
 

@@ -303,7 +303,7 @@ def _build_index(
     # every article's parse is on disk before the generation is committed (answering reads it from there)
     embedding = {a.doc_id for a in to_embed}
     parses.ensure([article.text for doc_id, article in new.items() if doc_id not in embedding])
-    total = 0
+    total = _estimate_texts(to_embed)  # a guess, corrected group by group as the real counts are known
     done = 0
 
     def tick(n: int) -> None:
@@ -317,16 +317,17 @@ def _build_index(
     vector_store = ChromaVectorStore(chroma_collection=chunk_coll)
     counts = dict(current.chunk_counts) if current else {}
     sent_counts = dict(current.sentence_counts) if current else {}
-    total = _estimate_texts(to_embed)
     # a group of articles at a time: one spaCy stream, one length-sorted embedding stream over chunks and
     # sentences, batched writes; memory stays flat however large the corpus
     for first in range(0, len(to_embed), BUILD_GROUP):
         group = to_embed[first : first + BUILD_GROUP]
         parsed = parses.get_many([a.text for a in group])
-        nodes = [node for a in group for node in _nodes_for(a, settings)]
+        per_article = [_nodes_for(a, settings) for a in group]
+        nodes = [node for article_nodes in per_article for node in article_nodes]
         sentences = [(a, i, s) for a, sents in zip(group, parsed) for i, s in enumerate(sents)]
-        texts = [n.text for n in nodes] + [a.text[s.start : s.end] for a, _, s in sentences]
-        total += len(texts) - sum(_estimate_texts([a]) for a in group)
+        sentence_texts = [a.text[s.start : s.end] for a, _, s in sentences]
+        texts = [n.text for n in nodes] + sentence_texts
+        total += len(texts) - _estimate_texts(group)
         vectors = _embed(embedder, texts, settings.embedder.batch_size, tick)
         for node, vector in zip(nodes, vectors):
             node.embedding = vector
@@ -338,12 +339,12 @@ def _build_index(
             sent_coll.add(
                 ids=[f"{a.doc_id}:s{i:04d}" for a, i, _ in part],
                 embeddings=sent_vectors[j : j + COPY_BATCH],  # type: ignore[arg-type]
-                documents=[a.text[s.start : s.end] for a, _, s in part],
+                documents=sentence_texts[j : j + COPY_BATCH],
                 metadatas=[{"doc_id": a.doc_id, "start": s.start, "end": s.end, "paragraph": s.paragraph}
                            for a, _, s in part],
             )
-        for article, sents in zip(group, parsed):
-            counts[article.doc_id] = sum(1 for n in nodes if n.metadata["doc_id"] == article.doc_id)
+        for article, article_nodes, sents in zip(group, per_article, parsed):
+            counts[article.doc_id] = len(article_nodes)
             sent_counts[article.doc_id] = len(sents)
     summary.embedded = done
 
