@@ -28,15 +28,26 @@ def test_an_apposition_is_a_role() -> None:
     assert describe(text, "Sergei Melikov", None, parse(text)).role == "president's envoy to the region"
 
 
-def test_how_much_gets_the_amount_not_a_table_of_head_counts(settings, fake_embedder, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
-    corpus = tmp_path / "money"
+def _small_bot(settings, fake_embedder, tmp_path: Path, *articles: str, filler: bool = True) -> Assistant:  # type: ignore[no-untyped-def]
+    """An Assistant over the given articles (a.txt, b.txt, …), plus by default one unrelated article of twelve
+    sentences: a corpus large enough for the lexicon to tell names from ordinary words."""
+    corpus = tmp_path / "small"
     corpus.mkdir()
-    (corpus / "a.txt").write_text("Royals paid the group\n\nSenior royals paid at least $560 million to the "
-                                  "group for a truce, according to court documents.\n")
-    (corpus / "b.txt").write_text("Camp in the north\n\nUp to 150 group members trained at the camp, intelligence officers "
-                                  "said.\n\nThe raid left eight civilians dead, the military said.\n")
-    bot = Assistant(settings.model_copy(update={"corpus_dir": corpus, "data_dir": tmp_path / "d"}),
-                    embedder=fake_embedder)
+    for name, text in zip("abcdefgh", articles):
+        (corpus / f"{name}.txt").write_text(text)
+    if filler:
+        (corpus / "z.txt").write_text("Council news\n\n" + " ".join(
+            f"The council met on day {i} and discussed roads, parks and the budget." for i in range(12)) + "\n")
+    return Assistant(settings.model_copy(update={"corpus_dir": corpus, "data_dir": tmp_path / "d"}),
+                     embedder=fake_embedder)
+
+
+def test_how_much_gets_the_amount_not_a_table_of_head_counts(settings, fake_embedder, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
+    bot = _small_bot(settings, fake_embedder, tmp_path,
+                     "Royals paid the group\n\nSenior royals paid at least $560 million to the group for a truce, "
+                     "according to court documents.\n",
+                     "Camp in the north\n\nUp to 150 group members trained at the camp, intelligence officers said."
+                     "\n\nThe raid left eight civilians dead, the military said.\n", filler=False)
     answer = bot.ask("How much did the royals pay the group?")
     assert "different figures" not in answer.text
     assert "$560 million" in answer.text.split("[1]")[0]
@@ -45,16 +56,11 @@ def test_how_much_gets_the_amount_not_a_table_of_head_counts(settings, fake_embe
 def test_a_statement_about_another_place_does_not_follow_the_answer(settings, fake_embedder, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
     """After the statement that answers, a sentence from another article that names none of the question's
     names is about something else and is left out."""
-    corpus = tmp_path / "floods"
-    corpus.mkdir()
-    (corpus / "a.txt").write_text("Floods in Hunan\n\nHunan province remained on alert as the flood crisis entered "
-                                  "its fifth day, with 108 people already dead.\n")
-    (corpus / "b.txt").write_text("Famine warning\n\nIn Malawi, as many as 10,000 people may have already died "
-                                  "of hunger, aid groups said.\n")
-    (corpus / "c.txt").write_text("Council news\n\n" + " ".join(  # a corpus large enough to tell names from words
-        f"The council met on day {i} and discussed roads, parks and the budget." for i in range(12)) + "\n")
-    bot = Assistant(settings.model_copy(update={"corpus_dir": corpus, "data_dir": tmp_path / "d"}),
-                    embedder=fake_embedder)
+    bot = _small_bot(settings, fake_embedder, tmp_path,
+                     "Floods in Hunan\n\nHunan province remained on alert as the flood crisis entered its fifth day, "
+                     "with 108 people already dead.\n",
+                     "Famine warning\n\nIn Malawi, as many as 10,000 people may have already died of hunger, aid "
+                     "groups said.\n")
     answer = bot.ask("How many people died in the Hunan floods?")
     assert "108" in answer.text and "Malawi" not in answer.text, answer.text
 
@@ -72,16 +78,6 @@ def test_counts_of_other_things_do_not_count_the_asked_noun() -> None:
     assert not counts_what_is_asked(attackers, civilians) and not counts_what_is_asked(attackers, servicemen)
     assert counts_what_is_asked(analyse("How many servicemen were killed?"), servicemen)
     assert counts_what_is_asked(analyse("How many people were killed?"), civilians)
-
-
-def _small_bot(settings, fake_embedder, tmp_path: Path, text: str) -> Assistant:  # type: ignore[no-untyped-def]
-    corpus = tmp_path / "small"
-    corpus.mkdir()
-    (corpus / "a.txt").write_text(text)
-    (corpus / "b.txt").write_text("Council news\n\n" + " ".join(
-        f"The council met on day {i} and discussed roads, parks and the budget." for i in range(12)) + "\n")
-    return Assistant(settings.model_copy(update={"corpus_dir": corpus, "data_dir": tmp_path / "d"}),
-                     embedder=fake_embedder)
 
 
 def test_still_against_previously_is_a_no(settings, fake_embedder, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
