@@ -58,7 +58,8 @@ def lead_first(lead: Draft, draft: Draft, snapshot: Snapshot, limit: int, words_
     parts: list[str] = []
     budget = min(len(draft.text.split()), words_budget)  # never longer than the answer it reorders
     words = 0
-    for i, (text, spans, stop) in enumerate(opening + [s for s in rest if not set(s[1]) & seen][: limit - 1]):
+    fresh = [s for s in rest if not any(_overlaps(span, other) for span in s[1] for other in seen)]
+    for i, (text, spans, stop) in enumerate(opening + fresh[: limit - 1]):
         words += len(text.split())
         if i >= len(opening) and words > budget:
             break
@@ -76,6 +77,11 @@ def lead_first(lead: Draft, draft: Draft, snapshot: Snapshot, limit: int, words_
 
 
 NOT_DIRECT = "The articles do not say it directly; the closest evidence:"  # a lead-in, not a claim
+
+
+def _overlaps(a: tuple[str, int, int], b: tuple[str, int, int]) -> bool:
+    """Two cited spans share text (the same sentence quoted whole and without its opening connective)."""
+    return a[0] == b[0] and a[1] < b[2] and b[1] < a[2]
 
 
 def _names_all(text: str, names: Sequence[Sequence[str]]) -> bool:

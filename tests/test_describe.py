@@ -105,3 +105,25 @@ def test_who_is_the_role_of_an_organisation_never_borrows_the_question_words(set
                      "jobs.\n")
     answer = bot.ask("Who is the chief executive of Bank Bravo?")
     assert "Jane Doe is" not in answer.text, answer.text
+
+
+def test_the_lead_sentence_is_not_quoted_again_without_its_opening_word(fake_bot: Assistant) -> None:
+    """The grounded lead quotes 'Meanwhile, X …' whole; the sentence answerer quotes the same sentence from
+    'X …' (its connective trimmed). Overlapping spans are one statement, shown once."""
+    from assistant.answer import ShortAnswer
+    from assistant.compose import CitationBook, Draft
+    from assistant.routing import lead_first
+
+    snapshot, _ = fake_bot._ready()
+    doc_id, doc = next(iter(snapshot.documents.items()))
+    first, second = snapshot.sentences(doc_id)[1:3]
+    lead_book, draft_book = CitationBook(snapshot), CitationBook(snapshot)
+    whole = doc.text[first.start : first.end]
+    lead = Draft(text=f"{whole} [{lead_book.cite(doc_id, first.start, first.end)}]", citations=lead_book.citations,
+                 short_answer=ShortAnswer(text=whole.split()[0], citation=1))
+    trimmed = doc.text[first.start + 5 : first.end]
+    other = doc.text[second.start : second.end]
+    n1, n2 = draft_book.cite(doc_id, first.start + 5, first.end), draft_book.cite(doc_id, second.start, second.end)
+    draft = Draft(text=f"{trimmed} [{n1}] {other} [{n2}]", citations=draft_book.citations)
+    merged = lead_first(lead, draft, snapshot, limit=5, words_budget=500)
+    assert trimmed not in merged.text.replace(whole, "") and other.rstrip(".") in merged.text, merged.text
