@@ -12,7 +12,7 @@ from dataclasses import dataclass
 from functools import lru_cache
 
 from assistant.answer import Citation, Draft, Figure, RetrievedChunk
-from assistant.figures import Mention, describe, mentions, speaker_in
+from assistant.figures import Mention, describe, mentions, speaker_in, states_age
 from assistant.lexicon import person_names, related, stem, terms
 from assistant.question import Question, looks_like_instruction
 from assistant.settings import AnswerSettings
@@ -206,6 +206,8 @@ class ExtractiveAnswerer:
         if dense < s.min_dense or (cov < s.min_coverage and dense < s.dense_override):
             return True
         floor = 0.75 * evidence[0].score
+        if question.kind == "age":  # an age is said "Jane Doe, 41," or "a 41-year-old", not as a count
+            return not any(states_age(e.text) for e in evidence[:8] if e.score >= floor)
         if question.kind and not any(
             counts_what_is_asked(question, m) for e in evidence[:8] if e.score >= floor for m in mentions(e.text)
         ):

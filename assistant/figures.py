@@ -120,6 +120,15 @@ def _scope(after: str) -> str | None:
     return ", ".join(parts) or None
 
 
+# how news states a person's age: "Jane Doe, 41,", "a 21-year-old man", "aged 30", "30 years old"
+_AGE = re.compile(r"\b\d{1,3}-year-old\b|\baged \d{1,3}\b|\b\d{1,3} years? old\b|\b[A-Z][\w'’-]*, \d{1,3},")
+
+
+def states_age(sentence: str) -> bool:
+    """Does the sentence give someone's age?"""
+    return _AGE.search(sentence) is not None
+
+
 def mentions(sentence: str) -> list[Mention]:
     """Counted figures in one sentence (years, dates, times and percentages are skipped)."""
     return list(_mentions(sentence))

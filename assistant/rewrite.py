@@ -12,6 +12,9 @@ _THING_PRONOUN = re.compile(r"\b(?:it|its|they|them|their|this|that|these|those|
 _WH = re.compile(r"^\s*(?:who|what|when|where|why|which|how(?: many| much)?)\b", re.IGNORECASE)
 _CONTINUATION = re.compile(r"^\s*(?:(?:and|but) (?:what|how) about|what about|how about|according to|and|but|also)\b[\s,]*",
                            re.IGNORECASE)  # longest first: "and what about X" continues with X, not "what about X"
+# "Who lost her appeal?", "Which man was arrested on his farm?": the possessive is bound by the asked person
+_BOUND_OPENER = re.compile(r"^\s*(?:who|which\s+\w+|what\s+(?:man|woman|person|boy|girl))\b(?!\s+(?:is|was|are|were|'s)\s+(?:his|her)\b)",
+                           re.IGNORECASE)
 _NAMEISH = re.compile(r"\b[A-Z][a-z]{2,}(?:\s+[A-Z][a-z]+)*\b")
 
 
@@ -45,10 +48,13 @@ def _referent(history: list[Turn]) -> str | None:
     last = history[-1]
     if last.short_answer and last.short_answer[:1].isupper() and not any(c.isdigit() for c in last.short_answer):
         return last.short_answer
-    if last.subject and not all(w in NON_PERSON or is_learned_non_person(w) for w in last.subject.split()):
-        return last.subject
     first = re.split(r"\[\d+\]", last.answer, maxsplit=1)[0]  # the first cited statement
     named = person_names(first.replace("**", ""))
+    asked = own_query(last.query)
+    if named and re.match(r"\s*who\b", asked, re.IGNORECASE) and not person_names(asked):
+        return named[0][0]  # "Who was arrested in Springfield?" is answered by the person the answer names
+    if last.subject and not all(w in NON_PERSON or is_learned_non_person(w) for w in last.subject.split()):
+        return last.subject
     if named:
         return named[0][0]
     return _salient_person(history)
@@ -76,10 +82,23 @@ def needs_context(question: str) -> bool:
     if _CONTINUATION.match(question) or len(content) <= 1:
         return True
     if _PERSON_PRONOUN.search(question):
-        return not person_names(question)
+        return not person_names(question) and not _bound(question)
     if _THING_PRONOUN.search(question):
         return not has_name or len(content) <= 2
     return False
+
+
+def _bound(question: str) -> bool:
+    """Every person pronoun is a possessive bound by the question's own "who" ("Who lost her appeal?")."""
+    if not _BOUND_OPENER.match(question):
+        return False
+    for m in _PERSON_PRONOUN.finditer(question):
+        word = m.group().lower()
+        after = re.match(r"\s*([A-Za-z]+)", question[m.end():])
+        possessive = word == "his" or (word == "her" and after is not None and after.group(1).lower() not in STOPWORDS)
+        if not possessive:
+            return False
+    return True
 
 
 def own_query(query: str) -> str:

@@ -26,6 +26,22 @@ def test_pronoun_means_the_name_the_question_was_about_when_the_answer_is_not_a_
     assert rewrite("What did she say about the floods?", history) == "What did Jane Doe say about the floods?"
 
 
+def test_a_possessive_bound_by_the_questions_own_who_is_not_a_follow_up() -> None:
+    """'Who lost her appeal?' asks about a new person: 'her' is the asked person, not the previous answer."""
+    history = [turn("Who criticised the governor?", short="Jane Doe")]
+    for own in ("Which woman lost her appeal against the sentence?",
+                "Who was arrested after agents searched his farm near the border?"):
+        assert rewrite(own, history) == own
+    assert rewrite("Who is his lawyer?", history) == "Who is Jane Doe's lawyer?"  # copula: his = the last answer
+    assert rewrite("Who criticised him?", history) == "Who criticised Jane Doe?"  # an object is never bound
+
+
+def test_after_a_who_question_he_means_the_person_the_answer_names() -> None:
+    history = [turn("Who was arrested at the border?", short=None,
+                    answer="John Smith, 41, was arrested on Friday [1]. Police in Springfield said [2].")]
+    assert rewrite("How old is he?", history) == "How old is John Smith?"
+
+
 def test_and_what_about_someone_asks_the_same_about_them() -> None:
     history = [turn("Who is Jane Doe?", short="the mayor")]
     assert rewrite("And what about John Smith?", history) == "Who is John Smith?"

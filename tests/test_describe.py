@@ -127,3 +127,15 @@ def test_the_lead_sentence_is_not_quoted_again_without_its_opening_word(fake_bot
     draft = Draft(text=f"{trimmed} [{n1}] {other} [{n2}]", citations=draft_book.citations)
     merged = lead_first(lead, draft, snapshot, limit=5, words_budget=500)
     assert trimmed not in merged.text.replace(whole, "") and other.rstrip(".") in merged.text, merged.text
+
+
+def test_an_age_is_found_where_news_states_it_and_an_unstated_age_is_refused(settings, fake_embedder,  # type: ignore[no-untyped-def]
+                                                                              tmp_path: Path) -> None:
+    """'How old is Jane Doe?' is answered from "Jane Doe, 41, was arrested" (an age, not a count of anything);
+    the age of a person the articles name without one is refused."""
+    bot = _small_bot(settings, fake_embedder, tmp_path,
+                     "Arrest at the farm\n\nJane Doe, 41, was arrested on Friday."
+                     "\n\nHer lawyer, Bob Brown, said she would fight the charges.\n")
+    answer = bot.ask("How old is Jane Doe?")
+    assert not answer.abstained and "**41**" in answer.text.split("[1]")[0]
+    assert bot.ask("How old is Bob Brown?").abstained
