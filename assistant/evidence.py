@@ -239,16 +239,22 @@ class EvidenceStage:
         pronoun = subject_pronoun(text, e.sentence)
         if pronoun:
             return self._antecedent(snapshot, e, pronoun)
-        if not _quotes_words(e.text) or _speaker_in(text, e.sentence) is not None:
+        if _speaker_in(text, e.sentence) is not None:
             return None
         sentences = snapshot.sentences(e.doc_id)
-        for j in (e.index + 1, e.index + 2, e.index - 1):
-            if not 0 <= j < len(sentences) or sentences[j].paragraph != e.sentence.paragraph:
-                continue
-            speaker = _speaker_in(text, sentences[j])
-            if speaker is not None:
-                return sentences[j], speaker
-        return None
+        if _quotes_words(e.text) or _inside_quote(text, sentences, e.index):
+            # the speaker is named where the quotation closes or opens: the nearest sentences of the paragraph,
+            # after it first ("…,” she said.), or the previous paragraph a continuing quotation follows
+            near = [j for j in (e.index + 1, e.index + 2, e.index + 3, e.index - 1, e.index - 2, e.index - 3)
+                    if 0 <= j < len(sentences) and sentences[j].paragraph == e.sentence.paragraph]
+            near += [j for j in (e.index - 1, e.index - 2) if 0 <= j < len(sentences)
+                     and sentences[j].paragraph == e.sentence.paragraph - 1 and not near]
+            for j in near:
+                speaker = _speaker_in(text, sentences[j])
+                if speaker is not None:
+                    return sentences[j], speaker
+            return None
+        return _block_quote_speaker(text, sentences, e.index)
 
 
 NO_SPAN = "no span of the expected type"
@@ -265,6 +271,47 @@ def _quotes_words(sentence: str) -> bool:
     if sentence.lstrip()[:1] in ("“", '"'):
         return True
     return any(len(m.group(1).split()) >= 5 for m in _QUOTED.finditer(sentence))
+_FIRST_PERSON = frozenset({"i", "we", "my", "our", "us", "me"})
+
+
+def _inside_quote(text: str, sentences: list[ParsedSentence], i: int) -> bool:
+    """Is sentence i inside a quotation opened by an earlier sentence of its paragraph (“A. B. C,” she said)?"""
+    first = i
+    while first > 0 and sentences[first - 1].paragraph == sentences[i].paragraph:
+        first -= 1
+    before = text[sentences[first].start : sentences[i].start]
+    return before.count("“") > before.count("”") or before.count('"') % 2 == 1
+
+
+def _block_quote_speaker(text: str, sentences: list[ParsedSentence], i: int
+                         ) -> tuple[ParsedSentence, tuple[int, int]] | None:
+    """A paragraph in the first person with no quotation marks, under a lead-in paragraph that does not end a
+    sentence ("…, as the president said in his speech" or "…, she wrote:"): a block quotation whose marks were
+    lost with the page's layout. Its speaker is the person the lead-in names last."""
+    paragraph = sentences[i].paragraph
+    words = {text[t.start : t.end].lower() for t in sentences[i].tokens}
+    if not words & _FIRST_PERSON or any(q in text[sentences[i].start : sentences[i].end] for q in '“”"'):
+        return None
+    j = i
+    while j > 0 and sentences[j - 1].paragraph == paragraph:
+        j -= 1
+    for _ in range(3):  # a quotation of a few paragraphs: walk up through the quoted ones to the lead-in
+        if j == 0:
+            return None
+        lead = sentences[j - 1]
+        ending = text[lead.start : lead.end].rstrip()
+        if ending[-1:] not in ".!?”\"'’" or ending.endswith(":"):
+            people = [ent for ent in lead.entities if ent.label == "PERSON"]
+            return (lead, (people[-1].start, people[-1].end)) if people else None
+        j -= 1
+        while j > 0 and sentences[j - 1].paragraph == lead.paragraph:
+            j -= 1
+        quoted = text[sentences[j].start : lead.end]
+        if not set(re.findall(r"[a-z]+", quoted.lower())) & _FIRST_PERSON or any(q in quoted for q in '“”"'):
+            return None
+    return None
+
+
 SPEECH_VERBS = frozenset({"say", "tell", "write", "add", "state", "claim", "declare", "note", "insist", "warn",
                           "explain", "argue", "announce", "report", "ask", "reply", "respond", "accord"})
 

@@ -323,6 +323,9 @@ def intent_of(text: str) -> str:
     if re.match(r"\s*(?:who|what) (?:is|was|are|were) (?:the )?[\w.'-]+(?: [\w.'-]+){0,4}\??\s*$", low) and not re.search(
             r"\b(?:name|number|reason|date|cause|figure|estimate|role|job)\b", low):
         return "definition"
+    if re.match(r"\s*who (?:is|was) [A-Z][\w.'-]+(?: [A-Z][\w.'-]+){0,3},? and\b", text.strip(), re.IGNORECASE) and \
+            re.match(r"\s*\w+ \w+ [A-Z]", text.strip()):  # "Who is Jane Doe, and what does she want?"
+        return "definition"
     if re.match(r"\s*how (?:did|does|do|is|was|were|are|can|could|will|would)\b", low):
         return "how"
     return "factoid"

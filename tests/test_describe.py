@@ -139,3 +139,18 @@ def test_an_age_is_found_where_news_states_it_and_an_unstated_age_is_refused(set
     answer = bot.ask("How old is Jane Doe?")
     assert not answer.abstained and "**41**" in answer.text.split("[1]")[0]
     assert bot.ask("How old is Bob Brown?").abstained
+
+
+def test_who_said_finds_the_speaker_of_a_quotation_over_several_sentences_and_of_a_block_quote(  # type: ignore[no-untyped-def]
+        settings, fake_embedder, tmp_path: Path) -> None:
+    """A sentence in the middle of a quotation carries no quotation marks, and a block quotation lost its
+    layout: the speaker is named where the quotation closes, or in the lead-in paragraph above it."""
+    bot = _small_bot(settings, fake_embedder, tmp_path,
+                     "Floods in the valley\n\n“The river rose in an hour. Every bridge in the valley washed away "
+                     "overnight. We will rebuild them,” said Bob Brown, the mayor of the valley town.\n",
+                     "Summit speech\n\nThe delegates listened as the president, Jane Doe, set out her plan in a speech "
+                     "to the assembly in May\n\nWe will never abandon the farmers who feed this country.\n")
+    answer = bot.ask("Who said every bridge in the valley washed away overnight?")
+    assert "**Bob Brown**" in answer.text.split("[1]")[0]
+    answer = bot.ask("Who said they will never abandon the farmers who feed this country?")
+    assert "**Jane Doe**" in answer.text.split("[1]")[0]

@@ -38,3 +38,11 @@ def test_compared_sides_are_the_names_joined_by_and() -> None:
     frame = Frame(text="Compare what Washington and Moscow said about the Georgian bombings", intent="compare",
                   groups=(("washington",), ("moscow",), ("georgian",)))
     assert _sides(frame) == ["washington", "moscow"]
+
+
+def test_who_is_a_name_and_more_is_a_definition_not_a_request_for_a_person() -> None:
+    from assistant.frame import intent_of
+
+    assert intent_of("Who is Jane Doe and what is she worried about?") == "definition"
+    assert intent_of("Who is Jane Doe?") == "definition"
+    assert intent_of("Who is the mayor and what did he promise?") == "factoid"  # asks for a person
