@@ -30,6 +30,9 @@ _CONTINUING = re.compile(r"\b(?:still|currently|now|remains?|continues? to)\b", 
 _PAST_ONLY = frozenset({"previously", "formerly", "former", "once", "ex"})
 
 
+DIGEST_ARTICLES = 12  # up to this many articles, an overview gives each headline with its opening sentence
+
+
 class GroundedAnswerer(EvidenceStage):
     """Answer-first, grounded by construction; lays conflicting figures side by side (via the figures stage)."""
 
@@ -291,6 +294,7 @@ class GroundedAnswerer(EvidenceStage):
         lines = []
         cited: dict[str, int] = {}
         docs = sorted(snapshot.documents.values(), key=lambda d: (d.date or "", d.doc_id))
+        digest = len(docs) <= DIGEST_ARTICLES
         for doc in docs:
             sentences = snapshot.sentences(doc.doc_id)
             if not sentences:
@@ -303,11 +307,18 @@ class GroundedAnswerer(EvidenceStage):
                     and sentences[0].end <= len(doc.title) + 1:
                 lead = sentences[1]
                 quote = doc.text[lead.start : lead.end]
-            n = cited[doc.doc_id] = book.cite(doc.doc_id, lead.start, lead.end)
             meta = ", ".join(x for x in (doc.outlet, doc.date) if x)
-            if titled and quote.strip() == doc.title.strip():  # the headline is the opening sentence: cite it
+            if titled and quote.strip() == doc.title.strip():  # the headline is the opening sentence
+                if digest and len(sentences) > 1:  # a few articles: the headline and what the article opens with
+                    body = sentences[1]
+                    n = cited[doc.doc_id] = book.cite(doc.doc_id, lead.start, body.end)
+                    lines.append(f"- **{quote}**" + (f" — {meta}" if meta else "") + ": "
+                                 + with_marker(doc.text[body.start : body.end], n))
+                    continue
+                n = cited[doc.doc_id] = book.cite(doc.doc_id, lead.start, lead.end)
                 lines.append(f"- **{quote}**" + (f" — {meta}" if meta else "") + f" [{n}]")
                 continue
+            n = cited[doc.doc_id] = book.cite(doc.doc_id, lead.start, lead.end)
             head = f"**{doc.title}**" + (f" ({meta})" if meta else "") if titled and doc.title not in quote else ""
             tail = f" ({meta})" if meta and not head else ""
             lines.append(f"- {head + ': ' if head else ''}{with_marker(quote, n)}{tail}")

@@ -160,6 +160,11 @@ def test_overview_lists_each_article_with_outlet_and_date_cited_to_its_opening(f
     assert dated.date in line and (dated.outlet or "") in line
     for citation in answer.citations:  # each cites the opening sentence (headline or lead) of its article
         assert citation.start == 0 or citation.quote in next(d.text for d in docs if d.doc_id == citation.doc_id)[:600]
+    # a handful of articles: each headline comes with what its article opens with, so the overview says what
+    # happened, not only what the headlines are
+    for line, doc in ((line, d) for d in docs for line in lines if f"**{d.title}**" in line):
+        body = doc.text[len(doc.title):].strip().split(". ")[0][:40]
+        assert body in line
 
 
 def test_which_was_published_first_is_answered_from_the_dates(fake_bot: Assistant, settings, fake_embedder, tmp_path) -> None:  # type: ignore[no-untyped-def]
