@@ -78,6 +78,10 @@ _NOUN_TYPES = {
     "PERCENT": {"percentage", "percent", "proportion", "share", "rate"},
 }
 NAME_LABELS = frozenset({"PERSON", "ORG", "GPE", "LOC", "NORP", "FAC", "EVENT", "WORK_OF_ART", "PRODUCT", "LAW"})
+# Answer types whose spans the language layer finds reliably (numbers, dates, "the name of …"): the default
+# answerer refuses such a question when its evidence holds no span of the type (answer.refuse_without_span)
+RELIABLE_TYPES = frozenset({"COUNT", "MONEY", "AMOUNT", "PERCENT", "QUANTITY", "AGE", "DATE", "DURATION", "NAME",
+                            "PERSON_NAME"})
 # Answer types a sentence must hold a span of; for the others (which/what + noun) a strong passage may answer.
 STRICT_TYPES = frozenset({"PERSON", "DATE", "DURATION", "COUNT", "MONEY", "AGE", "PERCENT", "QUANTITY", "NAME",
                           "PLACE", "ORG", "PERSON_NAME"})
@@ -268,6 +272,9 @@ def _answer_type(low: str) -> tuple[str | None, str | None]:
             return "DURATION", None
         if word == "often":
             return "DATE", None
+        if re.match(r"\s+an? (?:deal|threat|problem|role|blow|setback|impact|issue|factor|risk|difference|concern"
+                    r"|challenge|success|influence|part|surprise|victory|loss)\b", low[m.end(1):]):
+            return None, None  # "how big a deal / a threat was it?" asks how much it mattered, not for a measure
         return "QUANTITY", None
     m = re.search(r"\b(?:what|which)(?:'s| is| was| are| were)? (?:the )?(?:size|number|total|tally|count|toll"
                   r"|estimates?|figures?|numbers?)\b(?: of| for| have| has| did| do| were| are| given)?\s*(.*)", low)
@@ -304,6 +311,14 @@ def _answer_type(low: str) -> tuple[str | None, str | None]:
                 if noun and (noun in nouns or noun.rstrip("s") in nouns):
                     return kind, noun.rstrip("s") if noun.endswith("s") and noun.rstrip("s") in nouns else noun
     return None, None
+
+
+def reliably_typed(frame: Frame) -> bool:
+    """Does the question ask for a span the language layer finds reliably: a number, an amount, an age, a date,
+    or a name ("What is the name of her lawyer?"), rather than whoever or wherever a sentence may describe?"""
+    return frame.answer_type in RELIABLE_TYPES or (
+        frame.answer_type == "PERSON" and re.search(r"\bnames? of\b|\bwhat (?:is|was) (?:his|her|their) name\b",
+                                                   frame.text, re.IGNORECASE) is not None)
 
 
 def intent_of(text: str) -> str:

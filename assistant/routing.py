@@ -20,6 +20,7 @@ from assistant.answer import RetrievedChunk, ShortAnswer
 from assistant.compose import CitationBook, Draft, ExtractiveAnswerer
 from assistant.engine import GroundedAnswerer
 from assistant.evidence import NO_SPAN
+from assistant.frame import reliably_typed
 from assistant.question import Question
 from index.snapshot import Snapshot
 
@@ -124,7 +125,7 @@ class RoutedAnswerer:
         if not self.lead or draft.abstained or len(draft.figures) > 1 or draft.kind != "answer":
             return draft
         settings = self.sentences.settings
-        if settings.refuse_without_span:
+        if settings.refuse_without_span == "always" or (settings.refuse_without_span == "reliable" and reliably_typed(frame)):
             reason = self.grounded.refusal_reason(question, snapshot, chunks, vector)
             if reason == NO_SPAN:  # a "when"/"how many"/"who" question whose evidence holds no date/number/name
                 return self.grounded.refuse(question, snapshot, chunks, vector)

@@ -80,8 +80,19 @@ class AnswerSettings(_Section):
                                 "answer-first statement (short answer in bold) when it has one.")
     lead_words: int = Field(70, ge=10, le=1000, description="With the grounded lead: supporting sentences are added "
                             "while the answer stays within this many words.")
-    refuse_without_span: bool = Field(False, description="With the 'extractive' engine: refuse a typed question "
-                                      "(who/when/how many …) whose evidence holds no span of that type.")
+    refuse_without_span: Literal["never", "reliable", "always"] = Field(
+        "reliable", description="With the 'extractive' engine: refuse a typed question whose evidence holds no span "
+        "of that type: 'reliable' for the types the language layer finds reliably (how many/much/old, when, 'what is "
+        "the name of …'), 'always' for every type (who/where/which too: more right refusals, more wrong ones), "
+        "or 'never'.")
+
+    @field_validator("refuse_without_span", mode="before")
+    @classmethod
+    def _refusal_from_bool(cls, value: object) -> object:
+        """The setting was a yes/no once: true means 'always', false 'never'."""
+        if isinstance(value, bool) or str(value).lower() in ("true", "false", "1", "0", "yes", "no"):
+            return "always" if str(value).lower() in ("true", "1", "yes") else "never"
+        return value
     type_window: int = Field(4, ge=1, le=50, description="Supported sentences searched for a typed answer.")
     yes_no_coverage: float = Field(0.75, ge=0, le=1, description="Coverage at which a sentence states a yes/no.")
     max_question_chars: int = Field(2000, ge=10, le=1_000_000, description="Longer questions are cut.")

@@ -154,3 +154,33 @@ def test_who_said_finds_the_speaker_of_a_quotation_over_several_sentences_and_of
     assert "**Bob Brown**" in answer.text.split("[1]")[0]
     answer = bot.ask("Who said they will never abandon the farmers who feed this country?")
     assert "**Jane Doe**" in answer.text.split("[1]")[0]
+
+
+def test_a_number_or_a_name_the_articles_never_give_is_refused_and_a_who_question_is_not(  # type: ignore[no-untyped-def]
+        settings, fake_embedder, tmp_path: Path) -> None:
+    """'reliable' refusal: a how-many or 'what is the name of' question whose evidence holds no number or name
+    is refused; a who-question whose answer is no name ("marine rescuers") is answered from its best sentence,
+    which 'always' would refuse."""
+    text = ("Whale caught in net\n\nA young humpback whale remained tangled in a shark net off the coast yesterday, "
+            "despite efforts by marine rescuers.\n\nThe rescuers were backed by the state fisheries department.\n")
+    bot = _small_bot(settings, fake_embedder, tmp_path, text)
+    how_many = "How many marine rescuers made efforts for the tangled humpback whale?"
+    who = "Who made efforts for the tangled humpback whale?"
+    assert bot.ask(how_many).abstained
+    assert bot.ask("What is the name of the humpback whale?").abstained
+    assert "marine rescuers" in bot.ask(who).text
+
+    def with_refusal(mode: str) -> Assistant:
+        answer = bot.settings.answer.model_copy(update={"refuse_without_span": mode})
+        return Assistant(bot.settings.model_copy(update={"answer": answer}), embedder=fake_embedder)
+
+    assert not with_refusal("never").ask(how_many).abstained
+    assert with_refusal("always").ask(who).abstained
+
+
+def test_the_refusal_setting_still_reads_yes_or_no() -> None:
+    from assistant.settings import AnswerSettings
+
+    assert AnswerSettings(refuse_without_span=True).refuse_without_span == "always"  # type: ignore[arg-type]
+    assert AnswerSettings(refuse_without_span="false").refuse_without_span == "never"  # type: ignore[arg-type]
+    assert AnswerSettings().refuse_without_span == "reliable"

@@ -46,3 +46,12 @@ def test_who_is_a_name_and_more_is_a_definition_not_a_request_for_a_person() -> 
     assert intent_of("Who is Jane Doe and what is she worried about?") == "definition"
     assert intent_of("Who is Jane Doe?") == "definition"
     assert intent_of("Who is the mayor and what did he promise?") == "factoid"  # asks for a person
+
+
+def test_how_big_a_deal_asks_how_much_it_mattered_not_for_a_measure() -> None:
+    from assistant.frame import _answer_type
+
+    assert _answer_type("how big a deal was the defection for the group?")[0] is None
+    assert _answer_type("how big a threat is the group?")[0] is None
+    assert _answer_type("how big an area burned, in hectares?")[0] == "QUANTITY"
+    assert _answer_type("how big was the crowd?")[0] == "QUANTITY"
