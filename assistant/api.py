@@ -20,10 +20,10 @@ from typing import TYPE_CHECKING, Any, Protocol
 from assistant.answer import Answer, RelatedPassage, RetrievedChunk, Timings
 from assistant.compose import Draft, ExtractiveAnswerer
 from assistant.engine import GroundedAnswerer
-from assistant.errors import InvalidQuestionError, StoreError
+from assistant.errors import AssistantError, InvalidQuestionError, StoreError
 from assistant.prompts import refusal
 from assistant.question import Question, analyse
-from assistant.rewrite import Turn, own_query, rewrite, subject_of
+from assistant.rewrite import GenderOf, Turn, own_query, rewrite, subject_of
 from assistant.routing import RoutedAnswerer
 from assistant.settings import Settings
 from index.corpus import Article
@@ -242,8 +242,20 @@ class Assistant:
     def _prepare(self, question: str, history: list[Turn]) -> tuple[str, Question, float]:
         started = time.perf_counter()
         text = clean_question(question, self.settings.answer.max_question_chars)
-        query = rewrite(without_markup(text), history)
+        query = rewrite(without_markup(text), history, self._gender_of() if history else None)
         return text, analyse(query), (time.perf_counter() - started) * 1000
+
+    def _gender_of(self) -> GenderOf | None:
+        """The articles' he/she for a person's name (from the corpus lexicon), for resolving follow-ups."""
+        lexicon = getattr(self.answerer, "lexicon", None) or getattr(getattr(self.answerer, "grounded", None),
+                                                                     "lexicon", None)
+        if lexicon is None:
+            return None
+        try:
+            snapshot, _ = self._ready()
+        except AssistantError:
+            return None  # no index yet: answering will say so
+        return lexicon(snapshot).gender_of  # type: ignore[no-any-return]
 
     def _retrieve(self, q: Question) -> tuple[Snapshot, list[RetrievedChunk], list[float] | None, float]:
         started = time.perf_counter()

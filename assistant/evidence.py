@@ -148,6 +148,10 @@ class EvidenceStage:
             if frame.answer_type == "ORG":
                 bonus = {"ORG": 0.3}.get(ent.label, 0.0)
             out.append((ent.start, ent.end, ent.label, bonus + self._closeness(frame, snapshot, e, ent.start)))
+        asked = _asked_gender(frame.text)
+        if asked and frame.answer_type in ("PERSON", "PERSON_NAME"):  # "Which woman …?": never a man the articles call he
+            gender_of = self.lexicon(snapshot).gender_of
+            out = [c for c in out if c[2] == "PERSON" and gender_of(text[c[0] : c[1]]) in (None, asked)]
         if frame.answer_type in ("PERSON", "PERSON_NAME") and frame.focus and re.match(
                 r"\s*what (?:is|was|were|are) the names? of", frame.text, re.I):
             roles = [i for i, t in enumerate(e.sentence.tokens) if t.lemma == frame.focus]
@@ -255,6 +259,19 @@ class EvidenceStage:
                     return sentences[j], speaker
             return None
         return _block_quote_speaker(text, sentences, e.index)
+
+
+_FEMALE = r"woman|women|girl|mother|wife|daughter|sister|widow|actress|queen|princess|grandmother|lady"
+_MALE = r"man|men|boy|father|husband|son|brother|widower|actor|king|prince|grandfather"
+
+
+def _asked_gender(question: str) -> str | None:
+    """"f" for "Which woman …?" / "Who is the mother …?", "m" for a man, else None."""
+    for gender, nouns in (("f", _FEMALE), ("m", _MALE)):
+        if re.search(rf"^\s*(?:which|what)\s+(?:\w+\s+)?(?:{nouns})\b|\bwho (?:is|was) the (?:\w+\s+)?(?:{nouns})\b"
+                     rf"|\bnames? of the (?:\w+\s+)?(?:{nouns})\b", question, re.IGNORECASE):
+            return gender
+    return None
 
 
 NO_SPAN = "no span of the expected type"

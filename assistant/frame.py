@@ -47,8 +47,9 @@ _OVERVIEW = re.compile(
     r"|\bwhat (?:are|is) (?:these|the|your|all the) (?:articles?|stories|texts|documents|sources)(?: all)? about\b"
     r"|\b(?:which|what) (?:news )?(?:sources|outlets|articles|documents|publications|newspapers|texts|stories)"
     r" (?:do you|are there|have you|did you|are in)\b"
-    r"|\b(?:common thread|main themes?|main topics?)\b"
-    r"|\b(?:list|summari[sz]e|overview of) (?:the |all |your )?(?:articles|sources|stories|documents|corpus)\b"
+    r"|\b(?:common thread|main themes?|main topics?|big picture|rundown|round-?up)\b"
+    r"|\b(?:list|summari[sz]e|summary of|overview of) (?:the |all |your |these )?(?:news |latest )?"
+    r"(?:articles|sources|stories|documents|corpus|reports|news)\b"
     r"|\b(?:which|what) (?:one|article|story|report|piece)s? (?:was|were|is) (?:published|written|dated|released)"
     r" (?:first|last|earliest|latest|most recently)\b"
     r"|\b(?:the )?(?:most recent|latest|newest|oldest|earliest|first|last) (?:article|story|report|piece)"
@@ -136,6 +137,12 @@ class Lexicon:
     vocabulary: frozenset[str]
     by_initial: dict[str, list[str]]
     pos: dict[str, Counter[str]] = field(default_factory=dict)
+    gender: dict[str, str] = field(default_factory=dict)  # a person's surname -> "f" or "m", from the articles
+
+    def gender_of(self, name: str) -> str | None:
+        """"f" or "m" when the articles refer to this person as she or he (and never the other way)."""
+        words = re.findall(r"[A-Za-z'’-]+", name)
+        return self.gender.get(re.sub(r"['’]s?$", "", words[-1].lower())) if words else None
 
     def head_noun(self, phrase: str) -> str | None:
         """The head of the noun phrase a phrase opens with ("chinese migrants are thought …" -> "migrants"),
@@ -227,7 +234,50 @@ def build_lexicon(snapshot: Snapshot) -> Lexicon:
     for v in vocabulary:
         if v.isalpha():
             by_initial.setdefault(v[0], []).append(v)
-    return Lexicon(lemma, entity_words, df, n, vocabulary, by_initial, pos)
+    return Lexicon(lemma, entity_words, df, n, vocabulary, by_initial, pos, _genders(snapshot))
+
+
+_TITLE_GENDER = {"mr": "m", "sir": "m", "lord": "m", "king": "m", "prince": "m", "mrs": "f", "ms": "f", "miss": "f",
+                 "lady": "f", "dame": "f", "queen": "f", "princess": "f"}
+_PRONOUN_GENDER = {"he": "m", "him": "m", "his": "m", "himself": "m", "she": "f", "her": "f", "hers": "f",
+                   "herself": "f"}
+
+
+def _genders(snapshot: Snapshot) -> dict[str, str]:
+    """Each person's gender as the articles show it: a title before the name (Mr, Mrs, Ms …), or the first he/she
+    after a mention (in its sentence, or the next one when no other person comes first). Kept only when the votes
+    agree at least three to one."""
+    votes: dict[str, Counter[str]] = {}
+    for doc_id, doc in snapshot.documents.items():
+        text = doc.text
+        sentences = snapshot.sentences(doc_id)
+        for i, s in enumerate(sentences):
+            people = [e for e in s.entities if e.label == "PERSON"]
+            for k, ent in enumerate(people):
+                words = re.findall(r"[A-Za-z'’-]+", text[ent.start : ent.end])
+                if not words:
+                    continue
+                key = re.sub(r"['’]s?$", "", words[-1].lower())
+                before = re.findall(r"[A-Za-z]+", text[max(s.start, ent.start - 6) : ent.start])
+                if before and before[-1].lower() in _TITLE_GENDER:
+                    votes.setdefault(key, Counter())[_TITLE_GENDER[before[-1].lower()]] += 2
+                    continue
+                until = people[k + 1].start if k + 1 < len(people) else s.end
+                tokens = [t for t in s.tokens if ent.end <= t.start < until]
+                if k + 1 == len(people) and i + 1 < len(sentences) and not any(
+                        e.label == "PERSON" for e in sentences[i + 1].entities):
+                    tokens += list(sentences[i + 1].tokens)
+                for t in tokens:
+                    g = _PRONOUN_GENDER.get(text[t.start : t.end].lower())
+                    if g:
+                        votes.setdefault(key, Counter())[g] += 1
+                        break
+    out = {}
+    for key, c in votes.items():
+        (top, n), other = c.most_common(1)[0], sum(c.values()) - c.most_common(1)[0][1]
+        if n >= 3 * other:
+            out[key] = top
+    return out
 
 
 def _split_compound(raw: str, lexicon: Lexicon) -> list[str]:
@@ -331,8 +381,8 @@ def intent_of(text: str) -> str:
         return "compare"
     if re.match(r"\s*why\b", low) or re.search(r"\bwhat (?:was|is|were) the (?:reason|cause|motive)\b", low):
         return "why"
-    if re.match(rf"\s*{_AUX}\b", low) and not re.search(r"\b(?:who|what|when|where|which|how|why)\b", low):
-        return "yes-no"
+    if re.match(rf"\s*{_AUX}\b", low) and not re.search(r"\b(?:what|how|why)\b", low):
+        return "yes-no"  # "Did the man who …", "Was the town where …": who/which/where/when open relative clauses
     if _LIST.search(low):
         return "list"
     if re.match(r"\s*(?:who|what) (?:is|was|are|were) (?:the )?[\w.'-]+(?: [\w.'-]+){0,4}\??\s*$", low) and not re.search(

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 
 from assistant.lexicon import NON_PERSON, STOPWORDS, is_chit_chat, is_learned_non_person, person_names, terms
@@ -18,6 +19,7 @@ _BOUND_OPENER = re.compile(r"^\s*(?:who|which\s+\w+|what\s+(?:man|woman|person|b
 _NAMEISH = re.compile(r"\b[A-Z][a-z]{2,}(?:\s+[A-Z][a-z]+)*\b")
 
 
+GenderOf = Callable[[str], "str | None"]  # a person's name -> "f", "m" or None (unknown)
 MAX_QUERY_CHARS = 400  # a rewritten query never grows past this (or the question itself, if longer)
 
 
@@ -42,30 +44,39 @@ def subject_of(question: str) -> str | None:
     return m.group() if m else None
 
 
-def _referent(history: list[Turn]) -> str | None:
-    """Who 'he/she/they' most likely means: the previous short answer when it is a name, else the name the
-    previous question was about, else the last person named in an earlier searched query."""
+def _referent(history: list[Turn], pronoun: str = "", gender_of: GenderOf | None = None) -> str | None:
+    """Who 'he/she' most likely means: the previous short answer when it is a name, else the name the previous
+    question was about, else the first person the previous answer names, else the last person named in an
+    earlier searched query; a person the articles call "he" is never "she" (and the other way round)."""
+    want = {"she": "f", "her": "f", "hers": "f", "he": "m", "him": "m", "his": "m"}.get(pronoun.lower())
+    for name in _referents(history):
+        if want is None or gender_of is None or gender_of(name) in (None, want):
+            return name
+    return None
+
+
+def _referents(history: list[Turn]) -> Iterator[str]:
     last = history[-1]
-    if last.short_answer and last.short_answer[:1].isupper() and not any(c.isdigit() for c in last.short_answer):
-        return last.short_answer
+    short = last.short_answer
+    if short and short[:1].isupper() and not any(c.isdigit() for c in short) and not all(
+            w in NON_PERSON or is_learned_non_person(w) for w in short.split()):
+        yield short
     first = re.split(r"\[\d+\]", last.answer, maxsplit=1)[0]  # the first cited statement
-    named = person_names(first.replace("**", ""))
+    named = [n for n, _, _ in person_names(first.replace("**", ""))]
     asked = own_query(last.query)
     if named and re.match(r"\s*who\b", asked, re.IGNORECASE) and not person_names(asked):
-        return named[0][0]  # "Who was arrested in Springfield?" is answered by the person the answer names
+        yield named[0]  # "Who was arrested in Springfield?" is answered by the person the answer names
     if last.subject and not all(w in NON_PERSON or is_learned_non_person(w) for w in last.subject.split()):
-        return last.subject
-    if named:
-        return named[0][0]
-    return _salient_person(history)
+        yield last.subject
+    yield from named
+    yield from (n for n, _, _ in person_names(last.answer.replace("**", "")))  # then anyone the answer names
+    yield from _salient_people(history)
 
 
-def _salient_person(history: list[Turn]) -> str | None:
+def _salient_people(history: list[Turn]) -> Iterator[str]:
     for turn in reversed(history):
-        names = person_names(own_query(turn.query))
-        if names:
-            return names[0][0]
-    return None
+        for name, _, _ in person_names(own_query(turn.query)):
+            yield name
 
 
 def _topic(turn: Turn) -> str:
@@ -106,19 +117,20 @@ def own_query(query: str) -> str:
     return query.split(" (about: ")[0].strip()
 
 
-def rewrite(question: str, history: list[Turn]) -> str:
+def rewrite(question: str, history: list[Turn], gender_of: GenderOf | None = None) -> str:
     """A standalone query for `question` given earlier turns (unchanged when it already stands alone); never
-    longer than MAX_QUERY_CHARS unless the question itself is."""
+    longer than MAX_QUERY_CHARS unless the question itself is. `gender_of` tells "f" or "m" for a name, when the
+    articles do, so that "she" never becomes a man."""
     q = question.strip()
     if is_chit_chat(q):  # "thanks!" is not a follow-up
         return q
-    out = _rewrite(q, history)
+    out = _rewrite(q, history, gender_of)
     if len(out) > max(len(q), MAX_QUERY_CHARS):
         return q
     return out
 
 
-def _rewrite(q: str, history: list[Turn]) -> str:
+def _rewrite(q: str, history: list[Turn], gender_of: GenderOf | None = None) -> str:
     if not history or not needs_context(q):
         return q
     last = history[-1]
@@ -131,8 +143,9 @@ def _rewrite(q: str, history: list[Turn]) -> str:
         if _WH.match(base):
             return _WH.sub(wh.group().strip().capitalize(), base, count=1)
         return f"{wh.group().strip().capitalize()} {_topic(last)}?"
-    person = _referent(history)
-    if person and _PERSON_PRONOUN.search(q):
+    pronoun = _PERSON_PRONOUN.search(q)
+    person = _referent(history, pronoun.group() if pronoun else "", gender_of)
+    if person and pronoun:
         def sub(m: re.Match[str]) -> str:
             return f"{person}'s" if m.group().lower() in ("his", "hers") else person
         first = _PERSON_PRONOUN.sub(sub, q, count=1)

@@ -42,6 +42,19 @@ def test_after_a_who_question_he_means_the_person_the_answer_names() -> None:
     assert rewrite("How old is he?", history) == "How old is John Smith?"
 
 
+def test_she_is_never_a_man_the_articles_call_he() -> None:
+    history = [turn("Who spoke against the plan?", short="John Smith",
+                    answer="**John Smith** said so [1], and Jane Doe agreed [2].")]
+    genders = {"smith": "m", "doe": "f"}
+
+    def gender_of(name: str) -> str | None:
+        return genders.get(name.split()[-1].lower())
+
+    assert rewrite("What did she say?", history, gender_of) == "What did Jane Doe say?"
+    assert rewrite("What did he say?", history, gender_of) == "What did John Smith say?"
+    assert rewrite("What did she say?", history) == "What did John Smith say?"  # no genders known: the answer
+
+
 def test_and_what_about_someone_asks_the_same_about_them() -> None:
     history = [turn("Who is Jane Doe?", short="the mayor")]
     assert rewrite("And what about John Smith?", history) == "Who is John Smith?"

@@ -184,3 +184,16 @@ def test_the_refusal_setting_still_reads_yes_or_no() -> None:
     assert AnswerSettings(refuse_without_span=True).refuse_without_span == "always"  # type: ignore[arg-type]
     assert AnswerSettings(refuse_without_span="false").refuse_without_span == "never"  # type: ignore[arg-type]
     assert AnswerSettings().refuse_without_span == "reliable"
+
+
+def test_which_woman_is_answered_with_a_woman_the_articles_call_she(settings, fake_embedder,  # type: ignore[no-untyped-def]
+                                                                   tmp_path: Path) -> None:
+    """Genders come from the articles (a title, or the he/she after a name): "Which woman …?" never gets a man."""
+    bot = _small_bot(settings, fake_embedder, tmp_path,
+                     "Council vote\n\nJohn Smith backed the plan at the council on Monday. Mr Smith said the plan would "
+                     "work.\n\nJane Doe, the mayor, said she would back the plan. She won the vote.\n")
+    snapshot, _ = bot._ready()
+    lexicon = bot.answerer.grounded.lexicon(snapshot)  # type: ignore[attr-defined]
+    assert lexicon.gender_of("John Smith") == "m" and lexicon.gender_of("Jane Doe") == "f"
+    answer = bot.ask("Which woman backed the plan at the council?")
+    assert "**Jane Doe**" in answer.text.split("[1]")[0] and "**John Smith**" not in answer.text

@@ -55,3 +55,21 @@ def test_how_big_a_deal_asks_how_much_it_mattered_not_for_a_measure() -> None:
     assert _answer_type("how big a threat is the group?")[0] is None
     assert _answer_type("how big an area burned, in hectares?")[0] == "QUANTITY"
     assert _answer_type("how big was the crowd?")[0] == "QUANTITY"
+
+
+def test_a_yes_no_question_with_a_relative_clause_stays_yes_no_and_is_not_a_count() -> None:
+    from assistant.frame import intent_of
+    from assistant.question import question_type
+
+    q = "Did the minister think the number of people who left might be higher than his estimate?"
+    assert intent_of(q) == "yes-no" and question_type(q) != "quantity"
+    assert intent_of("Did she say what happened next?") != "yes-no"
+
+
+def test_asking_for_the_big_picture_or_a_summary_of_the_reports_is_an_overview() -> None:
+    from assistant.frame import intent_of
+
+    for q in ("Give me the big picture: what has been happening?", "Summarise these reports",
+              "Can you give me a summary of the news?", "Give me a rundown of the stories"):
+        assert intent_of(q) == "overview", q
+    assert intent_of("What is the summary of the court ruling?") != "overview"
