@@ -30,6 +30,13 @@ _CONTINUING = re.compile(r"\b(?:still|currently|now|remains?|continues? to)\b", 
 _PAST_ONLY = frozenset({"previously", "formerly", "former", "once", "ex"})
 
 
+def _asked(frame: Frame, surface: str) -> bool:
+    """Is this name the question's own subject ("Which countries did the ministry urge …?" is not answered by
+    "the ministry")?"""
+    words = {w.lower() for w in re.findall(r"[A-Za-z0-9]+", surface)} - {"s", "the"}
+    return bool(words) and words <= set(frame.names) | set(frame.terms) | {n.lower() for n in frame.names}
+
+
 DIGEST_ARTICLES = 12  # up to this many articles, an overview gives each headline with its opening sentence
 
 
@@ -235,7 +242,8 @@ class GroundedAnswerer(EvidenceStage):
         short = None
         for i, e in enumerate(chosen):
             named = self.attribution(snapshot, e)
-            if named is not None and i == 0 and (frame.answer_type in ("PERSON", "ORG", "NAME")
+            if named is not None and i == 0 and not _asked(frame, snapshot.documents[e.doc_id].text[slice(*named[1])]) \
+                    and (frame.answer_type in ("PERSON", "ORG", "NAME")
                                                  or frame.intent == "definition"
                                                  or re.match(r"\s*(?:which|who|whom|whose)\b", frame.text, re.I)):
                 sent, (a, b) = named  # the name is the answer: it comes first

@@ -175,7 +175,9 @@ class EvidenceStage:
             named = self.attribution(snapshot, e)
             if named is not None:
                 a, b = named[1]
-                out.append((a, b, "ORG" if pronoun in ("it", "they") else "PERSON", 0.8))
+                words = {w.lower() for w in re.findall(r"[A-Za-z0-9]+", text[a:b])} - {"s", "the"}
+                if not words <= q_words:  # the question's own subject is not its answer
+                    out.append((a, b, "ORG" if pronoun in ("it", "they") else "PERSON", 0.8))
         return out
 
     def _closeness(self, frame: Frame, snapshot: Snapshot, e: Scored, at: int) -> float:
@@ -258,7 +260,37 @@ class EvidenceStage:
                 if speaker is not None:
                     return sentences[j], speaker
             return None
-        return _block_quote_speaker(text, sentences, e.index)
+        return _block_quote_speaker(text, sentences, e.index) or _introduced(text, sentences, e.index)
+
+
+def _introduced(text: str, sentences: list[ParsedSentence], i: int) -> tuple[ParsedSentence, tuple[int, int]] | None:
+    """The first mention of the sentence's definite subject: "The source claimed …" is the "Afghan source" of an
+    earlier sentence, "The minister said …" the "Foreign Minister Jane Doe" who was introduced before."""
+    s = sentences[i]
+    tokens = s.tokens
+    for k, t in enumerate(tokens):
+        head = tokens[t.head] if 0 <= t.head < len(tokens) else None
+        if t.dep not in ("nsubj", "nsubjpass") or t.pos != "NOUN" or head is None or head.dep != "ROOT":
+            continue
+        if not any(x.head == k and x.dep == "det" and text[x.start : x.end].lower() == "the" for x in tokens):
+            return None  # "a source", "officials": not someone met before
+        for j in range(i - 1, max(-1, i - 8), -1):
+            earlier = sentences[j]
+            if s.paragraph - earlier.paragraph > 2:
+                break
+            for a, b in earlier.chunks:
+                words = [x for x in earlier.tokens if a <= x.start < b]
+                if not words or words[-1].lemma != t.lemma:
+                    continue
+                people = [ent for ent in earlier.entities if ent.label == "PERSON" and a <= ent.start < b]
+                if people:
+                    return earlier, (people[0].start, people[0].end)
+                if text[a:b].lower().startswith("the "):
+                    continue  # another "the source": the introduction is further back
+                if len(words) >= 2:  # "an Afghan source": what the article knows of them
+                    return earlier, (words[1].start if words[0].dep == "det" else a, b)
+        return None
+    return None
 
 
 _FEMALE = r"woman|women|girl|mother|wife|daughter|sister|widow|actress|queen|princess|grandmother|lady"

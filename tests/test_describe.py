@@ -197,3 +197,19 @@ def test_which_woman_is_answered_with_a_woman_the_articles_call_she(settings, fa
     assert lexicon.gender_of("John Smith") == "m" and lexicon.gender_of("Jane Doe") == "f"
     answer = bot.ask("Which woman backed the plan at the council?")
     assert "**Jane Doe**" in answer.text.split("[1]")[0] and "**John Smith**" not in answer.text
+
+
+def test_the_definite_subject_is_named_by_its_first_mention_unless_the_question_names_it(  # type: ignore[no-untyped-def]
+        settings, fake_embedder, tmp_path: Path) -> None:
+    """"The source claimed …" is the "Afghan source" an earlier sentence introduced; but "the ministry" is not the
+    answer to "Which countries did the Foreign Ministry urge …?", whose own subject it is."""
+    bot = _small_bot(settings, fake_embedder, tmp_path,
+                     "Letter online\n\nAn Afghan source told reporters the letter was genuine. The source claimed it "
+                     "was the latest letter from the leader.\n",
+                     "Ministry statement\n\nThe Foreign Ministry of Ruritania condemned the attacks on Monday. The "
+                     "ministry also urged Freedonia and Western countries to join forces against the rebels.\n")
+    answer = bot.ask("Who claimed it was the latest letter from the leader?")
+    assert "**Afghan source**" in answer.text.split("[1]")[0]
+    answer = bot.ask("Which countries did the Foreign Ministry urge to join forces against the rebels?")
+    assert not answer.text.startswith("**")
+    assert "Freedonia" in answer.text.split("[1]")[0]
