@@ -13,7 +13,7 @@ from functools import lru_cache
 
 from assistant.answer import Citation, Draft, Figure, RetrievedChunk
 from assistant.figures import Mention, describe, mentions, speaker_in, states_age
-from assistant.lexicon import person_names, related, stem, terms
+from assistant.lexicon import STOPWORDS, person_names, related, stem, terms
 from assistant.question import Question, looks_like_instruction
 from assistant.settings import AnswerSettings
 from index.snapshot import Snapshot
@@ -269,8 +269,10 @@ class ExtractiveAnswerer:
             nxt = sentences[index + 1]
             text = snapshot.documents[top.doc_id].text[nxt.start:nxt.end]
             opens_quote = top.text.count("“") > top.text.count("”") or top.text.count('"') % 2 == 1
-            continues = re.match(r"(?:He|She|They|It|This|That|These|Those|The (?:militants|video|gang|person))\b",
-                                 text)
+            # "He …", "This …", or "The gang …" after a sentence about a gang: the next sentence goes on about it
+            opener = re.match(r"(?:(?P<pronoun>He|She|They|It|This|That|These|Those)|The (?P<noun>\w+))\b", text)
+            continues = opener is not None and (opener.group("pronoun") is not None or (
+                opener.group("noun").lower() in top.text.lower().split() and opener.group("noun").lower() not in STOPWORDS))
             reason = why and nxt.paragraph in (top.paragraph, top.paragraph + 1)
             if nxt.paragraph in (top.paragraph, top.paragraph + 1) and (opens_quote or continues or reason) and not any(
                 c.start == nxt.start and c.doc_id == top.doc_id for c in out

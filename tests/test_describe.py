@@ -213,3 +213,13 @@ def test_the_definite_subject_is_named_by_its_first_mention_unless_the_question_
     answer = bot.ask("Which countries did the Foreign Ministry urge to join forces against the rebels?")
     assert not answer.text.startswith("**")
     assert "Freedonia" in answer.text.split("[1]")[0]
+
+
+def test_a_sentence_going_on_about_the_same_thing_follows_the_best_one(settings, fake_embedder,  # type: ignore[no-untyped-def]
+                                                                       tmp_path: Path) -> None:
+    """"The orchestra …" after a sentence about an orchestra continues it (any noun, not a fixed list)."""
+    bot = _small_bot(settings, fake_embedder, tmp_path,
+                     "Concert cancelled\n\nThe city orchestra cancelled its winter concert on Friday. The orchestra "
+                     "had lost its funding after a council vote.\n\nTickets will be refunded.\n")
+    answer = bot.ask("What did the city orchestra cancel on Friday?")
+    assert "lost its funding" in answer.text
