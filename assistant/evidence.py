@@ -264,7 +264,7 @@ class EvidenceStage:
 
 
 def _introduced(text: str, sentences: list[ParsedSentence], i: int) -> tuple[ParsedSentence, tuple[int, int]] | None:
-    """The first mention of the sentence's definite subject: "The source claimed …" is the "Afghan source" of an
+    """The first mention of the sentence's definite subject: "The source claimed …" is the "senior police source" of an
     earlier sentence, "The minister said …" the "Foreign Minister Jane Doe" who was introduced before."""
     s = sentences[i]
     tokens = s.tokens
@@ -287,7 +287,7 @@ def _introduced(text: str, sentences: list[ParsedSentence], i: int) -> tuple[Par
                     return earlier, (people[0].start, people[0].end)
                 if text[a:b].lower().startswith("the "):
                     continue  # another "the source": the introduction is further back
-                if len(words) >= 2:  # "an Afghan source": what the article knows of them
+                if len(words) >= 2:  # "a senior police source": what the article knows of them
                     return earlier, (words[1].start if words[0].dep == "det" else a, b)
         return None
     return None

@@ -396,6 +396,12 @@ def intent_of(text: str) -> str:
     return "factoid"
 
 
+# idioms whose words are not the words an article uses: matched as the word it would use
+_PARAPHRASE_OF = {"in charge of": "leads", "at the helm of": "leads", "in command of": "commands",
+                  "passed away": "died", "lost their lives": "died", "lost his life": "died", "lost her life": "died"}
+_PARAPHRASES = re.compile(r"\b(?:" + "|".join(_PARAPHRASE_OF) + r")\b", re.IGNORECASE)
+
+
 def analyse_frame(text: str, lexicon: Lexicon) -> Frame:
     """The frame of a standalone question, its words typed and normalised by the corpus lexicon."""
     own = text.split(" (about: ")[0]
@@ -409,6 +415,7 @@ def analyse_frame(text: str, lexicon: Lexicon) -> Frame:
     unknown: list[str] = []
     names: list[str] = []
     weights: dict[str, float] = {}
+    text = _PARAPHRASES.sub(lambda m: _PARAPHRASE_OF[m.group().lower()], text)
     words = [part for raw in _WORD.findall(text) for part in _split_compound(raw, lexicon)]
     groups: list[list[str]] = []
     last_hard = -2

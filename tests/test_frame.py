@@ -73,3 +73,9 @@ def test_asking_for_the_big_picture_or_a_summary_of_the_reports_is_an_overview()
               "Can you give me a summary of the news?", "Give me a rundown of the stories"):
         assert intent_of(q) == "overview", q
     assert intent_of("What is the summary of the court ruling?") != "overview"
+
+
+def test_in_charge_of_is_matched_as_the_word_an_article_uses() -> None:
+    frame = analyse_frame("Who is in charge of the Democrats these days?", lexicon())
+    assert "lead" in frame.terms or "leads" in frame.terms
+    assert "charge" not in frame.terms
