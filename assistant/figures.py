@@ -85,7 +85,10 @@ class Mention:
             return "agent"
         if heads & VICTIMS:
             return "victim"
-        return "people" if heads & PEOPLE else None
+        if heads & PEOPLE or re.match(r"(?:(?:already|now|more|were|are|have|has|had|been|reported|confirmed)\s+)*"
+                                      r"(?:dead|killed|died|injured|wounded|hurt|missing)\b", self.what):
+            return "people"  # "with 108 already dead": a toll counts people without naming them
+        return None
 
 
 def kind_of(text: str) -> str | None:

@@ -223,3 +223,12 @@ def test_a_sentence_going_on_about_the_same_thing_follows_the_best_one(settings,
                      "had lost its funding after a council vote.\n\nTickets will be refunded.\n")
     answer = bot.ask("What did the city orchestra cancel on Friday?")
     assert "lost its funding" in answer.text
+
+
+def test_a_toll_without_a_noun_counts_people() -> None:
+    """"with 108 already dead" counts people though it never says "people"; "108 kilometres of road" does not."""
+    from assistant.figures import mentions
+
+    toll = mentions("The storm entered its fifth day, with 108 already dead and thousands evacuated.")
+    assert toll[0].display == "108" and toll[0].group == "people"
+    assert mentions("Crews repaired 108 kilometres of road.")[0].group is None
