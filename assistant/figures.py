@@ -55,8 +55,9 @@ KINDS: dict[str, tuple[str, ...]] = {
     "age": ("years old", "year-old", "aged", "age", "born", "old"),
 }
 AGENTS = {stem(w) for w in ["russians", "russian", "citizens", "nationals", "militants", "fighters", "jihadis", "recruits", "caucasians", "chechens", "volunteers", "rebels", "insurgents", "terrorists", "members"]}
-VICTIMS = {stem(w) for w in ["civilians", "servicemen", "soldiers", "troops", "officers", "police", "victims", "hostages"]}
-PEOPLE = AGENTS | VICTIMS | {stem(w) for w in ["people", "persons", "individuals", "men", "women", "children", "residents", "officials"]}
+VICTIMS = {stem(w) for w in ["civilians", "servicemen", "soldiers", "troops", "officers", "police", "victims", "hostages",
+                              "casualties", "passengers", "bystanders"]}
+PEOPLE = AGENTS | VICTIMS | {stem(w) for w in ["people", "persons", "individuals", "men", "women", "children", "residents", "officials", "others"]}
 
 
 @dataclass(frozen=True)
@@ -102,6 +103,12 @@ def kind_of(text: str) -> str | None:
                     return kind
                 present.setdefault(kind, m.start())
     return min(present, key=lambda k: present[k]) if present else None
+
+
+def _kind_before(before: str) -> str | None:
+    """What happened to the counted, said just before the number: "killed 20 people", "the death or injury of
+    almost 1,000 people" (a verb or noun governing the number wins over words after it)."""
+    return kind_of(" ".join(re.findall(r"[\w’'-]+", before)[-5:]))
 
 
 def _value(num: str) -> float | None:
@@ -166,7 +173,7 @@ def _mentions(sentence: str) -> tuple[Mention, ...]:
                 display=(m.group("approx") + " " if m.group("approx") else "") + num,
                 what=what,
                 scope=_scope(after),
-                kind=kind_of(after),
+                kind=_kind_before(sentence[: m.start()]) or kind_of(after),
                 approx=bool(m.group("approx")),
                 start=m.start(),
                 end=m.end(),

@@ -232,3 +232,15 @@ def test_a_toll_without_a_noun_counts_people() -> None:
     toll = mentions("The storm entered its fifth day, with 108 already dead and thousands evacuated.")
     assert toll[0].display == "108" and toll[0].group == "people"
     assert mentions("Crews repaired 108 kilometres of road.")[0].group is None
+
+
+def test_what_happened_to_the_counted_is_read_before_the_number_too() -> None:
+    """"killed 20 people and injured 30 others": 20 were killed and 30 wounded (the verb before each number
+    governs it); casualties are people."""
+    from assistant.figures import VICTIMS, mentions
+    from assistant.lexicon import stem
+
+    killed, injured = mentions("A car bomb killed 20 people in the capital on Monday and injured 30 others.")
+    assert (killed.kind, killed.group) == ("kill", "people") and (injured.kind, injured.group) == ("wound", "people")
+    assert mentions("It is blamed for the death or injury of almost 1000 people.")[0].kind == "kill"
+    assert stem("casualties") in VICTIMS
