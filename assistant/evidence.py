@@ -253,8 +253,13 @@ class EvidenceStage:
             # after it first ("…,” she said.), or the previous paragraph a continuing quotation follows
             near = [j for j in (e.index + 1, e.index + 2, e.index + 3, e.index - 1, e.index - 2, e.index - 3)
                     if 0 <= j < len(sentences) and sentences[j].paragraph == e.sentence.paragraph]
-            near += [j for j in (e.index - 1, e.index - 2) if 0 <= j < len(sentences)
-                     and sentences[j].paragraph == e.sentence.paragraph - 1 and not near]
+            first = e.index
+            while first > 0 and sentences[first - 1].paragraph == e.sentence.paragraph:
+                first -= 1
+            continuing = text[sentences[first].start : sentences[first].end].lstrip()[:1] in ("“", '"')
+            # a paragraph that opens a quotation again continues the speaker of the paragraph before it
+            near += [j for j in (first - 1, first - 2, first - 3) if 0 <= j < len(sentences)
+                     and sentences[j].paragraph == e.sentence.paragraph - 1 and (continuing or not near)]
             for j in near:
                 speaker = _speaker_in(text, sentences[j])
                 if speaker is not None:

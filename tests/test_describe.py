@@ -244,3 +244,12 @@ def test_what_happened_to_the_counted_is_read_before_the_number_too() -> None:
     assert (killed.kind, killed.group) == ("kill", "people") and (injured.kind, injured.group) == ("wound", "people")
     assert mentions("It is blamed for the death or injury of almost 1000 people.")[0].kind == "kill"
     assert stem("casualties") in VICTIMS
+
+
+def test_a_paragraph_that_reopens_a_quotation_continues_the_speaker_before_it(settings, fake_embedder,  # type: ignore[no-untyped-def]
+                                                                               tmp_path: Path) -> None:
+    bot = _small_bot(settings, fake_embedder, tmp_path,
+                     "Budget row\n\n“We will not cut the hospital budget,” Jane Doe said on Monday.\n\n“Every ward in the "
+                     "state will keep its nurses and its beds. No hospital will close this winter.”\n")
+    answer = bot.ask("Who said every ward in the state will keep its nurses and its beds?")
+    assert "**Jane Doe**" in answer.text.split("[1]")[0]
