@@ -13,13 +13,14 @@ Usage::
 from __future__ import annotations
 
 import re
+from collections.abc import Callable
 from dataclasses import dataclass, field
 
 from assistant.answer import RetrievedChunk
 from assistant.frame import Frame, Lexicon, analyse_frame, build_lexicon, stem
 from assistant.question import Question, looks_like_instruction
 from assistant.settings import AnswerSettings
-from index.language import ParsedSentence
+from index.language import Entity, ParsedSentence
 from index.snapshot import Snapshot
 
 
@@ -127,7 +128,7 @@ class EvidenceStage:
         text = snapshot.documents[e.doc_id].text
         out = []
         q_words = set(frame.names) | set(frame.terms)
-        for ent in e.sentence.entities:
+        for ent in map(_trim_entity(text), e.sentence.entities):
             if ent.label not in frame.labels:
                 continue
             surface = text[ent.start : ent.end]
@@ -268,6 +269,16 @@ class EvidenceStage:
         return _block_quote_speaker(text, sentences, e.index) or _introduced(text, sentences, e.index)
 
 
+def _trim_entity(text: str) -> Callable[[Entity], Entity]:
+    """A person's name does not run on across a preposition: the parser's "Jane Doe on Instagram" is "Jane Doe"."""
+    def trim(ent: Entity) -> Entity:
+        if ent.label != "PERSON":
+            return ent
+        cut = re.search(r"\s(?:on|in|at|for|from|with|to|during|after)\s", text[ent.start : ent.end])
+        return Entity(ent.start, ent.start + cut.start(), ent.label) if cut else ent
+    return trim
+
+
 def _introduced(text: str, sentences: list[ParsedSentence], i: int) -> tuple[ParsedSentence, tuple[int, int]] | None:
     """The first mention of the sentence's definite subject: "The source claimed …" is the "senior police source" of an
     earlier sentence, "The minister said …" the "Foreign Minister Jane Doe" who was introduced before."""
@@ -382,7 +393,8 @@ def _speaker_in(text: str, sentence: ParsedSentence) -> tuple[int, int] | None:
             heads = [k for k, x in enumerate(tokens) if ent.start <= x.start < ent.end]
             if any(tokens[k].head == i and tokens[k].dep in ("nsubj", "nsubjpass", "pobj", "compound") for k in heads) \
                     or any(tokens[k].dep == "nsubj" for k in heads):
-                return ent.start, ent.end
+                trimmed = _trim_entity(text)(ent)
+                return trimmed.start, trimmed.end
     return None
 
 

@@ -253,3 +253,15 @@ def test_a_paragraph_that_reopens_a_quotation_continues_the_speaker_before_it(se
                      "state will keep its nurses and its beds. No hospital will close this winter.”\n")
     answer = bot.ask("Who said every ward in the state will keep its nurses and its beds?")
     assert "**Jane Doe**" in answer.text.split("[1]")[0]
+
+
+def test_a_persons_name_does_not_run_on_across_a_preposition() -> None:
+    from assistant.evidence import _trim_entity
+    from index.language import Entity
+
+    text = "“We will win,” wrote Jane Doe on Instagram."
+    start = text.index("Jane")
+    trimmed = _trim_entity(text)(Entity(start, len(text) - 1, "PERSON"))
+    assert text[trimmed.start : trimmed.end] == "Jane Doe"
+    place = Entity(start, len(text) - 1, "GPE")
+    assert _trim_entity(text)(place) == place  # only people's names are trimmed
