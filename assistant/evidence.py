@@ -270,7 +270,7 @@ class EvidenceStage:
 
 
 def _trim_entity(text: str) -> Callable[[Entity], Entity]:
-    """A person's name does not run on across a preposition: the parser's "Jane Doe on Instagram" is "Jane Doe"."""
+    """A person's name does not run on across a preposition: the parser's "Jane Doe on television" is "Jane Doe"."""
     def trim(ent: Entity) -> Entity:
         if ent.label != "PERSON":
             return ent
