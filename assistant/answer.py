@@ -114,7 +114,8 @@ class Answer(_Model):
 
     @property
     def rewritten(self) -> bool:
-        return self.query.strip() != self.question.strip()
+        """The searched query says more than the question (a capital letter or spacing added is not a rewrite)."""
+        return " ".join(self.query.split()).casefold() != " ".join(self.question.split()).casefold()
 
     def markers(self) -> list[int]:
         """Marker numbers in order of appearance in the text."""

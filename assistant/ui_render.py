@@ -99,10 +99,12 @@ def partial_markdown(text: str, turn: int) -> str:
 
 def answer_markdown(answer: Answer, turn: int) -> str:
     """The final answer: linked markers, a distinct note when abstaining, and the query as searched."""
+    # inside an HTML block markdown is not read: the note's text is HTML-escaped only (a markdown escape would show
+    # its backslash: "question\.")
     if answer.kind == "chit-chat":  # a friendly reply, not a refusal
-        body = f'<div class="note note-chat">{esc(literal_markdown(answer.text))}</div>'
+        body = f'<div class="note note-chat">{esc(answer.text)}</div>'
     elif answer.abstained:
-        body = f'<div class="note note-info"><strong>{NOT_IN_ARTICLES}</strong> {esc(literal_markdown(answer.text))}</div>'
+        body = f'<div class="note note-info"><strong>{NOT_IN_ARTICLES}</strong> {esc(answer.text)}</div>'
     else:
         body = link_markers(esc(literal_markdown(_paragraphs(answer.text))), turn)
     if answer.rewritten:

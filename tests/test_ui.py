@@ -326,3 +326,17 @@ def test_a_long_session_stays_bounded(fake_bot) -> None:  # type: ignore[no-unty
     assert len(session.turns) <= ui.KEPT_TURNS
     assert len(session.conversation.turns) <= session.conversation.MEMORY
     assert max(len(t.query) for t in session.conversation.turns) <= 400
+
+
+def test_notes_show_their_text_without_markdown_escapes() -> None:
+    """Markdown is not read inside the note's HTML block, so its text is HTML-escaped only: no visible
+    backslashes ("question\\."), and a markup-looking text stays inert. "thanks!" searched as "Thanks!" is no
+    rewrite worth showing."""
+    refusal = Answer(question="Who won?", query="Who won?", text="The articles do not say <b>it</b>.", abstained=True)
+    md = ui_render.answer_markdown(refusal, 1)
+    assert "say &lt;b&gt;it&lt;/b&gt;." in md and "\\" not in md
+    chat = Answer(question="thanks!", query="Thanks!", text="You're welcome! Try “Who is Jane Doe?”.",
+                  abstained=True, kind="chit-chat")
+    md = ui_render.answer_markdown(chat, 1)
+    assert "You&#x27;re welcome! Try" in md or "You're welcome! Try" in md
+    assert "\\" not in md and "Searched" not in md
