@@ -25,6 +25,16 @@ from assistant.settings import AnswerSettings
 from index.snapshot import Snapshot
 
 _REASON = re.compile(r"\b(?:because|since|due to|as a result|in order to|so that|after|amid|over|for)\b", re.I)
+_OPPOSITES = {  # a word of a yes/no question, and words whose presence answers it with a no
+    "attend": frozenset({"absence", "absent", "skip", "skipped", "boycott", "boycotted", "missed"}),
+    "legal": frozenset({"banned", "ban", "illegal", "outlawed", "prohibited", "forbidden"}),
+    "allow": frozenset({"banned", "ban", "prohibited", "forbidden", "barred"}),
+    "alive": frozenset({"dead", "killed", "died"}),
+    "survive": frozenset({"dead", "killed", "died"}),
+    "win": frozenset({"lost", "lose", "defeated"}),
+    "accept": frozenset({"rejected", "reject", "refused", "declined"}),
+    "guilty": frozenset({"acquitted", "innocent", "cleared"}),
+}
 _NEGATION = frozenset({"not", "no", "never", "n't", "nobody", "none", "nothing", "neither", "nor"})
 _CONTINUING = re.compile(r"\b(?:still|currently|now|remains?|continues? to)\b", re.IGNORECASE)
 _PAST_ONLY = frozenset({"previously", "formerly", "former", "once", "ex"})
@@ -262,9 +272,17 @@ class GroundedAnswerer(EvidenceStage):
         good = self._supported(frame, evidence)
         best = good[0]
         n = self._cite(book, best)
-        explicit = best.coverage >= self.settings.yes_no_coverage
         doc_text = snapshot.documents[best.doc_id].text
         negated = any(doc_text[t.start : t.end].lower() in _NEGATION or t.dep == "neg" for t in best.sentence.tokens)
+        # "Did X attend …?" against "the absence of X": the opposite word states the answer, as a no
+        words = {doc_text[t.start : t.end].lower() for t in best.sentence.tokens} | {t.lemma for t in best.sentence.tokens}
+        opposed = [t for t in frame.terms if t not in best.matched and words & _OPPOSITES.get(t, frozenset())]
+        coverage = best.coverage
+        if opposed:
+            total = sum(frame.weights.get(t, 1.0) for t in frame.terms) or 1.0
+            coverage += sum(frame.weights.get(t, 1.0) for t in opposed) / total
+            negated = not negated
+        explicit = coverage >= self.settings.yes_no_coverage
         # "Did X deny …?" asks about a negation: a sentence that negates ("I am not …") answers yes
         q_negated = bool(re.search(r"\b(?:not|n't|never|no)\b", frame.text.lower())) != bool(
             re.search(r"\b(?:deny|denied|denies|reject|rejected|refuse|refused|dismiss|dismissed|rule out|ruled out)\b",

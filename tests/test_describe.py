@@ -265,3 +265,13 @@ def test_a_persons_name_does_not_run_on_across_a_preposition() -> None:
     assert text[trimmed.start : trimmed.end] == "Jane Doe"
     place = Entity(start, len(text) - 1, "GPE")
     assert _trim_entity(text)(place) == place  # only people's names are trimmed
+
+
+def test_a_yes_no_question_is_answered_no_by_the_opposite_word(settings, fake_embedder,  # type: ignore[no-untyped-def]
+                                                               tmp_path: Path) -> None:
+    """"Is the league legal in Freedonia?" against "the league, which is banned in Freedonia, …": no."""
+    bot = _small_bot(settings, fake_embedder, tmp_path,
+                     "League closed\n\nThe fighting league, which is banned in Freedonia, held a secret tournament "
+                     "in a warehouse on Friday.\n")
+    answer = bot.ask("Is the fighting league legal in Freedonia?")
+    assert answer.text.startswith("**No**")
