@@ -15,6 +15,7 @@ from __future__ import annotations
 import re
 from collections.abc import Callable
 from dataclasses import dataclass, field
+from functools import lru_cache
 
 from assistant.answer import RetrievedChunk
 from assistant.frame import Frame, Lexicon, analyse_frame, build_lexicon, stem
@@ -60,14 +61,33 @@ class EvidenceStage:
         return analyse_frame(question.text, self.lexicon(snapshot))
 
     def _terms_of(self, snapshot: Snapshot, doc_id: str, s: ParsedSentence) -> set[str]:
-        text = snapshot.documents[doc_id].text
-        out = {t.lemma for t in s.tokens}
-        out |= {text[t.start : t.end].lower().replace("’", "'") for t in s.tokens}
-        return out
+        """Lemmas and lower-cased words of a stored sentence (kept per snapshot: asked again for every question)."""
+        cache = snapshot.__dict__.setdefault("_sentence_terms", {})
+        key = (doc_id, s.start)
+        found = cache.get(key)
+        if found is None:
+            text = snapshot.documents[doc_id].text
+            found = frozenset({t.lemma for t in s.tokens} | {text[t.start : t.end].lower().replace("’", "'")
+                                                              for t in s.tokens})
+            cache[key] = found
+        return set(found)
 
     def gather(self, frame: Frame, snapshot: Snapshot, chunks: list[RetrievedChunk],
                vector: list[float] | None) -> list[Scored]:
-        """Sentences of the retrieved chunks, scored by constraint coverage, dense similarity and answer type."""
+        """Sentences of the retrieved chunks, scored by constraint coverage, dense similarity and answer type.
+        The last result is kept: the default answerer asks whether to refuse, then for the answer, on the same
+        evidence."""
+        key = (frame.text, frame.intent, frame.answer_type, id(snapshot), tuple(c.chunk_id for c in chunks),
+               None if vector is None else id(vector))
+        memo = self.__dict__.get("_memo")
+        if memo is not None and memo[0] == key:
+            return list(memo[1])
+        scored = self._gather(frame, snapshot, chunks, vector)
+        self.__dict__["_memo"] = (key, scored)
+        return list(scored)
+
+    def _gather(self, frame: Frame, snapshot: Snapshot, chunks: list[RetrievedChunk],
+                vector: list[float] | None) -> list[Scored]:
         found: dict[tuple[str, int], Scored] = {}
         for rank, chunk in enumerate(chunks, start=1):
             doc = snapshot.documents.get(chunk.doc_id)
@@ -313,6 +333,7 @@ _FEMALE = r"woman|women|girl|mother|wife|daughter|sister|widow|actress|queen|pri
 _MALE = r"man|men|boy|father|husband|son|brother|widower|actor|king|prince|grandfather"
 
 
+@lru_cache(maxsize=1024)
 def _asked_gender(question: str) -> str | None:
     """"f" for "Which woman …?" / "Who is the mother …?", "m" for a man, else None."""
     for gender, nouns in (("f", _FEMALE), ("m", _MALE)):

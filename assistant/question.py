@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass, field
+from functools import lru_cache
 
 from assistant.figures import focus_terms, kind_of
 from assistant.lexicon import terms
@@ -60,8 +61,10 @@ def strip_injection(text: str) -> str:
     return _LEAD_IN.sub("", re.split(r"\b(?:and|then)\b(?=[^.?!]*\?|\s+(?:who|what|when|where|why|how)\b)", text)[-1]).strip() or text
 
 
+@lru_cache(maxsize=100_000)
 def looks_like_instruction(text: str) -> bool:
-    """Text addressed to an assistant (in a question or planted in an article); never followed or cited."""
+    """Text addressed to an assistant (in a question or planted in an article); never followed or cited (cached:
+    the same article sentences are checked for every question)."""
     return bool(_DIRECTIVE.search(text))
 
 
