@@ -18,7 +18,7 @@ import re
 
 from assistant.answer import RetrievedChunk, ShortAnswer
 from assistant.compose import CitationBook, Draft, ExtractiveAnswerer, with_marker
-from assistant.evidence import NO_SPAN, EvidenceStage, Scored
+from assistant.evidence import NO_SPAN, EvidenceStage, Scored, names_the_asked
 from assistant.frame import STRICT_TYPES, Frame
 from assistant.question import Question
 from assistant.settings import AnswerSettings
@@ -38,13 +38,6 @@ _OPPOSITES = {  # a word of a yes/no question, and words whose presence answers 
 _NEGATION = frozenset({"not", "no", "never", "n't", "nobody", "none", "nothing", "neither", "nor"})
 _CONTINUING = re.compile(r"\b(?:still|currently|now|remains?|continues? to)\b", re.IGNORECASE)
 _PAST_ONLY = frozenset({"previously", "formerly", "former", "once", "ex"})
-
-
-def _asked(frame: Frame, surface: str) -> bool:
-    """Is this name the question's own subject ("Which countries did the ministry urge …?" is not answered by
-    "the ministry")?"""
-    words = {w.lower() for w in re.findall(r"[A-Za-z0-9]+", surface)} - {"s", "the"}
-    return bool(words) and words <= set(frame.names) | set(frame.terms) | {n.lower() for n in frame.names}
 
 
 DIGEST_ARTICLES = 12  # up to this many articles, an overview gives each headline with its opening sentence
@@ -252,7 +245,7 @@ class GroundedAnswerer(EvidenceStage):
         short = None
         for i, e in enumerate(chosen):
             named = self.attribution(snapshot, e)
-            if named is not None and i == 0 and not _asked(frame, snapshot.documents[e.doc_id].text[slice(*named[1])]) \
+            if named is not None and i == 0 and not names_the_asked(frame, snapshot.documents[e.doc_id].text[slice(*named[1])]) \
                     and (frame.answer_type in ("PERSON", "ORG", "NAME")
                                                  or frame.intent == "definition"
                                                  or re.match(r"\s*(?:which|who|whom|whose)\b", frame.text, re.I)):

@@ -48,6 +48,7 @@ class EvidenceStage:
 
     def __init__(self, settings: AnswerSettings) -> None:
         self.settings = settings
+        self._memo: tuple[tuple[object, ...], list[Scored]] | None = None  # the last gather: its key and result
 
     @staticmethod
     def lexicon(snapshot: Snapshot) -> Lexicon:
@@ -79,11 +80,11 @@ class EvidenceStage:
         evidence."""
         key = (frame.text, frame.intent, frame.answer_type, id(snapshot), tuple(c.chunk_id for c in chunks),
                None if vector is None else id(vector))
-        memo = self.__dict__.get("_memo")
+        memo = self._memo
         if memo is not None and memo[0] == key:
             return list(memo[1])
         scored = self._gather(frame, snapshot, chunks, vector)
-        self.__dict__["_memo"] = (key, scored)
+        self._memo = (key, scored)
         return list(scored)
 
     def _gather(self, frame: Frame, snapshot: Snapshot, chunks: list[RetrievedChunk],
@@ -196,8 +197,7 @@ class EvidenceStage:
             named = self.attribution(snapshot, e)
             if named is not None:
                 a, b = named[1]
-                words = {w.lower() for w in re.findall(r"[A-Za-z0-9]+", text[a:b])} - {"s", "the"}
-                if not words <= q_words:  # the question's own subject is not its answer
+                if not names_the_asked(frame, text[a:b]):  # the question's own subject is not its answer
                     out.append((a, b, "ORG" if pronoun in ("it", "they") else "PERSON", 0.8))
         return out
 
@@ -274,9 +274,7 @@ class EvidenceStage:
             # after it first ("…,” she said.), or the previous paragraph a continuing quotation follows
             near = [j for j in (e.index + 1, e.index + 2, e.index + 3, e.index - 1, e.index - 2, e.index - 3)
                     if 0 <= j < len(sentences) and sentences[j].paragraph == e.sentence.paragraph]
-            first = e.index
-            while first > 0 and sentences[first - 1].paragraph == e.sentence.paragraph:
-                first -= 1
+            first = _paragraph_start(sentences, e.index)
             continuing = text[sentences[first].start : sentences[first].end].lstrip()[:1] in ("“", '"')
             # a paragraph that opens a quotation again continues the speaker of the paragraph before it
             near += [j for j in (first - 1, first - 2, first - 3) if 0 <= j < len(sentences)
@@ -287,6 +285,20 @@ class EvidenceStage:
                     return sentences[j], speaker
             return None
         return _block_quote_speaker(text, sentences, e.index) or _introduced(text, sentences, e.index)
+
+
+def names_the_asked(frame: Frame, surface: str) -> bool:
+    """Is this name only the question's own subject ("Which countries did the ministry urge …?" is not answered
+    by "the ministry")?"""
+    words = {w.lower() for w in re.findall(r"[A-Za-z0-9]+", surface)} - {"s", "the"}
+    return bool(words) and words <= set(frame.names) | set(frame.terms)
+
+
+def _paragraph_start(sentences: list[ParsedSentence], i: int) -> int:
+    """The index of the first sentence of sentence i's paragraph."""
+    while i > 0 and sentences[i - 1].paragraph == sentences[i].paragraph:
+        i -= 1
+    return i
 
 
 def _trim_entity(text: str) -> Callable[[Entity], Entity]:
@@ -362,10 +374,7 @@ _FIRST_PERSON = frozenset({"i", "we", "my", "our", "us", "me"})
 
 def _inside_quote(text: str, sentences: list[ParsedSentence], i: int) -> bool:
     """Is sentence i inside a quotation opened by an earlier sentence of its paragraph (“A. B. C,” she said)?"""
-    first = i
-    while first > 0 and sentences[first - 1].paragraph == sentences[i].paragraph:
-        first -= 1
-    before = text[sentences[first].start : sentences[i].start]
+    before = text[sentences[_paragraph_start(sentences, i)].start : sentences[i].start]
     return before.count("“") > before.count("”") or before.count('"') % 2 == 1
 
 
@@ -374,13 +383,10 @@ def _block_quote_speaker(text: str, sentences: list[ParsedSentence], i: int
     """A paragraph in the first person with no quotation marks, under a lead-in paragraph that does not end a
     sentence ("…, as the president said in his speech" or "…, she wrote:"): a block quotation whose marks were
     lost with the page's layout. Its speaker is the person the lead-in names last."""
-    paragraph = sentences[i].paragraph
     words = {text[t.start : t.end].lower() for t in sentences[i].tokens}
     if not words & _FIRST_PERSON or any(q in text[sentences[i].start : sentences[i].end] for q in '“”"'):
         return None
-    j = i
-    while j > 0 and sentences[j - 1].paragraph == paragraph:
-        j -= 1
+    j = _paragraph_start(sentences, i)
     for _ in range(3):  # a quotation of a few paragraphs: walk up through the quoted ones to the lead-in
         if j == 0:
             return None
@@ -389,9 +395,7 @@ def _block_quote_speaker(text: str, sentences: list[ParsedSentence], i: int
         if ending[-1:] not in ".!?”\"'’" or ending.endswith(":"):
             people = [ent for ent in lead.entities if ent.label == "PERSON"]
             return (lead, (people[-1].start, people[-1].end)) if people else None
-        j -= 1
-        while j > 0 and sentences[j - 1].paragraph == lead.paragraph:
-            j -= 1
+        j = _paragraph_start(sentences, j - 1)
         quoted = text[sentences[j].start : lead.end]
         if not set(re.findall(r"[a-z]+", quoted.lower())) & _FIRST_PERSON or any(q in quoted for q in '“”"'):
             return None

@@ -20,7 +20,7 @@ from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
 
 from assistant.lexicon import CHITCHAT as _CHITCHAT
-from assistant.lexicon import STOPWORDS, learn_from_corpus
+from assistant.lexicon import STOPWORDS, is_yes_no, learn_from_corpus
 
 if TYPE_CHECKING:
     from index.snapshot import Snapshot
@@ -41,7 +41,6 @@ ANSWER_LABELS: dict[str, frozenset[str]] = {
     "AGE": frozenset({"DATE", "CARDINAL"}),
     "NAME": frozenset({"PERSON", "ORG", "GPE", "LOC", "FAC", "EVENT", "WORK_OF_ART", "PRODUCT", "LAW", "NORP"}),
 }
-_AUX = r"(?:is|are|was|were|did|does|do|has|have|had|can|could|will|would|should|may|might|must)"
 _OVERVIEW = re.compile(
     r"\b(?:what|which) (?:topics?|subjects?|stories|themes|news|events) (?:do|does|are|is|did)\b"
     r"|\bwhat (?:are|is) (?:these|the|your|all the) (?:articles?|stories|texts|documents|sources)(?: all)? about\b"
@@ -274,8 +273,8 @@ def _genders(snapshot: Snapshot) -> dict[str, str]:
                         break
     out = {}
     for key, c in votes.items():
-        (top, n), other = c.most_common(1)[0], sum(c.values()) - c.most_common(1)[0][1]
-        if n >= 3 * other:
+        top, n = c.most_common(1)[0]
+        if n >= 3 * (sum(c.values()) - n):
             out[key] = top
     return out
 
@@ -381,8 +380,8 @@ def intent_of(text: str) -> str:
         return "compare"
     if re.match(r"\s*why\b", low) or re.search(r"\bwhat (?:was|is|were) the (?:reason|cause|motive)\b", low):
         return "why"
-    if re.match(rf"\s*{_AUX}\b", low) and not re.search(r"\b(?:what|how|why)\b", low):
-        return "yes-no"  # "Did the man who …", "Was the town where …": who/which/where/when open relative clauses
+    if is_yes_no(low):
+        return "yes-no"
     if _LIST.search(low):
         return "list"
     if re.match(r"\s*(?:who|what) (?:is|was|are|were) (?:the )?[\w.'-]+(?: [\w.'-]+){0,4}\??\s*$", low) and not re.search(

@@ -75,6 +75,16 @@ def is_chit_chat(text: str) -> bool:
     return bool(CHITCHAT.match(text.lower().strip()))
 
 
+_YES_NO = re.compile(r"\s*(?:is|are|was|were|did|does|do|has|have|had|can|could|will|would|should|may|might|must)\b")
+
+
+def is_yes_no(text: str) -> bool:
+    """An auxiliary opens the question and no what/how/why asks for more: "Did the man who …" and "Was the town
+    where …" are still yes or no (who/which/where/when open relative clauses there)."""
+    low = text.lower()
+    return _YES_NO.match(low) is not None and re.search(r"\b(?:what|how|why)\b", low) is None
+
+
 NUMBER_WORDS = {
     "one": 1, "two": 2, "three": 3, "four": 4, "five": 5, "six": 6, "seven": 7, "eight": 8, "nine": 9, "ten": 10,
     "eleven": 11, "twelve": 12, "thirteen": 13, "fourteen": 14, "fifteen": 15, "sixteen": 16, "seventeen": 17,

@@ -7,7 +7,7 @@ from dataclasses import dataclass, field
 from functools import lru_cache
 
 from assistant.figures import focus_terms, kind_of
-from assistant.lexicon import terms
+from assistant.lexicon import is_yes_no, terms
 
 _INJECTION = re.compile(
     r"(?:ignore|disregard|forget|override)\b[^.?!]*?\b(?:instructions?|rules?|prompts?|articles?|above|previous|context)"
@@ -73,8 +73,7 @@ def question_type(text: str) -> str:
     opener = re.match(r"\s*(why|who|when|where)\b", low)
     if opener:  # "Why is it so hard to estimate how big…" asks for a reason, not a number
         return opener.group(1)
-    if re.match(r"\s*(?:is|are|was|were|did|does|do|has|have|had|can|could|will|would|should)\b", low) and \
-            not re.search(r"\b(?:how|what|why)\b", low):  # "who/which/where" there open relative clauses
+    if is_yes_no(low):
         return "what"  # "Did she think the number of … was higher?" asks yes or no, not for a number
     if re.search(r"\bhow (?:many|much|old)\b|\bnumber of\b|\b(?:estimates?|figures?)\b|\bhow large\b|\bcount\b", low):
         return "quantity"

@@ -6,6 +6,7 @@ from __future__ import annotations
 from pathlib import Path
 
 from assistant import Assistant
+from assistant.answer import Answer
 from assistant.figures import describe
 from index.language import parse
 
@@ -26,6 +27,11 @@ def test_a_fronted_clause_is_not_a_role() -> None:
 def test_an_apposition_is_a_role() -> None:
     text = "Sergei Melikov, the president's envoy to the region, said the danger was real."
     assert describe(text, "Sergei Melikov", None, parse(text)).role == "president's envoy to the region"
+
+
+def _first(answer: Answer) -> str:
+    """The answer's first statement: its text up to the first citation marker."""
+    return answer.text.split("[1]")[0]
 
 
 def _small_bot(settings, fake_embedder, tmp_path: Path, *articles: str, filler: bool = True) -> Assistant:  # type: ignore[no-untyped-def]
@@ -50,7 +56,7 @@ def test_how_much_gets_the_amount_not_a_table_of_head_counts(settings, fake_embe
                      "\n\nThe raid left eight civilians dead, the military said.\n", filler=False)
     answer = bot.ask("How much did the royals pay the group?")
     assert "different figures" not in answer.text
-    assert "$560 million" in answer.text.split("[1]")[0]
+    assert "$560 million" in _first(answer)
 
 
 def test_a_statement_about_another_place_does_not_follow_the_answer(settings, fake_embedder, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
@@ -137,7 +143,7 @@ def test_an_age_is_found_where_news_states_it_and_an_unstated_age_is_refused(set
                      "Arrest at the farm\n\nJane Doe, 41, was arrested on Friday."
                      "\n\nHer lawyer, Bob Brown, said she would fight the charges.\n")
     answer = bot.ask("How old is Jane Doe?")
-    assert not answer.abstained and "**41**" in answer.text.split("[1]")[0]
+    assert not answer.abstained and "**41**" in _first(answer)
     assert bot.ask("How old is Bob Brown?").abstained
 
 
@@ -151,9 +157,9 @@ def test_who_said_finds_the_speaker_of_a_quotation_over_several_sentences_and_of
                      "Summit speech\n\nThe delegates listened as the president, Jane Doe, set out her plan in a speech "
                      "to the assembly in May\n\nWe will never abandon the farmers who feed this country.\n")
     answer = bot.ask("Who said every bridge in the valley washed away overnight?")
-    assert "**Bob Brown**" in answer.text.split("[1]")[0]
+    assert "**Bob Brown**" in _first(answer)
     answer = bot.ask("Who said they will never abandon the farmers who feed this country?")
-    assert "**Jane Doe**" in answer.text.split("[1]")[0]
+    assert "**Jane Doe**" in _first(answer)
 
 
 def test_a_number_or_a_name_the_articles_never_give_is_refused_and_a_who_question_is_not(  # type: ignore[no-untyped-def]
@@ -196,7 +202,7 @@ def test_which_woman_is_answered_with_a_woman_the_articles_call_she(settings, fa
     lexicon = bot.answerer.grounded.lexicon(snapshot)  # type: ignore[attr-defined]
     assert lexicon.gender_of("John Smith") == "m" and lexicon.gender_of("Jane Doe") == "f"
     answer = bot.ask("Which woman backed the plan at the council?")
-    assert "**Jane Doe**" in answer.text.split("[1]")[0] and "**John Smith**" not in answer.text
+    assert "**Jane Doe**" in _first(answer) and "**John Smith**" not in answer.text
 
 
 def test_the_definite_subject_is_named_by_its_first_mention_unless_the_question_names_it(  # type: ignore[no-untyped-def]
@@ -209,10 +215,10 @@ def test_the_definite_subject_is_named_by_its_first_mention_unless_the_question_
                      "Ministry statement\n\nThe Foreign Ministry of Ruritania condemned the attacks on Monday. The "
                      "ministry also urged Freedonia and Western countries to join forces against the rebels.\n")
     answer = bot.ask("Who claimed it was the latest letter from the leader?")
-    assert "**Afghan source**" in answer.text.split("[1]")[0]
+    assert "**Afghan source**" in _first(answer)
     answer = bot.ask("Which countries did the Foreign Ministry urge to join forces against the rebels?")
     assert not answer.text.startswith("**")
-    assert "Freedonia" in answer.text.split("[1]")[0]
+    assert "Freedonia" in _first(answer)
 
 
 def test_a_sentence_going_on_about_the_same_thing_follows_the_best_one(settings, fake_embedder,  # type: ignore[no-untyped-def]
@@ -252,7 +258,7 @@ def test_a_paragraph_that_reopens_a_quotation_continues_the_speaker_before_it(se
                      "Budget row\n\n“We will not cut the hospital budget,” Jane Doe said on Monday.\n\n“Every ward in the "
                      "state will keep its nurses and its beds. No hospital will close this winter.”\n")
     answer = bot.ask("Who said every ward in the state will keep its nurses and its beds?")
-    assert "**Jane Doe**" in answer.text.split("[1]")[0]
+    assert "**Jane Doe**" in _first(answer)
 
 
 def test_a_persons_name_does_not_run_on_across_a_preposition() -> None:
