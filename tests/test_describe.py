@@ -5,6 +5,8 @@ from __future__ import annotations
 
 from pathlib import Path
 
+import pytest
+
 from assistant import Assistant
 from assistant.answer import Answer
 from assistant.figures import describe
@@ -281,3 +283,14 @@ def test_a_yes_no_question_is_answered_no_by_the_opposite_word(settings, fake_em
                      "in a warehouse on Friday.\n")
     answer = bot.ask("Is the fighting league legal in Freedonia?")
     assert answer.text.startswith("**No**")
+
+
+def test_the_english_word_list_comes_from_the_verified_lemmatizer_tables(monkeypatch) -> None:  # type: ignore[no-untyped-def]
+    import index.language as language
+
+    assert language.is_english_word("beaches") and language.is_english_word("tangled")
+    assert not language.is_english_word("vulnrable")
+    monkeypatch.setattr(language, "_english", None)
+    monkeypatch.setitem(language.WEIGHT_SHA256, "lemmatizer/lookups/lookups.bin", "0" * 64)
+    with pytest.raises(language.LanguageModelError, match="reinstall"):
+        language.is_english_word("beach")

@@ -79,3 +79,17 @@ def test_in_charge_of_is_matched_as_the_word_an_article_uses() -> None:
     frame = analyse_frame("Who is in charge of the Democrats these days?", lexicon())
     assert "lead" in frame.terms or "leads" in frame.terms
     assert "charge" not in frame.terms
+
+
+def test_an_english_word_the_corpus_lacks_is_not_read_as_a_misspelt_corpus_word() -> None:
+    """"beach" in a corpus that has "breach" but no beach stays "beach" (the articles may simply not mention it);
+    a real misspelling ("goverment") is still corrected."""
+    words = ["breach", "whale", "tangled", "coast", "government"]
+    by_initial: dict[str, list[str]] = {}
+    for w in words:
+        by_initial.setdefault(w[0], []).append(w)
+    lex = Lexicon(lemma={w: w for w in words}, entity_words={}, df=Counter(words), n_sentences=50,
+                  vocabulary=frozenset(words), by_initial=by_initial)
+    assert lex.correct("beach") is None
+    assert "beach" in analyse_frame("Which beach was the whale tangled off?", lex).terms
+    assert lex.correct("goverment") == "government"
