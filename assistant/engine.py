@@ -22,6 +22,7 @@ from assistant.evidence import NO_SPAN, EvidenceStage, Scored, names_the_asked
 from assistant.frame import STRICT_TYPES, Frame
 from assistant.question import Question
 from assistant.settings import AnswerSettings
+from index.language import ParsedSentence, english_pos
 from index.snapshot import Snapshot
 
 _REASON = re.compile(r"\b(?:because|since|due to|as a result|in order to|so that|after|amid|over|for)\b", re.I)
@@ -40,6 +41,29 @@ _CONTINUING = re.compile(r"\b(?:still|currently|now|remains?|continues? to)\b", 
 _PAST_ONLY = frozenset({"previously", "formerly", "former", "once", "ex"})
 
 
+_MONTHS = ("jan", "feb", "mar", "apr", "may", "jun", "jul", "aug", "sep", "oct", "nov", "dec")
+_DAY_MONTH = re.compile(r"\b(?:(" + "|".join(_MONTHS) + r")[a-z]*\.? (\d{1,2})\b|(\d{1,2}) (" + "|".join(_MONTHS)
+                        + r")[a-z]*\b)", re.IGNORECASE)
+
+
+def _days(text: str) -> set[tuple[str, str]]:
+    """(month, day) of each "Nov. 22" / "22 November" in a text."""
+    return {((m.group(1) or m.group(4))[:3].lower(), m.group(2) or m.group(3)) for m in _DAY_MONTH.finditer(text)}
+
+
+def _other_date(frame: Frame, doc_text: str, sentence: ParsedSentence) -> list[str]:
+    """The question's date terms, when it names a day and the sentence dates what it says to another day only."""
+    asked = _days(frame.text)
+    if not asked:
+        return []
+    stated = set().union(*(_days(doc_text[e.start : e.end]) for e in sentence.entities if e.label == "DATE"))
+    if not stated or stated & asked:
+        return []
+    parts = {p for month, day in asked for p in (month, day)}
+    return [t for t in frame.terms if t in parts or t[:3] in parts]
+
+
+YES_NO_WINDOW = 3  # a yes/no verdict is read from one of this many best sentences
 DIGEST_ARTICLES = 12  # up to this many articles, an overview gives each headline with its opening sentence
 
 
@@ -263,33 +287,55 @@ class GroundedAnswerer(EvidenceStage):
 
     def _yes_no(self, frame: Frame, snapshot: Snapshot, evidence: list[Scored], book: CitationBook) -> Draft:
         good = self._supported(frame, evidence)
-        best = good[0]
-        n = self._cite(book, best)
-        doc_text = snapshot.documents[best.doc_id].text
-        negated = any(doc_text[t.start : t.end].lower() in _NEGATION or t.dep == "neg" for t in best.sentence.tokens)
+        for e in good[:YES_NO_WINDOW]:  # the first of the best sentences that states the answer outright
+            verdict = self._verdict(frame, snapshot, e)
+            if verdict is not None:
+                n = self._cite(book, e)
+                return Draft(text=f"**{verdict}** — {with_marker(e.text, n)}", citations=book.citations,
+                             kind="yes-no", short_answer=ShortAnswer(text=verdict, citation=n))
+        n = self._cite(book, good[0])
+        text = f"The articles do not say directly. The closest evidence: {with_marker(good[0].text, n)}"
+        return Draft(text=text, citations=book.citations, kind="yes-no")
+
+    def _is_verb(self, snapshot: Snapshot, term: str) -> bool:
+        """Mostly a verb in the articles or, for a word they never use, only a verb in the dictionary."""
+        tags = self.lexicon(snapshot).pos.get(term)
+        if tags:
+            return tags.most_common(1)[0][0] == "VERB"
+        return english_pos(term) == {"verb"}
+
+    def _verdict(self, frame: Frame, snapshot: Snapshot, e: Scored) -> str | None:
+        """"Yes" or "No" when the sentence states the answer outright: it matches (or states the opposite of)
+        enough of the question, every verb of the question included; else None."""
+        doc_text = snapshot.documents[e.doc_id].text
+        negated = any(doc_text[t.start : t.end].lower() in _NEGATION or t.dep == "neg" for t in e.sentence.tokens)
         # "Did X attend …?" against "the absence of X": the opposite word states the answer, as a no
-        words = {doc_text[t.start : t.end].lower() for t in best.sentence.tokens} | {t.lemma for t in best.sentence.tokens}
-        opposed = [t for t in frame.terms if t not in best.matched and words & _OPPOSITES.get(t, frozenset())]
-        coverage = best.coverage
+        words = {doc_text[t.start : t.end].lower() for t in e.sentence.tokens} | {t.lemma for t in e.sentence.tokens}
+        opposed = [t for t in frame.terms if t not in e.matched and words & _OPPOSITES.get(t, frozenset())]
+        # "Was X killed in the Nov. 22 operation?" against "X was killed … on Nov. 10": another date says no
+        opposed += [t for t in _other_date(frame, doc_text, e.sentence) if t not in e.matched]
+        # a name the question gives is matched by one of its words ("Doe" for "Jane Doe"), or by the sentences
+        # around it ("the summit" after "the Earth Summit opened …"); what is done must be said in the sentence
+        total = sum(frame.weights.get(t, 1.0) for t in frame.terms) or 1.0
+        if sum(frame.weights.get(t, 1.0) for t in e.matched | set(opposed)) / total < self.settings.yes_no_coverage:
+            matched = set(e.matched)
+            for group in frame.groups:
+                if any(t in e.near for t in group):
+                    matched |= set(group)
+            verbs = [t for t in frame.terms if t not in frame.hard and self._is_verb(snapshot, t)]
+            if any(t not in e.matched and t not in opposed for t in verbs) or \
+                    sum(frame.weights.get(t, 1.0) for t in matched | set(opposed)) / total < self.settings.yes_no_coverage:
+                return None
         if opposed:
-            total = sum(frame.weights.get(t, 1.0) for t in frame.terms) or 1.0
-            coverage += sum(frame.weights.get(t, 1.0) for t in opposed) / total
             negated = not negated
-        explicit = coverage >= self.settings.yes_no_coverage
         # "Did X deny …?" asks about a negation: a sentence that negates ("I am not …") answers yes
         q_negated = bool(re.search(r"\b(?:not|n't|never|no)\b", frame.text.lower())) != bool(
             re.search(r"\b(?:deny|denied|denies|reject|rejected|refuse|refused|dismiss|dismissed|rule out|ruled out)\b",
                       frame.text.lower()))
         if _CONTINUING.search(frame.text) and any(
-                doc_text[t.start : t.end].lower() in _PAST_ONLY for t in best.sentence.tokens):
+                doc_text[t.start : t.end].lower() in _PAST_ONLY for t in e.sentence.tokens):
             negated = not negated  # "Is it still active?" against "the previously active group": not any more
-        if explicit:
-            verdict = "No" if negated != q_negated else "Yes"
-            text = f"**{verdict}** — {with_marker(best.text, n)}"
-            return Draft(text=text, citations=book.citations, kind="yes-no",
-                         short_answer=ShortAnswer(text=verdict, citation=n))
-        text = f"The articles do not say directly. The closest evidence: {with_marker(best.text, n)}"
-        return Draft(text=text, citations=book.citations, kind="yes-no")
+        return "No" if negated != q_negated else "Yes"
 
     def _compare(self, frame: Frame, snapshot: Snapshot, evidence: list[Scored], book: CitationBook) -> Draft:
         sides = _sides(frame) or [n for n in frame.names] or list(frame.hard)

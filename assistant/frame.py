@@ -399,7 +399,8 @@ def intent_of(text: str) -> str:
 
 # idioms whose words are not the words an article uses: matched as the word it would use
 _PARAPHRASE_OF = {"in charge of": "leads", "at the helm of": "leads", "in command of": "commands",
-                  "passed away": "died", "lost their lives": "died", "lost his life": "died", "lost her life": "died"}
+                  "look after": "protect", "looks after": "protects", "looked after": "protected",
+                  "take care of": "protect", "passed away": "died", "lost their lives": "died", "lost his life": "died", "lost her life": "died"}
 _PARAPHRASES = re.compile(r"\b(?:" + "|".join(_PARAPHRASE_OF) + r")\b", re.IGNORECASE)
 
 

