@@ -250,6 +250,11 @@ class EvidenceStage:
             if e.sentence.paragraph - s.paragraph > 1:
                 break
             found = [ent for ent in s.entities if ent.label in labels]
+            if pronoun == "they":  # "they" agrees with a plural: "150 Freedonian members" over "the group"
+                plural = [ent for ent in found if any(a <= ent.start < b and _plural_head(text, s, a, b)
+                                                      for a, b in s.chunks)]
+                if plural:
+                    return s, (plural[-1].start, plural[-1].end)
             if found:
                 subjects = {t.start for t in s.tokens if t.dep in ("nsubj", "nsubjpass")}
                 best = next((ent for ent in found if any(ent.start <= x < ent.end for x in subjects)), None)
@@ -425,15 +430,39 @@ def _speaker_in(text: str, sentence: ParsedSentence) -> tuple[int, int] | None:
 
 def subject_pronoun(text: str, sentence: ParsedSentence) -> str | None:
     """'he', 'she', 'it' or 'they' when the sentence's main subject is that pronoun (from the stored parse)."""
-    for t in sentence.tokens:
-        if t.dep in ("nsubj", "nsubjpass") and t.pos == "PRON":
-            word = text[t.start : t.end].lower()
+    for i, t in enumerate(sentence.tokens):
+        of_them = _of_pronoun(text, sentence, i)  # "Most of them fled …": they fled
+        if t.dep in ("nsubj", "nsubjpass") and (t.pos == "PRON" or of_them):
+            word = of_them or text[t.start : t.end].lower()
             head = sentence.tokens[t.head] if 0 <= t.head < len(sentence.tokens) else None
             named_subject = any(x.dep in ("nsubj", "nsubjpass") and x.pos == "PROPN" and x.head == t.head
                                 for x in sentence.tokens)
-            if word in _REFERENTS and head is not None and head.dep == "ROOT" and not named_subject:
+            # the main clause, or the report ahead of "…, officials said"
+            main = head is not None and (head.dep == "ROOT" or (
+                head.dep == "ccomp" and 0 <= head.head < len(sentence.tokens) and head.head > t.head
+                and sentence.tokens[head.head].dep == "ROOT"))
+            if word in _REFERENTS and main and not named_subject:
                 return word
     return None
+
+
+def _plural_head(text: str, sentence: ParsedSentence, a: int, b: int) -> bool:
+    """Does the noun chunk at [a, b) end in a plural common noun ("members", "officials")?"""
+    words = [t for t in sentence.tokens if a <= t.start < b]
+    if not words or words[-1].pos != "NOUN":
+        return False
+    surface = text[words[-1].start : words[-1].end].lower()
+    return surface != words[-1].lemma and surface.endswith("s")
+
+
+def _of_pronoun(text: str, sentence: ParsedSentence, i: int) -> str | None:
+    """'they' when token i is a quantity of a plural pronoun ("most of them", "two of them"), else None."""
+    tokens = sentence.tokens
+    if tokens[i].pos not in ("ADJ", "NUM", "DET", "PRON", "NOUN"):
+        return None
+    of = [k for k, x in enumerate(tokens) if x.head == i and x.dep == "prep" and text[x.start : x.end].lower() == "of"]
+    return "they" if any(y.head in of and y.dep == "pobj" and text[y.start : y.end].lower() == "them"
+                         for y in tokens) else None
 
 
 def _looks_like_age(text: str, start: int, end: int) -> bool:

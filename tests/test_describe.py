@@ -312,3 +312,15 @@ def test_a_yes_no_question_reads_names_around_the_sentence_and_another_day_as_a_
     assert bot.ask("Was Max Roe arrested in the Nov. 22 raid?").text.startswith("**No**")
     assert bot.ask("Was Max Roe arrested in the Nov. 10 raid?").text.startswith("**Yes**")
     assert bot.ask("Did Ann Poe urge farmers at the river forum to look after the river?").text.startswith("**Yes**")
+
+
+def test_most_of_them_is_a_plural_subject_and_they_agree_with_a_plural(settings, fake_embedder,  # type: ignore[no-untyped-def]
+                                                                      tmp_path: Path) -> None:
+    """"Most of them fled Freedonia …" after "the Acme group is sheltering up to 150 Ruritanian Front members":
+    who fled is the Ruritanian Front, not the Acme group (the plural noun phrase agrees with "them")."""
+    bot = _small_bot(settings, fake_embedder, tmp_path,
+                     "Camp found\n\nOfficials told the Herald that the Acme group is sheltering up to 150 Ruritanian "
+                     "Front members in a string of villages. Most of them fled Freedonia after the offensive last "
+                     "year, the officials said.\n")
+    answer = bot.ask("Who fled Freedonia after the offensive?")
+    assert "**Ruritanian Front**" in _first(answer), answer.text
