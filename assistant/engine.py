@@ -190,16 +190,16 @@ class GroundedAnswerer(EvidenceStage):
         doc_text = snapshot.documents[e.doc_id].text
         answer_text = doc_text[start:end]
         lead = ""
-        if not e.sentence.start <= start < e.sentence.end:  # the name sits in an earlier sentence
-            named = self.attribution(snapshot, e)
-            if named is not None:
-                sent, _ = named
-                n = book.cite(e.doc_id, sent.start, sent.end)
-                lead = f"**{answer_text}** [{n}]: "
+        named_at = None
+        if not e.sentence.start <= start < e.sentence.end:  # the name sits in a sentence before or after it
+            sent = next((x for x in snapshot.sentences(e.doc_id) if x.start <= start < x.end), None)
+            if sent is not None:
+                named_at = book.cite(e.doc_id, sent.start, sent.end)
+                lead = f"**{answer_text}** [{named_at}]: "
         n = self._cite(book, e)
         quote = e.text if lead else _bold(e.text, start - e.sentence.start, end - e.sentence.start)
         text = lead + with_marker(quote, n)
-        short = ShortAnswer(text=answer_text, citation=book.citations[-1].n if lead else n)
+        short = ShortAnswer(text=answer_text, citation=named_at if named_at is not None else n)
         extra = self._second(frame, snapshot, good, e, best[0])
         if extra is not None:
             text += " " + with_marker(extra.text, self._cite(book, extra))

@@ -199,6 +199,10 @@ class EvidenceStage:
                 a, b = named[1]
                 if not names_the_asked(frame, text[a:b]):  # the question's own subject is not its answer
                     out.append((a, b, "ORG" if pronoun in ("it", "they") else "PERSON", 0.8))
+        if frame.answer_type in ("PERSON", "PERSON_NAME") and not any(c[2] == "PERSON" for c in out):
+            later = _named_next(text, snapshot.sentences(e.doc_id), e.index)
+            if later is not None and not names_the_asked(frame, text[later[0] : later[1]]):
+                out.append((later[0], later[1], "PERSON", 0.7))
         return out
 
     def _closeness(self, frame: Frame, snapshot: Snapshot, e: Scored, at: int) -> float:
@@ -344,6 +348,25 @@ def _introduced(text: str, sentences: list[ParsedSentence], i: int) -> tuple[Par
                     return earlier, (words[1].start if words[0].dep == "det" else a, b)
         return None
     return None
+
+
+def _named_next(text: str, sentences: list[ParsedSentence], i: int) -> tuple[int, int] | None:
+    """A person the sentence introduces without a name ("… by a single mother sentenced …"), named as the subject of
+    the next sentence ("Clutching her baby daughter, Jane Doe burst into tears …"): that name's span."""
+    s = sentences[i]
+    person = re.compile(rf"(?:{_FEMALE}|{_MALE}|person|teenager|student|worker|driver|tourist|pilot)")
+    introduced = False
+    for a, b in s.chunks:
+        words = [t for t in s.tokens if a <= t.start < b]
+        if words and text[words[0].start : words[0].end].lower() in ("a", "an") and words[-1].pos == "NOUN" \
+                and person.fullmatch(words[-1].lemma):
+            introduced = True
+    if not introduced or i + 1 >= len(sentences) or sentences[i + 1].paragraph - s.paragraph > 1:
+        return None
+    nxt = sentences[i + 1]
+    subjects = {t.start for t in nxt.tokens if t.dep in ("nsubj", "nsubjpass")}
+    return next(((ent.start, ent.end) for ent in nxt.entities
+                 if ent.label == "PERSON" and any(ent.start <= x < ent.end for x in subjects)), None)
 
 
 _FEMALE = r"woman|women|girl|mother|wife|daughter|sister|widow|actress|queen|princess|grandmother|lady"

@@ -324,3 +324,19 @@ def test_most_of_them_is_a_plural_subject_and_they_agree_with_a_plural(settings,
                      "year, the officials said.\n")
     answer = bot.ask("Who fled Freedonia after the offensive?")
     assert "**Ruritanian Front**" in _first(answer), answer.text
+
+
+def test_a_person_introduced_without_a_name_is_named_by_the_next_sentence(settings, fake_embedder,  # type: ignore[no-untyped-def]
+                                                                        tmp_path: Path) -> None:
+    """"… rejected an appeal by a single mother …" then "Clutching her baby, Jane Doe burst into tears …": the woman
+    who lost her appeal is Jane Doe, cited to the sentence that names her; "How old is she?" then asks about her."""
+    bot = _small_bot(settings, fake_embedder, tmp_path,
+                     "Appeal rejected\n\nA high court in northern Freedonia rejected an appeal today by a single "
+                     "mother sentenced to ten years in prison. Clutching her baby daughter, Jane Doe burst into tears "
+                     "as the judge delivered the ruling. Doe, 30, was first sentenced in March.\n")
+    conv = bot.chat()
+    answer = conv.ask("Which woman lost her appeal in Freedonia?")
+    assert answer.text.startswith("**Jane Doe** [1]:"), answer.text
+    assert "Clutching" in answer.citations[0].quote
+    answer = conv.ask("How old is she?")
+    assert "**30**" in _first(answer), answer.text
