@@ -174,11 +174,6 @@ class EvidenceStage:
         if asked and frame.answer_type in ("PERSON", "PERSON_NAME"):  # "Which woman …?": never a man the articles call he
             gender_of = self.lexicon(snapshot).gender_of
             out = [c for c in out if c[2] == "PERSON" and gender_of(text[c[0] : c[1]]) in (None, asked)]
-        if frame.answer_type in ("PERSON", "PERSON_NAME") and frame.focus and re.match(
-                r"\s*what (?:is|was|were|are) the names? of", frame.text, re.I):
-            roles = [i for i, t in enumerate(e.sentence.tokens) if t.lemma == frame.focus]
-            if roles:  # the role is in the sentence: only a name standing beside it is that person's
-                out = [c for c in out if any(abs(_token_at(e.sentence, c[0]) - r) <= 4 for r in roles)]
         if frame.answer_type in ("COUNT", "AGE", "QUANTITY", "AMOUNT"):
             inside = [(x.start, x.end) for x in e.sentence.entities]
             for t in e.sentence.tokens:
@@ -199,6 +194,14 @@ class EvidenceStage:
                 a, b = named[1]
                 if not names_the_asked(frame, text[a:b]):  # the question's own subject is not its answer
                     out.append((a, b, "ORG" if pronoun in ("it", "they") else "PERSON", 0.8))
+        if frame.answer_type in ("PERSON", "PERSON_NAME") and frame.focus and _ROLE_QUESTION.match(frame.text):
+            roles = [i for i, t in enumerate(e.sentence.tokens) if t.lemma == frame.focus]
+            who = re.match(r"\s*who\b", frame.text, re.I) is not None
+            if roles:  # the role is in the sentence: only a name standing beside it is that person's
+                out = [c for c in out if e.sentence.start <= c[0] < e.sentence.end and (c[2] == "PERSON" or not who)
+                       and any(_beside(e.sentence, c[0], c[1], r) for r in roles)]
+            elif who:  # "Who is the chief executive of X?": whoever a sentence without the role names is not
+                out = []  # known to hold it
         if frame.answer_type in ("PERSON", "PERSON_NAME") and not any(c[2] == "PERSON" for c in out):
             later = _named_next(text, snapshot.sentences(e.doc_id), e.index)
             if later is not None and not names_the_asked(frame, text[later[0] : later[1]]):
@@ -384,6 +387,9 @@ def _asked_gender(question: str) -> str | None:
 
 
 NO_SPAN = "no span of the expected type"
+# "What is the name of her lawyer?", "Who is the chief executive of Acme?": the asked person holds a role
+_ROLE_QUESTION = re.compile(r"\s*(?:what (?:is|was|were|are) the names? of|who (?:is|was|are|were) (?:the|its|their|his|her)\b)",
+                            re.IGNORECASE)
 _REFERENTS = {"he": frozenset({"PERSON"}), "she": frozenset({"PERSON"}),
               "it": frozenset({"ORG", "GPE", "NORP"}), "they": frozenset({"ORG", "NORP", "GPE", "PERSON"})}
 
@@ -496,6 +502,17 @@ def _looks_like_age(text: str, start: int, end: int) -> bool:
     after, before = text[end : end + 12].lower(), text[max(0, start - 6) : start].lower()
     return bool(re.match(r"[- ]years?[- ]old|-year|\s*years? of age", after) or "year-old" in surface.lower()
                 or before.endswith("aged ") or (before.endswith(", ") and after.startswith(",")))
+
+
+def _beside(sentence: ParsedSentence, start: int, end: int, role: int) -> bool:
+    """Does the name at [start, end) stand beside the role token: within four tokens, or joined to it by the parse
+    ("Jane Doe, the president's envoy to Freedonia, said" has the role in apposition to the name)?"""
+    inside = [i for i, t in enumerate(sentence.tokens) if start <= t.start < end]
+    if not inside:
+        return False
+    r = sentence.tokens[role]
+    return min(abs(i - role) for i in inside) <= 4 or r.head in inside or any(
+        sentence.tokens[i].head == role for i in inside)
 
 
 def _token_at(sentence: ParsedSentence, at: int) -> int:

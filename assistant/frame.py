@@ -344,6 +344,10 @@ def _answer_type(low: str) -> tuple[str | None, str | None]:
         return "NAME", None
     if re.search(r"\bwhat (?:is|was) (?:his|her|their) name\b", low):
         return "PERSON", None
+    m = re.match(r"\s*who (?:is|was|are|were) (?:the|its|their|his|her) ((?:[\w'-]+ ){0,3}?[\w-]+)(?:'s)?"
+                 r"(?: (?:of|at|for|in|to|on|that|who|whose)\b|[,?]|\s*$)", low)
+    if m and m.group(1).split()[-1] not in STOPWORDS:  # "Who is the chief executive of Acme?": a role's holder
+        return "PERSON", m.group(1).split()[-1]
     opening = re.match(r"\s*(?:(?:in|on|at|from|to|by|for|with) )?(who|whom|whose|when|where)\b", low)
     if opening:  # the question's own wh-word decides ("Where was X when …" asks for a place)
         return {"when": "DATE", "where": "PLACE"}.get(opening.group(1), "PERSON"), None
@@ -369,7 +373,9 @@ def reliably_typed(frame: Frame) -> bool:
     or a name ("What is the name of her lawyer?"), rather than whoever or wherever a sentence may describe?"""
     return frame.answer_type in RELIABLE_TYPES or (
         frame.answer_type == "PERSON" and re.search(r"\bnames? of\b|\bwhat (?:is|was) (?:his|her|their) name\b",
-                                                   frame.text, re.IGNORECASE) is not None)
+                                                   frame.text, re.IGNORECASE) is not None) or (
+        frame.answer_type == "PERSON" and frame.focus is not None and frame.intent == "factoid"
+        and re.match(r"\s*who (?:is|was|are|were) (?:the|its|their|his|her)\b", frame.text, re.IGNORECASE) is not None)
 
 
 def intent_of(text: str) -> str:
@@ -387,7 +393,8 @@ def intent_of(text: str) -> str:
     if _LIST.search(low):
         return "list"
     if re.match(r"\s*(?:who|what) (?:is|was|are|were) (?:the )?[\w.'-]+(?: [\w.'-]+){0,4}\??\s*$", low) and not re.search(
-            r"\b(?:name|number|reason|date|cause|figure|estimate|role|job)\b", low):
+            r"\b(?:name|number|reason|date|cause|figure|estimate|role|job)\b", low) and not re.match(
+            r"\s*who (?:is|was|are|were) the\b", low):  # "Who is the chief executive of Acme?" asks for a person
         return "definition"
     if re.match(r"\s*who (?:is|was) [A-Z][\w.'-]+(?: [A-Z][\w.'-]+){0,3},? and\b", text.strip(), re.IGNORECASE) and \
             re.match(r"\s*\w+ \w+ [A-Z]", text.strip()):  # "Who is Jane Doe, and what does she want?"

@@ -340,3 +340,20 @@ def test_a_person_introduced_without_a_name_is_named_by_the_next_sentence(settin
     assert "Clutching" in answer.citations[0].quote
     answer = conv.ask("How old is she?")
     assert "**30**" in _first(answer), answer.text
+
+
+def test_who_holds_a_role_is_a_name_beside_that_role_or_a_refusal(settings, fake_embedder,  # type: ignore[no-untyped-def]
+                                                                  tmp_path: Path) -> None:
+    """"Who is the chief executive of Acme Bank?" over articles that name Globex's chief executive and say what
+    "the bank" reported, but never who runs it: refused. The role's holder may stand in apposition, further than four
+    words from the role ("Max Roe, the Freedonian president's envoy to the region, said …")."""
+    bot = _small_bot(settings, fake_embedder, tmp_path,
+                     "Acme profit\n\nAcme Bank, Freedonia's second largest bank, said on Wednesday it would cut 1,000 "
+                     "jobs. The bank reported net profit of 2.6 billion dollars in the year to June.\n",
+                     "Globex result\n\nGlobex chief executive Jane Doe said the result was solid in the worst "
+                     "conditions for markets in 20 years.\n",
+                     "Envoy warns\n\nMax Roe, the Freedonian president's envoy to the region, said there was a "
+                     "danger that the unrest could spread.\n")
+    assert bot.ask("Who is the chief executive of Acme Bank?").abstained
+    assert "**Jane Doe**" in _first(bot.ask("Who is the chief executive of Globex?"))
+    assert "**Max Roe**" in _first(bot.ask("Who is the president's envoy to the region?"))
