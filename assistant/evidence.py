@@ -18,7 +18,7 @@ from dataclasses import dataclass, field
 from functools import lru_cache
 
 from assistant.answer import RetrievedChunk
-from assistant.frame import Frame, Lexicon, analyse_frame, build_lexicon, stem
+from assistant.frame import PLACE_NOUNS, Frame, Lexicon, analyse_frame, build_lexicon, stem
 from assistant.question import Question, looks_like_instruction
 from assistant.settings import AnswerSettings
 from index.language import Entity, ParsedSentence
@@ -160,6 +160,8 @@ class EvidenceStage:
                 continue
             if frame.answer_type == "COUNT" and re.fullmatch(r"(?:19|20)\d\d", surface.strip()):
                 continue
+            if frame.answer_type == "DATE" and _CALENDAR_ASKED.search(frame.text) and not _CALENDAR.search(surface):
+                continue  # "On what date …?" is not answered by "early this morning" or "on Sunday"
             if frame.answer_type in ("DURATION", "DATE") and _looks_like_age(text, ent.start, ent.end):
                 continue
             if frame.unit and frame.unit not in text[ent.start : ent.end + 12].lower():
@@ -202,6 +204,11 @@ class EvidenceStage:
                        and any(_beside(e.sentence, c[0], c[1], r) for r in roles)]
             elif who:  # "Who is the chief executive of X?": whoever a sentence without the role names is not
                 out = []  # known to hold it
+        if frame.answer_type == "NAME" and frame.focus:  # "the name of the website": a name standing beside
+            roles = [i for i, t in enumerate(e.sentence.tokens) if t.lemma == frame.focus]  # that noun, and
+            place = frame.focus in PLACE_NOUNS  # a place's name only when a place is asked for
+            out = [c for c in out if e.sentence.start <= c[0] < e.sentence.end and (
+                place or c[2] not in ("GPE", "LOC")) and any(_beside(e.sentence, c[0], c[1], r) for r in roles)]
         if frame.answer_type in ("PERSON", "PERSON_NAME") and not any(c[2] == "PERSON" for c in out):
             later = _named_next(text, snapshot.sentences(e.doc_id), e.index)
             if later is not None and not names_the_asked(frame, text[later[0] : later[1]]):
@@ -387,6 +394,8 @@ def _asked_gender(question: str) -> str | None:
 
 
 NO_SPAN = "no span of the expected type"
+_CALENDAR_ASKED = re.compile(r"\b(?:what|which) (?:date|day of the month)\b|\bdate of\b", re.IGNORECASE)
+_CALENDAR = re.compile(r"\d|\b(?:jan|feb|mar|apr|may|jun|jul|aug|sep|sept|oct|nov|dec)[a-z]*\b\.?", re.IGNORECASE)
 # "What is the name of her lawyer?", "Who is the chief executive of Acme?": the asked person holds a role
 _ROLE_QUESTION = re.compile(r"\s*(?:what (?:is|was|were|are) the names? of|who (?:is|was|are|were) (?:the|its|their|his|her)\b)",
                             re.IGNORECASE)

@@ -78,6 +78,7 @@ _NOUN_TYPES = {
     "DATE": {"year", "date", "day", "month", "time", "week", "decade", "century"},
     "PERCENT": {"percentage", "percent", "proportion", "share", "rate"},
 }
+PLACE_NOUNS = frozenset(_NOUN_TYPES["PLACE"])
 NAME_LABELS = frozenset({"PERSON", "ORG", "GPE", "LOC", "NORP", "FAC", "EVENT", "WORK_OF_ART", "PRODUCT", "LAW"})
 # Answer types whose spans the language layer finds reliably (numbers, dates, "the name of …"): the default
 # answerer refuses such a question when its evidence holds no span of the type (answer.refuse_without_span)
@@ -339,7 +340,7 @@ def _answer_type(low: str) -> tuple[str | None, str | None]:
             return "PERSON_NAME", None  # "the names of the six men": only people's names answer
         if noun in _NOUN_TYPES["PERSON"] or noun in _RELATIONS or noun + "s" in _RELATIONS:
             return "PERSON", noun  # the role noun: the name must stand beside it ("his counterpart, Jo Doe")
-        return "NAME", None
+        return "NAME", (m.group(1).split()[-1] if m.group(1).split() else None)  # "the name of the website"
     if re.match(r"\s*(?:what|which) (?:is|was) the (?:code ?)?name\b", low):
         return "NAME", None
     if re.search(r"\bwhat (?:is|was) (?:his|her|their) name\b", low):
@@ -353,7 +354,7 @@ def _answer_type(low: str) -> tuple[str | None, str | None]:
         return {"when": "DATE", "where": "PLACE"}.get(opening.group(1), "PERSON"), None
     if re.match(r"\s*(?:who|whom|whose)\b", low) or re.search(r"\bwho\b", low[:40]):
         return "PERSON", None
-    if re.match(r"\s*when\b", low) or re.search(r"\bwhat (?:year|date|day|month|time)\b|\bwhen\b", low):
+    if re.match(r"\s*when\b", low) or re.search(r"\bwhat (?:year|date|day|month|time)\b|\bwhen\b|\bdate of\b", low):
         return "DATE", None
     if re.match(r"\s*where\b", low) or re.search(r"\bwhere\b", low):
         return "PLACE", None

@@ -357,3 +357,24 @@ def test_who_holds_a_role_is_a_name_beside_that_role_or_a_refusal(settings, fake
     assert bot.ask("Who is the chief executive of Acme Bank?").abstained
     assert "**Jane Doe**" in _first(bot.ask("Who is the chief executive of Globex?"))
     assert "**Max Roe**" in _first(bot.ask("Who is the president's envoy to the region?"))
+
+
+def test_the_name_of_a_thing_stands_beside_that_thing_and_a_date_is_a_calendar_date(  # type: ignore[no-untyped-def]
+        settings, fake_embedder, tmp_path: Path) -> None:
+    """"What is the name of the website …?" is refused when the sentence that mentions the website names none (a
+    name elsewhere in the evidence is not the website's), and "the name of his facility" is not the place the
+    facility is in; "On what date …?" is not answered by "early this morning", but "the codename of the taskforce"
+    and a calendar date are found."""
+    bot = _small_bot(settings, fake_embedder, tmp_path,
+                     "Gang eliminated\n\nA gang affiliated with the Acme Front has been eliminated in Freedonia, the "
+                     "committee reported. On their website, local activists denied the Acme Front link.\n",
+                     "Warheads found\n\nWarheads were stored on a businessman's training facility in New Ruritania. "
+                     "A taskforce codenamed Ceja is investigating corruption in the drug squad.\n",
+                     "Base attacked\n\nEarly this morning a group of six fighters attacked a base in Freedonia's "
+                     "north, the army said.\n",
+                     "Harbour plan\n\nThe harbour board met on March 26 to discuss the new pier.\n")
+    assert bot.ask("What is the name of the website where local activists denied the Acme Front link?").abstained
+    assert bot.ask("What is the name of the businessman's training facility?").abstained
+    assert "**Ceja**" in _first(bot.ask("What is the codename of the taskforce investigating corruption?"))
+    assert bot.ask("On what date did the fighters attack the base in Freedonia's north?").abstained
+    assert "**March 26**" in _first(bot.ask("On what date did the harbour board meet to discuss the pier?"))
