@@ -378,3 +378,14 @@ def test_the_name_of_a_thing_stands_beside_that_thing_and_a_date_is_a_calendar_d
     assert "**Ceja**" in _first(bot.ask("What is the codename of the taskforce investigating corruption?"))
     assert bot.ask("On what date did the fighters attack the base in Freedonia's north?").abstained
     assert "**March 26**" in _first(bot.ask("On what date did the harbour board meet to discuss the pier?"))
+
+
+def test_a_name_of_the_same_family_as_the_questions_words_is_the_questions_own_subject() -> None:
+    """"… recruiting Ruritanian students" is about Ruritania: "Ruritania" is never its answer; "Freedonia" may be."""
+    from assistant.evidence import names_the_asked
+    from assistant.frame import Frame
+
+    frame = Frame(text="Which universities is the group recruiting Ruritanian students at?", intent="factoid",
+                  answer_type="ORG", terms=("university", "recruit", "ruritanian", "student"), names=("ruritanian",))
+    assert names_the_asked(frame, "the Ruritania")
+    assert not names_the_asked(frame, "Freedonia University")
