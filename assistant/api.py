@@ -288,6 +288,23 @@ class Assistant:
                             total_ms=(time.perf_counter() - t0) * 1000),
         )
 
+    def _people(self, answer: Answer) -> tuple[str, ...]:
+        """The people the language layer found in the answer's cited passages, in citation order: who a follow-up's
+        "he" or "she" may mean (a capitalised body or place in the answer is never taken for a person)."""
+        snapshot, _ = self._ready()
+        out: list[str] = []
+        for c in sorted(answer.citations, key=lambda c: c.n):
+            doc = snapshot.documents.get(c.doc_id)
+            if doc is None:
+                continue
+            for s in snapshot.sentences(c.doc_id):
+                if s.start < c.end and c.start < s.end:
+                    for ent in s.entities:
+                        name = re.sub(r"['’]s$", "", doc.text[ent.start : ent.end]).strip()
+                        if ent.label == "PERSON" and c.start <= ent.start < c.end and name and name not in out:
+                            out.append(name)
+        return tuple(out)
+
     def _answer(self, question: str, history: list[Turn]) -> Answer:
         final: Answer | None = None
         for event in self._stream(question, history, deltas=False):
@@ -352,7 +369,8 @@ class Conversation:
             return
         short = answer.short_answer.text if answer.short_answer is not None else None
         self.turns.append(Turn(question=answer.question, query=answer.query, answer=answer.text,
-                               short_answer=short, subject=subject_of(own_query(answer.query))))
+                               short_answer=short, subject=subject_of(own_query(answer.query)),
+                               people=self.assistant._people(answer)))
         del self.turns[: -self.MEMORY]
 
     def clear(self) -> None:

@@ -19,6 +19,7 @@ from functools import lru_cache
 
 from assistant.answer import RetrievedChunk
 from assistant.frame import PLACE_NOUNS, Frame, Lexicon, analyse_frame, build_lexicon, stem
+from assistant.lexicon import FEMALE_NOUNS, MALE_NOUNS
 from assistant.question import Question, looks_like_instruction
 from assistant.settings import AnswerSettings
 from index.language import Entity, ParsedSentence
@@ -366,7 +367,7 @@ def _named_next(text: str, sentences: list[ParsedSentence], i: int) -> tuple[int
     """A person the sentence introduces without a name ("… by a single mother sentenced …"), named as the subject of
     the next sentence ("Clutching her baby daughter, Jane Doe burst into tears …"): that name's span."""
     s = sentences[i]
-    person = re.compile(rf"(?:{_FEMALE}|{_MALE}|person|teenager|student|worker|driver|tourist|pilot)")
+    person = re.compile(rf"(?:{FEMALE_NOUNS}|{MALE_NOUNS}|person|teenager|student|worker|driver|tourist|pilot)")
     introduced = False
     for a, b in s.chunks:
         words = [t for t in s.tokens if a <= t.start < b]
@@ -381,16 +382,15 @@ def _named_next(text: str, sentences: list[ParsedSentence], i: int) -> tuple[int
                  if ent.label == "PERSON" and any(ent.start <= x < ent.end for x in subjects)), None)
 
 
-_FEMALE = r"woman|women|girl|mother|wife|daughter|sister|widow|actress|queen|princess|grandmother|lady"
-_MALE = r"man|men|boy|father|husband|son|brother|widower|actor|king|prince|grandfather"
 
 
 @lru_cache(maxsize=1024)
 def _asked_gender(question: str) -> str | None:
     """"f" for "Which woman …?" / "Who is the mother …?", "m" for a man, else None."""
-    for gender, nouns in (("f", _FEMALE), ("m", _MALE)):
+    for gender, nouns in (("f", FEMALE_NOUNS), ("m", MALE_NOUNS)):
         if re.search(rf"^\s*(?:which|what)\s+(?:\w+\s+)?(?:{nouns})\b|\bwho (?:is|was) the (?:\w+\s+)?(?:{nouns})\b"
-                     rf"|\bnames? of the (?:\w+\s+)?(?:{nouns})\b", question, re.IGNORECASE):
+                     rf"|\bnames? of the (?:\w+\s+)?(?:{nouns})\b|\b(?:the|an?) (?:\w+\s+)?(?:{nouns})'s name\b",
+                     question, re.IGNORECASE):
             return gender
     return None
 

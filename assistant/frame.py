@@ -20,7 +20,7 @@ from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
 
 from assistant.lexicon import CHITCHAT as _CHITCHAT
-from assistant.lexicon import STOPWORDS, is_yes_no, learn_from_corpus
+from assistant.lexicon import PERSON_NOUNS, RELATION_NOUNS, STOPWORDS, is_yes_no, learn_from_corpus
 from index.language import is_english_word
 
 if TYPE_CHECKING:
@@ -67,8 +67,7 @@ _LIST = re.compile(r"^\s*(?:list|name)\b|\bwhich (?:\w+ ){0,2}(?:were|are)\b.*\b
                    r"|organi[sz]ations|republics|regions)\b", re.IGNORECASE)
 # Head nouns after "what/which" that fix the answer type.
 _NOUN_TYPES = {
-    "PERSON": {"person", "man", "woman", "official", "minister", "leader", "spokesman", "spokeswoman", "president",
-               "chief", "head", "commander", "player", "senator", "judge", "author", "boy", "girl", "name"},
+    "PERSON": set(PERSON_NOUNS),
     "PLACE": {"country", "city", "town", "place", "region", "state", "province", "republic", "village", "area",
               "location", "capital", "island", "nation", "district", "suburb", "street", "continent"},
     "ORG": {"company", "organisation", "organization", "group", "party", "agency", "team", "club", "firm", "bank",
@@ -89,9 +88,7 @@ STRICT_TYPES = frozenset({"PERSON", "DATE", "DURATION", "COUNT", "MONEY", "AGE",
                           "PLACE", "ORG", "PERSON_NAME"})
 GENERIC_NOUNS = frozenset({"people", "person", "persons", "man", "men", "woman", "women", "money", "thing", "time",
                            "one", "ones", "number", "amount", "lot", "way", "year", "years", "day", "days"})
-_RELATIONS = frozenset({"counterpart", "daughter", "son", "wife", "husband", "mother", "father", "brother", "sister",
-                        "child", "partner", "lawyer", "coach", "deputy", "successor", "predecessor", "victim",
-                        "suspect", "owner", "founder", "spokesperson", "manager", "director", "boss", "friend"})
+_RELATIONS = RELATION_NOUNS
 # Units of measure (general English); "how high, in metres" needs a span measured in metres.
 _UNIT = re.compile(r"\b(?:in )?(metres|meters|kilometres|kilometers|miles|feet|inches|centimetres|kilograms|kilos"
                    r"|tonnes|tons|litres|liters|gallons|hectares|acres|degrees|knots)\b")
@@ -310,6 +307,7 @@ def _non_person_words(snapshot: Snapshot) -> set[str]:
 
 def _answer_type(low: str) -> tuple[str | None, str | None]:
     """(answer type, focus word) from the wh-phrase."""
+    low = re.sub(r"\b(what|who|where|when)'s\b", r"\1 is", low)
     m = re.search(r"\bhow (many|much|old|far|long|big|large|often|tall|high)\b(?:\s+(\w+))?", low)
     if m:
         word, nxt = m.group(1), m.group(2)
@@ -343,8 +341,8 @@ def _answer_type(low: str) -> tuple[str | None, str | None]:
         return "NAME", (m.group(1).split()[-1] if m.group(1).split() else None)  # "the name of the website"
     if re.match(r"\s*(?:what|which) (?:is|was) the (?:code ?)?name\b", low):
         return "NAME", None
-    if re.search(r"\bwhat (?:is|was) (?:his|her|their) name\b", low):
-        return "PERSON", None
+    if re.search(r"\bwhat (?:is|was) (?:his|her|their) name\b|\bwhat (?:is|was) (?:the |an? )?[\w' -]+?'s name\b", low):
+        return "PERSON", None  # "What's the single mother's name?"
     m = re.match(r"\s*who (?:is|was|are|were) (?:the|its|their|his|her) ((?:[\w'-]+ ){0,3}?[\w-]+)(?:'s)?"
                  r"(?: (?:of|at|for|in|to|on|that|who|whose)\b|[,?]|\s*$)", low)
     if m and m.group(1).split()[-1] not in STOPWORDS:  # "Who is the chief executive of Acme?": a role's holder

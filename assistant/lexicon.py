@@ -43,6 +43,25 @@ def learn_from_corpus(texts: list[str], non_person: set[str]) -> None:
 PERSON_TITLES = (
     r"(?:Gen\.|Maj-Gen\.|Maj\.-Gen\.|Lt\.|Col\.|Gen(?:eral)?|President|Prime Minister|Mr\.|Mrs\.|Ms\.|Dr\.|Sheikh)"
 )
+# Nouns for a person by what they are or do, and by their tie to someone ("his lawyer").
+PERSON_NOUNS = frozenset({
+    "person", "man", "woman", "official", "minister", "leader", "spokesman", "spokeswoman", "president", "chief", "head",
+    "commander", "player", "senator", "judge", "author", "boy", "girl", "name"})
+RELATION_NOUNS = frozenset({
+    "counterpart", "daughter", "son", "wife", "husband", "mother", "father", "brother", "sister", "child", "partner",
+    "lawyer", "coach", "deputy", "successor", "predecessor", "victim", "suspect", "owner", "founder", "spokesperson",
+    "manager", "director", "boss", "friend"})
+# Nouns that tell a person's gender (regular-expression alternations)
+FEMALE_NOUNS = r"woman|women|girl|mother|wife|daughter|sister|widow|actress|queen|princess|grandmother|lady"
+MALE_NOUNS = r"man|men|boy|father|husband|son|brother|widower|actor|king|prince|grandfather"
+
+
+def noun_gender(phrase: str) -> str | None:
+    """"f" or "m" when a phrase ends in a noun that tells a gender ("the single mother" -> "f"), else None."""
+    last = phrase.lower().split()[-1] if phrase.split() else ""
+    return "f" if re.fullmatch(FEMALE_NOUNS, last) else "m" if re.fullmatch(MALE_NOUNS, last) else None
+
+
 # General words that mark a capitalised phrase as a place, body, date or thing rather than a person.
 NON_PERSON = frozenset(
     """State States Federal Ministry Guard North South District

@@ -6,7 +6,19 @@ import re
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 
-from assistant.lexicon import NON_PERSON, STOPWORDS, is_chit_chat, is_learned_non_person, person_names, terms
+from assistant.lexicon import (
+    FEMALE_NOUNS,
+    MALE_NOUNS,
+    NON_PERSON,
+    PERSON_NOUNS,
+    RELATION_NOUNS,
+    STOPWORDS,
+    is_chit_chat,
+    is_learned_non_person,
+    noun_gender,
+    person_names,
+    terms,
+)
 
 _PERSON_PRONOUN = re.compile(r"\b(?:he|him|his|she|her|hers)\b", re.IGNORECASE)
 _THING_PRONOUN = re.compile(r"\b(?:it|its|they|them|their|this|that|these|those|there)\b", re.IGNORECASE)
@@ -33,6 +45,9 @@ class Turn:
     answer: str
     short_answer: str | None = None
     subject: str | None = None
+    # the people the language layer finds in the answer's cited passages, those of its first statement first
+    # (None when unknown: the answer text's capitalised names are used instead)
+    people: tuple[str, ...] | None = None
 
 
 def subject_of(question: str) -> str | None:
@@ -49,28 +64,46 @@ def _referent(history: list[Turn], pronoun: str = "", gender_of: GenderOf | None
     question was about, else the first person the previous answer names, else the last person named in an
     earlier searched query; a person the articles call "he" is never "she" (and the other way round)."""
     want = {"she": "f", "her": "f", "hers": "f", "he": "m", "him": "m", "his": "m"}.get(pronoun.lower())
-    for name in _referents(history):
-        if want is None or gender_of is None or gender_of(name) in (None, want):
+    for name in _referents(history, want):
+        said = noun_gender(name) if name[:1].islower() else gender_of(name) if gender_of is not None else None
+        if want is None or said in (None, want):
             return name
     return None
 
 
-def _referents(history: list[Turn]) -> Iterator[str]:
+def _referents(history: list[Turn], want: str | None = None) -> Iterator[str]:
     last = history[-1]
     short = last.short_answer
     if short and short[:1].isupper() and not any(c.isdigit() for c in short) and not all(
             w in NON_PERSON or is_learned_non_person(w) for w in short.split()):
         yield short
-    first = re.split(r"\[\d+\]", last.answer, maxsplit=1)[0]  # the first cited statement
-    named = [n for n, _, _ in person_names(first.replace("**", ""))]
+    first = re.split(r"\[\d+\]", last.answer, maxsplit=1)[0].replace("**", "")  # the first cited statement
+    if last.people is not None:
+        named = [n for n in last.people if n in first]
+        everyone = list(last.people)
+    else:
+        named = [n for n, _, _ in person_names(first)]
+        everyone = [n for n, _, _ in person_names(last.answer.replace("**", ""))]
     asked = own_query(last.query)
     if named and re.match(r"\s*who\b", asked, re.IGNORECASE) and not person_names(asked):
         yield named[0]  # "Who was arrested in Springfield?" is answered by the person the answer names
     if last.subject and not all(w in NON_PERSON or is_learned_non_person(w) for w in last.subject.split()):
         yield last.subject
+    if not re.match(r"\s*who\b", asked, re.IGNORECASE):
+        # "What did the deputy chief say about X?" -> "How did he describe it?": the deputy chief; a role that
+        # tells the pronoun's gender comes first ("the president … the single mother" -> "her": the mother)
+        roles = [m.group() for m in _ROLE_PHRASE.finditer(asked)]
+        yield from sorted(roles, key=lambda r: noun_gender(r) != want)
     yield from named
-    yield from (n for n, _, _ in person_names(last.answer.replace("**", "")))  # then anyone the answer names
+    yield from everyone  # then anyone the answer names
     yield from _salient_people(history)
+
+
+_NOT_OWNED = frozenset("about to for with that if what how why when where who and or in on at by from as than "
+                       "so but then again too also now yet".split())  # words after an object "her", not a possessive
+_ROLE_PHRASE = re.compile(r"\bthe (?:(?!(?:and|or|the|an?|of|to|in|with|for)\b)[\w.'-]+ ){0,3}(?:"
+                          + "|".join(sorted((PERSON_NOUNS | RELATION_NOUNS) - {"name"})) + "|" + FEMALE_NOUNS + "|"
+                          + MALE_NOUNS + r")\b")
 
 
 def _salient_people(history: list[Turn]) -> Iterator[str]:
@@ -147,7 +180,12 @@ def _rewrite(q: str, history: list[Turn], gender_of: GenderOf | None = None) -> 
     person = _referent(history, pronoun.group() if pronoun else "", gender_of)
     if person and pronoun:
         def sub(m: re.Match[str]) -> str:
-            return f"{person}'s" if m.group().lower() in ("his", "hers") else person
+            word = m.group().lower()
+            after = re.match(r"\s+([A-Za-z]+)", q[m.end():])
+            # "her name" is possessive, "ask her about it" is not
+            owner = word in ("his", "hers") or (word == "her" and after is not None and after.group(1).lower()
+                                                 not in _NOT_OWNED)
+            return f"{person}'s" if owner else person
         first = _PERSON_PRONOUN.sub(sub, q, count=1)
         return _PERSON_PRONOUN.sub(lambda m: m.group(), first)  # later pronouns stay: they now have a referent
     cont = _CONTINUATION.match(q)

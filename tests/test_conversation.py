@@ -55,6 +55,27 @@ def test_she_is_never_a_man_the_articles_call_he() -> None:
     assert rewrite("What did she say?", history) == "What did John Smith say?"  # no genders known: the answer
 
 
+def test_he_is_the_role_the_question_was_about_and_never_a_body_the_answer_names() -> None:
+    """After "What did the deputy chief say about the Acme Emirate?", "he" is the deputy chief, not a person the
+    answer happens to name; and a capitalised body the language layer did not find to be a person never is "he"."""
+    history = [Turn(question="What did the deputy chief say about the Acme Emirate?",
+                    query="What did the deputy chief say about the Acme Emirate?",
+                    answer="In the light of chief Max Roe's remarks, the Acme Emirate leader, Jo Poe, was named [1].",
+                    people=("Max Roe", "Jo Poe"))]
+    assert rewrite("How did he describe it?", history) == "How did the deputy chief describe it?"
+    history = [Turn(question="What did the report say about the Acme Emirate?",
+                    query="What did the report say about the Acme Emirate?",
+                    answer="The Acme Emirate grew, Max Roe said [1].", people=("Max Roe",))]
+    assert rewrite("What else did he say?", history) == "What else did Max Roe say?"
+
+
+def test_her_before_a_noun_is_a_possessive() -> None:
+    history = [turn("What did the president say about the single mother?", short=None,
+                    answer="A court rejected an appeal by a single mother [1].")]
+    assert rewrite("What's her name?", history) == "What's the single mother's name?"
+    assert rewrite("Why did the court reject her?", history) == "Why did the court reject the single mother?"
+
+
 def test_and_what_about_someone_asks_the_same_about_them() -> None:
     history = [turn("Who is Jane Doe?", short="the mayor")]
     assert rewrite("And what about John Smith?", history) == "Who is John Smith?"
