@@ -372,9 +372,7 @@ def reliably_typed(frame: Frame) -> bool:
     or a name ("What is the name of her lawyer?"), rather than whoever or wherever a sentence may describe?"""
     return frame.answer_type in RELIABLE_TYPES or (
         frame.answer_type == "PERSON" and re.search(r"\bnames? of\b|\bwhat (?:is|was) (?:his|her|their) name\b",
-                                                   frame.text, re.IGNORECASE) is not None) or (
-        frame.answer_type == "PERSON" and frame.focus is not None and frame.intent == "factoid"
-        and re.match(r"\s*who (?:is|was|are|were) (?:the|its|their|his|her)\b", frame.text, re.IGNORECASE) is not None)
+                                                   frame.text, re.IGNORECASE) is not None)
 
 
 def intent_of(text: str) -> str:

@@ -78,7 +78,7 @@ class AnswerSettings(_Section):
                                     "sentence when it scores at least this share of the best and says something else.")
     grounded_lead: bool = Field(True, description="With the 'extractive' engine: lead with the grounded engine's "
                                 "answer-first statement (short answer in bold) when it has one.")
-    lead_words: int = Field(50, ge=10, le=1000, description="With the grounded lead: supporting sentences are added "
+    lead_words: int = Field(70, ge=10, le=1000, description="With the grounded lead: supporting sentences are added "
                             "while the answer stays within this many words.")
     refuse_without_span: Literal["never", "reliable", "always"] = Field(
         "reliable", description="With the 'extractive' engine: refuse a typed question whose evidence holds no span "

@@ -345,7 +345,8 @@ def test_a_person_introduced_without_a_name_is_named_by_the_next_sentence(settin
 def test_who_holds_a_role_is_a_name_beside_that_role_or_a_refusal(settings, fake_embedder,  # type: ignore[no-untyped-def]
                                                                   tmp_path: Path) -> None:
     """"Who is the chief executive of Acme Bank?" over articles that name Globex's chief executive and say what
-    "the bank" reported, but never who runs it: refused. The role's holder may stand in apposition, further than four
+    "the bank" reported, but never who runs it: no one is given as its holder (the role may be worded otherwise,
+    so the passages are shown rather than a refusal). The role's holder may stand in apposition, further than four
     words from the role ("Max Roe, the Freedonian president's envoy to the region, said …")."""
     bot = _small_bot(settings, fake_embedder, tmp_path,
                      "Acme profit\n\nAcme Bank, Freedonia's second largest bank, said on Wednesday it would cut 1,000 "
@@ -354,7 +355,8 @@ def test_who_holds_a_role_is_a_name_beside_that_role_or_a_refusal(settings, fake
                      "conditions for markets in 20 years.\n",
                      "Envoy warns\n\nMax Roe, the Freedonian president's envoy to the region, said there was a "
                      "danger that the unrest could spread.\n")
-    assert bot.ask("Who is the chief executive of Acme Bank?").abstained
+    answer = bot.ask("Who is the chief executive of Acme Bank?")
+    assert answer.short_answer is None and "**" not in answer.text, answer.text
     assert "**Jane Doe**" in _first(bot.ask("Who is the chief executive of Globex?"))
     assert "**Max Roe**" in _first(bot.ask("Who is the president's envoy to the region?"))
 
