@@ -116,7 +116,7 @@ class EvidenceStage:
                     e.dense = float(np.dot(q, v))
         total = sum(frame.weights.get(t, 1.0) for t in frame.terms) or 1.0
         for e in scored:
-            own = self._terms_of(snapshot, e.doc_id, e.sentence)
+            own = self._terms_of(snapshot, e.doc_id, e.sentence) | self._referred(snapshot, e)
             context = own | self._context_terms(snapshot, e)
             e.matched = {t for t in frame.terms if t in own or (t not in frame.hard and _kin(t, own))}
             e.near = e.matched | {t for t in frame.terms if t in context or (t not in frame.hard and _kin(t, context))}
@@ -133,6 +133,21 @@ class EvidenceStage:
                         + self.settings.weight_type * typed + (0.1 if e.hard_ok else 0.0))
         scored.sort(key=lambda e: -e.score)
         return scored
+
+    def _referred(self, snapshot: Snapshot, e: Scored) -> frozenset[str]:
+        """Words of the name a sentence means without saying it: the referent of its subject pronoun, or the speaker
+        of its quoted words ("He said the fighters are 'jerks'" is matched by the name of who "he" is). Kept per
+        snapshot: it does not depend on the question."""
+        cache = snapshot.__dict__.setdefault("_referred", {})
+        key = (e.doc_id, e.index)
+        found = cache.get(key)
+        if found is None:
+            named = self.attribution(snapshot, e)
+            text = snapshot.documents[e.doc_id].text
+            found = frozenset(w.lower() for w in re.findall(r"[A-Za-z][\w'-]*", text[slice(*named[1])])) \
+                if named is not None else frozenset()
+            cache[key] = found
+        return found
 
     def _context_terms(self, snapshot: Snapshot, e: Scored) -> set[str]:
         """Words of the neighbouring sentences of the same paragraph and of the article's title."""

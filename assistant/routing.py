@@ -54,7 +54,8 @@ def lead_first(lead: Draft, draft: Draft, snapshot: Snapshot, limit: int, words_
     rest = [s for s in rest if {span[0] for span in s[1]} & lead_docs or _names_all(s[0], names)]
     book = CitationBook(snapshot)
     # "**Name** [1]: the quote that names them [2]." leads as one unit
-    opening = first[:2] if len(first) > 1 and first[1][0].startswith(":") else first[:1]
+    # … and "the quote [1] — **Name** [2]." (who speaks in it, named after it) too
+    opening = first[:2] if len(first) > 1 and first[1][0].lstrip().startswith((":", "—")) else first[:1]
     seen = {span for s in opening for span in s[1]}
     parts: list[str] = []
     budget = min(len(draft.text.split()), words_budget)  # never longer than the answer it reorders
@@ -66,8 +67,8 @@ def lead_first(lead: Draft, draft: Draft, snapshot: Snapshot, limit: int, words_
             break
         marks = "".join(f"[{book.cite(*span)}]" for span in spans)
         piece = f"{text} {marks}{stop}".replace("  ", " ")
-        if piece.startswith(":") and parts:
-            parts[-1] += piece
+        if piece.lstrip().startswith((":", "—")) and parts:
+            parts[-1] += piece if piece.startswith(":") else " " + piece.lstrip()
         else:
             parts.append(piece)
     short = lead.short_answer
@@ -130,9 +131,21 @@ class RoutedAnswerer:
             if reason == NO_SPAN:  # a "when"/"how many"/"who" question whose evidence holds no date/number/name
                 return self.grounded.refuse(question, snapshot, chunks, vector)
         lead = self.grounded.answer(question, snapshot, chunks, vector)
-        if lead.abstained or lead.short_answer is None or lead.kind != "answer":
+        if lead.abstained or lead.kind != "answer":
+            return draft
+        if lead.short_answer is None and not self._says_all(frame, snapshot, chunks, vector):
             return draft
         return lead_first(lead, draft, snapshot, settings.max_sentences, settings.lead_words, frame.groups)
+
+    def _says_all(self, frame: Any, snapshot: Snapshot, chunks: list[RetrievedChunk],
+                  vector: list[float] | None) -> bool:
+        """The grounded engine's best sentence has every word of the question (a pronoun counting as the name it
+        stands for: "He said the fighters are 'jerks'" for "What did Jane Doe call the fighters?"): it leads even
+        without a short answer."""
+        if frame.intent not in ("factoid", "definition") or frame.answer_type is not None:
+            return False
+        evidence = self.grounded.gather(frame, snapshot, chunks, vector)
+        return bool(evidence) and evidence[0].coverage >= 0.99 and evidence[0].hard_ok
 
     def gather(self, question: Question, snapshot: Snapshot, chunks: list[RetrievedChunk],
                vector: list[float] | None) -> list[Any]:
