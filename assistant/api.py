@@ -22,9 +22,9 @@ from assistant.compose import Draft, ExtractiveAnswerer
 from assistant.engine import GroundedAnswerer
 from assistant.errors import AssistantError, InvalidQuestionError, StoreError
 from assistant.prompts import refusal
-from assistant.question import Question, analyse
+from assistant.question import Question, analyse, split_compound
 from assistant.rewrite import GenderOf, Turn, own_query, rewrite, subject_of
-from assistant.routing import RoutedAnswerer
+from assistant.routing import RoutedAnswerer, join_answers
 from assistant.settings import Settings
 from index.corpus import Article
 from index.store import IndexStore
@@ -305,6 +305,29 @@ class Assistant:
                             out.append(name)
         return tuple(out)
 
+    def _answer_parts(self, q: Question) -> tuple[Draft, list[RetrievedChunk]] | None:
+        """A two-part question ("Who founded the group, and who leads it now?") answered part by part, the second
+        read as a follow-up of the first; None for a single question (or parts that cannot be joined)."""
+        parts = split_compound(q.text)
+        if len(parts) < 2:
+            return None
+        drafts: list[Draft] = []
+        chunks: list[RetrievedChunk] = []
+        history: list[Turn] = []
+        snapshot = None
+        for part in parts:
+            pq = analyse(rewrite(part, history, self._gender_of()) if history else part)
+            snapshot, found, vector, _ = self._retrieve(pq)
+            draft = self.answerer.answer(pq, snapshot, found, vector)
+            drafts.append(draft)
+            chunks += found
+            short = draft.short_answer.text if draft.short_answer is not None else None
+            history = [Turn(question=part, query=pq.text, answer=draft.text, short_answer=short,
+                            subject=subject_of(part))]
+        assert snapshot is not None
+        joined = join_answers(drafts, snapshot, limit=2)
+        return None if joined is None else (joined, chunks)
+
     def _answer(self, question: str, history: list[Turn]) -> Answer:
         final: Answer | None = None
         for event in self._stream(question, history, deltas=False):
@@ -326,14 +349,21 @@ class Assistant:
         started = time.perf_counter()
         answerer = self.answerer
         stream_fn = getattr(answerer, "stream", None)
-        if deltas and stream_fn is not None:
-            draft = None
+        joined = self._answer_parts(q) if isinstance(answerer, RoutedAnswerer) else None
+        if joined is not None:
+            draft, more = joined
+            chunks = chunks + [c for c in more if c.chunk_id not in {x.chunk_id for x in chunks}]
+            if deltas:
+                yield from stream_pieces(draft.text)
+        elif deltas and stream_fn is not None:
+            streamed: Draft | None = None
             for event in stream_fn(q, snapshot, chunks, vector):
                 if isinstance(event, str):
                     yield event
                 else:
-                    draft = event
-            assert draft is not None
+                    streamed = event
+            assert streamed is not None
+            draft = streamed
         else:
             draft = answerer.answer(q, snapshot, chunks, vector)
             if deltas:  # sentence-sized pieces: word-by-word streaming cost 8x under load for nothing

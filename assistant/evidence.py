@@ -19,7 +19,7 @@ from functools import lru_cache
 
 from assistant.answer import RetrievedChunk
 from assistant.frame import PLACE_NOUNS, Frame, Lexicon, analyse_frame, build_lexicon, stem
-from assistant.lexicon import FEMALE_NOUNS, MALE_NOUNS
+from assistant.lexicon import FEMALE_NOUNS, MALE_NOUNS, PERSON_NOUNS, RELATION_NOUNS
 from assistant.question import Question, looks_like_instruction
 from assistant.settings import AnswerSettings
 from index.language import Entity, ParsedSentence
@@ -357,6 +357,8 @@ def _introduced(text: str, sentences: list[ParsedSentence], i: int) -> tuple[Par
         head = tokens[t.head] if 0 <= t.head < len(tokens) else None
         if t.dep not in ("nsubj", "nsubjpass") or t.pos != "NOUN" or head is None or head.dep != "ROOT":
             continue
+        if head.lemma not in SPEECH_VERBS and not _PERSON_NOUN.fullmatch(t.lemma):
+            return None  # "The first reason is …" is no one: only a speaker or a person noun is someone met before
         if not any(x.head == k and x.dep == "det" and text[x.start : x.end].lower() == "the" for x in tokens):
             return None  # "a source", "officials": not someone met before
         for j in range(i - 1, max(-1, i - 8), -1):
@@ -462,6 +464,7 @@ def _block_quote_speaker(text: str, sentences: list[ParsedSentence], i: int
     return None
 
 
+_PERSON_NOUN = re.compile("|".join(sorted(PERSON_NOUNS | RELATION_NOUNS)) + "|" + FEMALE_NOUNS + "|" + MALE_NOUNS)
 SPEECH_VERBS = frozenset({"say", "tell", "write", "add", "state", "claim", "declare", "note", "insist", "warn",
                           "explain", "argue", "announce", "report", "ask", "reply", "respond", "accord"})
 

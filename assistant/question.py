@@ -97,3 +97,19 @@ def analyse(text: str) -> Question:
         focus=focus_terms(own) if qtype == "quantity" else [],
         kind=kind_of(own) if qtype == "quantity" else None,
     )
+
+
+_WH_WORD = r"(?:who|whom|whose|what|when|where|which|why|how)\b"
+_COMPOUND = re.compile(rf"^\s*(?P<a>{_WH_WORD}.+?)\s*,?\s+and\s+(?P<b>{_WH_WORD}.+?)\s*\??\s*$", re.IGNORECASE)
+
+
+def split_compound(text: str) -> list[str]:
+    """The two questions of "Who founded the group, and who leads it now?" (the second as asked: its pronouns
+    are resolved against the first like a follow-up); one question otherwise. "Who is Jane Doe and what does she
+    want?" stays one: a definition covers it."""
+    m = _COMPOUND.match(text)
+    if m is None or re.match(r"\s*(?i:who|what) (?i:is|was|are|were) [A-Z]", m.group("a")) or len(
+            m.group("a").split()) < 3 or len(m.group("b").split()) < 2:
+        return [text]
+    first, second = m.group("a").rstrip(" ,?"), m.group("b").rstrip(" ?")
+    return [f"{first[:1].upper()}{first[1:]}?", f"{second[:1].upper()}{second[1:]}?"]

@@ -78,6 +78,37 @@ def lead_first(lead: Draft, draft: Draft, snapshot: Snapshot, limit: int, words_
     return Draft(text=" ".join(parts), citations=book.citations, kind="answer", short_answer=short)
 
 
+def join_answers(drafts: Sequence[Draft], snapshot: Snapshot, limit: int) -> Draft | None:
+    """One answer to a two-part question from the answers to its parts: each part's first `limit` statements in
+    turn, renumbered, a passage cited once; a part the articles do not answer is left out (all parts unanswered:
+    the first refusal). None when a part's answer is not plain cited statements (a table): ask it whole."""
+    answered = [d for d in drafts if not d.abstained]
+    if not answered:
+        return drafts[0]
+    book = CitationBook(snapshot)
+    parts: list[str] = []
+    seen: set[tuple[str, int, int]] = set()
+    short = None
+    for d in answered:
+        statements = _statements(d)
+        if not statements or d.kind not in ("answer", "yes-no"):
+            return None
+        for text, spans, stop in statements[:limit]:
+            if all(span in seen for span in spans):
+                continue
+            seen.update(spans)
+            marks = "".join(f"[{book.cite(*span)}]" for span in spans)
+            piece = f"{text} {marks}{stop}".replace("  ", " ")
+            if piece.lstrip().startswith((":", "—")) and parts:
+                parts[-1] += piece if piece.startswith(":") else " " + piece.lstrip()
+            else:
+                parts.append(piece)
+        if short is None and d.short_answer is not None:
+            first = statements[0][1][-1]
+            short = ShortAnswer(text=d.short_answer.text, citation=book.cite(*first))
+    return Draft(text=" ".join(parts), citations=book.citations, kind="answer", short_answer=short)
+
+
 NOT_DIRECT = "The articles do not say it directly; the closest evidence:"  # a lead-in, not a claim
 
 

@@ -128,3 +128,12 @@ def test_examples_file_beside_the_corpus(tmp_path: Path) -> None:
     (tmp_path / EXAMPLES_FILE).write_text("{not json", encoding="utf-8")
     with pytest.raises(CorpusError, match="not readable JSON"):
         load_examples(tmp_path)
+
+
+def test_a_two_part_question_splits_at_its_second_question_word() -> None:
+    from assistant.question import split_compound
+
+    assert split_compound("Who founded the group, and who leads it now?") == ["Who founded the group?",
+                                                                               "Who leads it now?"]
+    assert split_compound("Who is Jane Doe and what does she want?") == ["Who is Jane Doe and what does she want?"]
+    assert split_compound("Who criticised the plan and when?") == ["Who criticised the plan and when?"]

@@ -404,3 +404,17 @@ def test_a_sentence_that_says_it_with_a_pronoun_leads_and_names_who_it_means(set
     answer = bot.ask("What did Jane Doe call the rebels?")
     assert answer.text.startswith("She said the rebels are “cowards”"), answer.text
     assert "— **Jane Doe** [2]" in answer.text
+
+
+def test_a_two_part_question_is_answered_part_by_part(settings, fake_embedder, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
+    """"Who founded the Acme Front, and when did it win the election?" gets both answers, each cited, the second
+    read as a follow-up of the first; a part the articles do not answer is left out, not refused."""
+    bot = _small_bot(settings, fake_embedder, tmp_path,
+                     "Party history\n\nThe Acme Front was founded by the lawyer Max Roe in a small town. Years later "
+                     "the party won the general election on March 3, 2011.\n")
+    answer = bot.ask("Who founded the Acme Front, and when did it win the general election?")
+    assert "**Max Roe**" in answer.text and "**March 3, 2011**" in answer.text, answer.text
+    assert answer.text.index("Max Roe") < answer.text.index("March 3, 2011")
+    assert len(answer.citations) == 2 and not answer.abstained
+    answer = bot.ask("Who founded the Acme Front, and how many seats did it win in 1990?")
+    assert "**Max Roe**" in answer.text and not answer.abstained
