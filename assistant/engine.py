@@ -22,7 +22,7 @@ from assistant.evidence import NO_SPAN, EvidenceStage, Scored, names_the_asked
 from assistant.frame import STRICT_TYPES, Frame
 from assistant.question import Question
 from assistant.settings import AnswerSettings
-from index.language import ParsedSentence, english_pos
+from index.language import ParsedSentence
 from index.snapshot import Snapshot
 
 _REASON = re.compile(r"\b(?:because|since|due to|as a result|in order to|so that|after|amid|over|for)\b", re.I)
@@ -296,13 +296,6 @@ class GroundedAnswerer(EvidenceStage):
         n = self._cite(book, good[0])
         text = f"The articles do not say directly. The closest evidence: {with_marker(good[0].text, n)}"
         return Draft(text=text, citations=book.citations, kind="yes-no")
-
-    def _is_verb(self, snapshot: Snapshot, term: str) -> bool:
-        """Mostly a verb in the articles or, for a word they never use, only a verb in the dictionary."""
-        tags = self.lexicon(snapshot).pos.get(term)
-        if tags:
-            return tags.most_common(1)[0][0] == "VERB"
-        return english_pos(term) == {"verb"}
 
     def _verdict(self, frame: Frame, snapshot: Snapshot, e: Scored) -> str | None:
         """"Yes" or "No" when the sentence states the answer outright: it matches (or states the opposite of)

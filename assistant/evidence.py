@@ -22,7 +22,7 @@ from assistant.frame import PLACE_NOUNS, Frame, Lexicon, analyse_frame, build_le
 from assistant.lexicon import FEMALE_NOUNS, MALE_NOUNS, PERSON_NOUNS, RELATION_NOUNS
 from assistant.question import Question, looks_like_instruction
 from assistant.settings import AnswerSettings
-from index.language import Entity, ParsedSentence
+from index.language import Entity, ParsedSentence, english_pos
 from index.snapshot import Snapshot
 
 
@@ -149,6 +149,60 @@ class EvidenceStage:
             cache[key] = found
         return found
 
+    def _doers(self, frame: Frame, snapshot: Snapshot, e: Scored) -> set[int] | None:
+        """Token indices of the subjects and agents of the sentence's verbs that are the question's verbs (with what
+        stands beside them: compounds, appositions, conjuncts; a relative "who" stands for the noun it follows);
+        None when the sentence has none of the question's verbs as a verb."""
+        m = re.match(r"\s*who\s+(?:(?:is|was|were|are|has|have|had|did|does|do|will|would|could|can|been|being|"
+                     r"first|later|then|also|actually|reportedly)\s+)*([a-z]+)", frame.text, re.IGNORECASE)
+        if m is None:
+            return None
+        surface = m.group(1).lower()
+        tags = self.lexicon(snapshot).pos.get(surface)
+        verb = self.lexicon(snapshot).normal(surface)
+        if verb in SPEECH_VERBS or not (tags.most_common(1)[0][0] == "VERB" if tags else "verb" in english_pos(surface)):
+            return None  # the question's own verb: "Who said …" is read from quotes and speakers instead
+        verbs = {verb}
+        tokens = e.sentence.tokens
+        found = [i for i, t in enumerate(tokens) if t.pos == "VERB" and t.lemma in verbs]
+        if not found:
+            return None
+        children: dict[int, list[int]] = {}
+        for i, t in enumerate(tokens):
+            children.setdefault(t.head, []).append(i)
+
+        def subtree(i: int) -> set[int]:
+            out, todo = {i}, [i]
+            while todo:
+                for c in children.get(todo.pop(), []):
+                    if c not in out and c != i:
+                        out.add(c)
+                        todo.append(c)
+            return out
+
+        text = snapshot.documents[e.doc_id].text
+        doers: set[int] = set()
+        for v in found:
+            for c in children.get(v, []):
+                if c == v:
+                    continue
+                if tokens[c].dep in ("nsubj", "nsubjpass", "csubj"):
+                    if text[tokens[c].start : tokens[c].end].lower() in ("who", "which", "that") and \
+                            tokens[v].dep == "relcl":
+                        doers |= subtree(tokens[v].head) - subtree(v)
+                    else:
+                        doers |= subtree(c)
+                elif tokens[c].dep == "agent":
+                    doers |= subtree(c)
+        return doers
+
+    def _is_verb(self, snapshot: Snapshot, term: str) -> bool:
+        """Mostly a verb in the articles or, for a word they never use, only a verb in the dictionary."""
+        tags = self.lexicon(snapshot).pos.get(term)
+        if tags:
+            return tags.most_common(1)[0][0] == "VERB"
+        return english_pos(term) == {"verb"}
+
     def _context_terms(self, snapshot: Snapshot, e: Scored) -> set[str]:
         """Words of the neighbouring sentences of the same paragraph and of the article's title."""
         sentences = snapshot.sentences(e.doc_id)
@@ -191,6 +245,12 @@ class EvidenceStage:
         if asked and frame.answer_type in ("PERSON", "PERSON_NAME"):  # "Which woman …?": never a man the articles call he
             gender_of = self.lexicon(snapshot).gender_of
             out = [c for c in out if c[2] == "PERSON" and gender_of(text[c[0] : c[1]]) in (None, asked)]
+        if frame.answer_type == "PERSON" and re.match(r"\s*who\b", frame.text, re.IGNORECASE):
+            # "Who filed the lawsuit?" against "The papers, filed in a lawsuit, name Acme": whoever the sentence
+            # names is not the one who filed unless they are the subject (or agent) of its "filed"
+            doers = self._doers(frame, snapshot, e)
+            if doers is not None:
+                out = [c for c in out if _token_at(e.sentence, c[0]) in doers]
         if frame.answer_type in ("COUNT", "AGE", "QUANTITY", "AMOUNT"):
             inside = [(x.start, x.end) for x in e.sentence.entities]
             for t in e.sentence.tokens:

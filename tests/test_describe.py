@@ -418,3 +418,18 @@ def test_a_two_part_question_is_answered_part_by_part(settings, fake_embedder, t
     assert len(answer.citations) == 2 and not answer.abstained
     answer = bot.ask("Who founded the Acme Front, and how many seats did it win in 1990?")
     assert "**Max Roe**" in answer.text and not answer.abstained
+
+
+def test_who_did_it_is_the_subject_or_agent_of_the_questions_verb(settings, fake_embedder,  # type: ignore[no-untyped-def]
+                                                                  tmp_path: Path) -> None:
+    """Where a sentence has the question's verb, its answer is that verb's doer: "The papers, filed in a lawsuit,
+    allege … leaders of the Acme Front" does not say who filed it; "Max Roe, who filed the appeal, …" and "… was
+    filed by Jo Poe" do."""
+    bot = _small_bot(settings, fake_embedder, tmp_path,
+                     "Lawsuit\n\nThe papers, filed in a huge lawsuit in Freedonia, allege the deal was made after "
+                     "secret meetings between bankers and leaders of the Acme Front.\n",
+                     "Appeal\n\nMax Roe, who filed the appeal against the mine, said the court had been misled.\n",
+                     "Claim\n\nThe insurance claim over the flood was filed by Jo Poe on Monday.\n")
+    assert "**" not in _first(bot.ask("Who filed the huge lawsuit in Freedonia?"))
+    assert "**Max Roe**" in _first(bot.ask("Who filed the appeal against the mine?"))
+    assert "**Jo Poe**" in _first(bot.ask("Who filed the insurance claim over the flood?"))
