@@ -118,6 +118,7 @@ class Frame:
     groups: tuple[tuple[str, ...], ...] = ()
     unit: str | None = None  # a unit the answer must be measured in ("metre", "mile", "kilogram", "per cent")
     attribute: str | None = None  # "what was the population of X": the asked attribute must be in the evidence
+    corrected: tuple[str, ...] = ()  # misspelt words read as the corpus words they stand for
 
     @property
     def labels(self) -> frozenset[str]:
@@ -419,6 +420,7 @@ def analyse_frame(text: str, lexicon: Lexicon) -> Frame:
     terms: list[str] = []
     hard: list[str] = []
     unknown: list[str] = []
+    corrected: list[str] = []
     names: list[str] = []
     weights: dict[str, float] = {}
     text = _PARAPHRASES.sub(lambda m: _PARAPHRASE_OF[m.group().lower()], text)
@@ -433,6 +435,7 @@ def analyse_frame(text: str, lexicon: Lexicon) -> Frame:
         if not known:
             fixed = lexicon.correct(w, name=raw[:1].isupper())
             if fixed is not None:
+                corrected.append(w)
                 w, known = fixed, True
         term = lexicon.normal(w)
         if term in terms:
@@ -456,6 +459,8 @@ def analyse_frame(text: str, lexicon: Lexicon) -> Frame:
         focus = lexicon.head_noun(focus)
     if focus:
         f = lexicon.normal(focus)
+        if f not in terms and focus not in lexicon.vocabulary:  # a misspelt focus noun, as its words were corrected
+            f = lexicon.normal(lexicon.correct(focus) or focus)
         focus = f if f in terms else None
         if focus and focus not in hard and answer_type == "COUNT" and focus not in GENERIC_NOUNS:
             hard.append(focus)
@@ -468,7 +473,7 @@ def analyse_frame(text: str, lexicon: Lexicon) -> Frame:
     unit = unit_match.group(1)[:5] if unit_match else None
     return Frame(text=text, intent=intent, answer_type=answer_type, focus=focus, terms=tuple(terms),
                  hard=tuple(hard), unknown=tuple(unknown), names=tuple(names), weights=weights,
-                 groups=tuple(tuple(g) for g in groups), unit=unit, attribute=attribute)
+                 groups=tuple(tuple(g) for g in groups), unit=unit, attribute=attribute, corrected=tuple(corrected))
 
 
 _QUESTION_WORDS = frozenset(

@@ -154,6 +154,12 @@ class RoutedAnswerer:
             if verdict.kind == "yes-no" and verdict.short_answer is not None:
                 return verdict
         draft = self.sentences.answer(question, snapshot, chunks, vector)
+        if self.lead and draft.abstained and frame.corrected and reliably_typed(frame):
+            # the word-overlap answerer refused, but the typed question has a span of its type that meets every
+            # constraint once misspellings are read as the corpus words they stand for ("ambasador")
+            lead = self.grounded.answer(question, snapshot, chunks, vector)
+            if not lead.abstained and lead.short_answer is not None and lead.kind == "answer":
+                return lead
         if not self.lead or draft.abstained or len(draft.figures) > 1 or draft.kind != "answer":
             return draft
         settings = self.sentences.settings

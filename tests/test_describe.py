@@ -433,3 +433,16 @@ def test_who_did_it_is_the_subject_or_agent_of_the_questions_verb(settings, fake
     assert "**" not in _first(bot.ask("Who filed the huge lawsuit in Freedonia?"))
     assert "**Max Roe**" in _first(bot.ask("Who filed the appeal against the mine?"))
     assert "**Jo Poe**" in _first(bot.ask("Who filed the insurance claim over the flood?"))
+
+
+def test_a_misspelt_typed_question_is_answered_as_its_corpus_words(settings, fake_embedder,  # type: ignore[no-untyped-def]
+                                                                   tmp_path: Path) -> None:
+    """"What is the name of Freedonia's ambasador who spoke about the deal with Ruritannia?" is answered as if spelt
+    right (the misspelt words are read as the corpus words they stand for), not refused."""
+    bot = _small_bot(settings, fake_embedder, tmp_path,
+                     "Trade deal\n\nFreedonia and Ruritania are close to signing a trade deal, Freedonia's ambassador "
+                     "said on Saturday. The statement by Ambassador Jane Doe came as talks with Ruritania resumed.\n")
+    for asked in ("What is the name of the ambasadorr who spokke about the trade deel?",
+                  "What is the name of Freedonias ambasadr who talked about the trade deel?"):
+        answer = bot.ask(asked)
+        assert "**Jane Doe**" in _first(answer), answer.text
