@@ -21,6 +21,7 @@ from assistant.answer import Answer, RelatedPassage, RetrievedChunk, Timings
 from assistant.compose import Draft, ExtractiveAnswerer
 from assistant.engine import GroundedAnswerer
 from assistant.errors import AssistantError, InvalidQuestionError, StoreError
+from assistant.frame import Lexicon, correct_spelling
 from assistant.prompts import refusal
 from assistant.question import Question, analyse, split_compound
 from assistant.rewrite import GenderOf, Turn, own_query, rewrite, subject_of
@@ -243,10 +244,13 @@ class Assistant:
         started = time.perf_counter()
         text = clean_question(question, self.settings.answer.max_question_chars)
         query = rewrite(without_markup(text), history, self._gender_of() if history else None)
+        lexicon = self._lexicon()
+        if lexicon is not None:
+            query = correct_spelling(query, lexicon)
         return text, analyse(query), (time.perf_counter() - started) * 1000
 
-    def _gender_of(self) -> GenderOf | None:
-        """The articles' he/she for a person's name (from the corpus lexicon), for resolving follow-ups."""
+    def _lexicon(self) -> Lexicon | None:
+        """The corpus lexicon of the answering engine (None without an index: answering will say so)."""
         lexicon = getattr(self.answerer, "lexicon", None) or getattr(getattr(self.answerer, "grounded", None),
                                                                      "lexicon", None)
         if lexicon is None:
@@ -254,8 +258,13 @@ class Assistant:
         try:
             snapshot, _ = self._ready()
         except AssistantError:
-            return None  # no index yet: answering will say so
-        return lexicon(snapshot).gender_of  # type: ignore[no-any-return]
+            return None
+        return lexicon(snapshot)  # type: ignore[no-any-return]
+
+    def _gender_of(self) -> GenderOf | None:
+        """The articles' he/she for a person's name (from the corpus lexicon), for resolving follow-ups."""
+        lexicon = self._lexicon()
+        return None if lexicon is None else lexicon.gender_of
 
     def _retrieve(self, q: Question) -> tuple[Snapshot, list[RetrievedChunk], list[float] | None, float]:
         started = time.perf_counter()

@@ -280,6 +280,22 @@ def _genders(snapshot: Snapshot) -> dict[str, str]:
     return out
 
 
+def correct_spelling(text: str, lexicon: Lexicon) -> str:
+    """The question with each misspelt word replaced by the corpus word its letters stand for ("Wich republik was
+    the most vulnrable?" -> "Which republic was the most vulnerable?"); words the corpus or the dictionary know, and
+    names, stay as typed."""
+    def fix(m: re.Match[str]) -> str:
+        raw = m.group()
+        w = raw.lower()
+        if len(w) < 4 or w in lexicon.vocabulary or lexicon.normal(w) in lexicon.vocabulary:
+            return raw
+        fixed = lexicon.correct(w, name=raw[:1].isupper() and m.start() > 0)
+        if fixed is None:
+            return raw
+        return fixed.capitalize() if raw[:1].isupper() else fixed
+    return re.sub(r"[A-Za-z]+", fix, text)
+
+
 def _split_compound(raw: str, lexicon: Lexicon) -> list[str]:
     """An unknown run-together word split into two corpus words ("Whitehouse" -> "White", "house")."""
     w = raw.lower()

@@ -93,3 +93,17 @@ def test_an_english_word_the_corpus_lacks_is_not_read_as_a_misspelt_corpus_word(
     assert lex.correct("beach") is None
     assert "beach" in analyse_frame("Which beach was the whale tangled off?", lex).terms
     assert lex.correct("goverment") == "government"
+
+
+def test_a_misspelt_question_is_searched_as_the_corpus_words_it_stands_for() -> None:
+    from assistant.frame import correct_spelling
+
+    words = ["which", "republic", "vulnerable", "envoy", "said", "most", "beach", "breach"]
+    by_initial: dict[str, list[str]] = {}
+    for w in words:
+        by_initial.setdefault(w[0], []).append(w)
+    lex = Lexicon(lemma={w: w for w in words}, entity_words={}, df=Counter(words), n_sentences=50,
+                  vocabulary=frozenset(words), by_initial=by_initial)
+    assert correct_spelling("Wich republik did the envoy say was the most vulnrable?", lex) == \
+        "Which republic did the envoy say was the most vulnerable?"
+    assert correct_spelling("Which beach was it?", lex) == "Which beach was it?"  # an English word stays
