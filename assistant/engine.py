@@ -18,7 +18,7 @@ import re
 
 from assistant.answer import RetrievedChunk, ShortAnswer
 from assistant.compose import CitationBook, Draft, ExtractiveAnswerer, with_marker
-from assistant.evidence import NO_SPAN, EvidenceStage, Scored, names_the_asked
+from assistant.evidence import NO_SPAN, EvidenceStage, Scored, names_the_asked, subject_pronoun
 from assistant.frame import STRICT_TYPES, Frame
 from assistant.question import Question
 from assistant.settings import AnswerSettings
@@ -63,6 +63,7 @@ def _other_date(frame: Frame, doc_text: str, sentence: ParsedSentence) -> list[s
     return [t for t in frame.terms if t in parts or t[:3] in parts]
 
 
+_QUOTE_MARK = re.compile(r"[“”\"]")
 YES_NO_WINDOW = 3  # a yes/no verdict is read from one of this many best sentences
 DIGEST_ARTICLES = 12  # up to this many articles, an overview gives each headline with its opening sentence
 
@@ -278,11 +279,11 @@ class GroundedAnswerer(EvidenceStage):
                 parts.append(f"**{snapshot.documents[e.doc_id].text[a:b]}** [{n}]:")
                 short = ShortAnswer(text=snapshot.documents[e.doc_id].text[a:b], citation=n)
                 named = None
+            if named is not None and (subject_pronoun(snapshot.documents[e.doc_id].text, e.sentence)
+                                      or _QUOTE_MARK.search(e.text)):
+                sent, (a, b) = named  # who "he" is, or who speaks the quote: named ahead of it
+                parts.append(f"**{snapshot.documents[e.doc_id].text[a:b]}** [{book.cite(e.doc_id, sent.start, sent.end)}]:")
             parts.append(with_marker(e.text, self._cite(book, e)))
-            if named is not None:  # who is speaking or meant, named after the quote it belongs to
-                sent, (a, b) = named
-                parts[-1] = parts[-1].rstrip(".") + (f" — **{snapshot.documents[e.doc_id].text[a:b]}** "
-                                                     f"[{book.cite(e.doc_id, sent.start, sent.end)}].")
         return Draft(text=" ".join(parts), citations=book.citations, kind="answer", short_answer=short)
 
     def _yes_no(self, frame: Frame, snapshot: Snapshot, evidence: list[Scored], book: CitationBook) -> Draft:

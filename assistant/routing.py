@@ -54,8 +54,7 @@ def lead_first(lead: Draft, draft: Draft, snapshot: Snapshot, limit: int, words_
     rest = [s for s in rest if {span[0] for span in s[1]} & lead_docs or _names_all(s[0], names)]
     book = CitationBook(snapshot)
     # "**Name** [1]: the quote that names them [2]." leads as one unit
-    # … and "the quote [1] — **Name** [2]." (who speaks in it, named after it) too
-    opening = first[:2] if len(first) > 1 and first[1][0].lstrip().startswith((":", "—")) else first[:1]
+    opening = first[:2] if len(first) > 1 and first[1][0].startswith(":") else first[:1]
     seen = {span for s in opening for span in s[1]}
     parts: list[str] = []
     budget = min(len(draft.text.split()), words_budget)  # never longer than the answer it reorders
@@ -67,8 +66,8 @@ def lead_first(lead: Draft, draft: Draft, snapshot: Snapshot, limit: int, words_
             break
         marks = "".join(f"[{book.cite(*span)}]" for span in spans)
         piece = f"{text} {marks}{stop}".replace("  ", " ")
-        if piece.lstrip().startswith((":", "—")) and parts:
-            parts[-1] += piece if piece.startswith(":") else " " + piece.lstrip()
+        if piece.startswith(":") and parts:
+            parts[-1] += piece
         else:
             parts.append(piece)
     short = lead.short_answer
@@ -99,8 +98,8 @@ def join_answers(drafts: Sequence[Draft], snapshot: Snapshot, limit: int) -> Dra
             seen.update(spans)
             marks = "".join(f"[{book.cite(*span)}]" for span in spans)
             piece = f"{text} {marks}{stop}".replace("  ", " ")
-            if piece.lstrip().startswith((":", "—")) and parts:
-                parts[-1] += piece if piece.startswith(":") else " " + piece.lstrip()
+            if piece.startswith(":") and parts:
+                parts[-1] += piece
             else:
                 parts.append(piece)
         if short is None and d.short_answer is not None:

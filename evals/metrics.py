@@ -76,8 +76,11 @@ def fact_present(answer: str, forms: Sequence[str]) -> bool:
 
 
 def first_statement(text: str) -> str:
-    """The answer up to and including its first [n] marker: what a reader sees before any other claim."""
+    """The answer up to and including its first [n] marker: what a reader sees before any other claim. A label
+    that introduces a quote ("**Jane Doe** [1]: She said … [2]") is one statement with the quote it introduces."""
     m = re.search(r"\[\d+\]", text)
+    if m and text[m.end() : m.end() + 1] == ":":
+        m = re.compile(r"\[\d+\]").search(text, m.end()) or m
     return text[: m.end()] if m else ""
 
 

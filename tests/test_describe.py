@@ -396,14 +396,13 @@ def test_a_name_of_the_same_family_as_the_questions_words_is_the_questions_own_s
 def test_a_sentence_that_says_it_with_a_pronoun_leads_and_names_who_it_means(settings, fake_embedder,  # type: ignore[no-untyped-def]
                                                                              tmp_path: Path) -> None:
     """"What did Jane Doe call the rebels?": "She said the rebels are 'cowards' …" has every word of the question once
-    "she" is read as Jane Doe, so it leads, followed by who "she" is, cited."""
+    "she" is read as Jane Doe, so it leads, after who "she" is, cited."""
     bot = _small_bot(settings, fake_embedder, tmp_path,
                      "Governor speaks\n\nGovernor Jane Doe responded to the threat on Monday. The city has "
                      "become calmer under the leadership of Jane Doe, a veteran backed by the council. She said the "
                      "rebels are “cowards” who have nothing to do with the city.\n")
     answer = bot.ask("What did Jane Doe call the rebels?")
-    assert answer.text.startswith("She said the rebels are “cowards”"), answer.text
-    assert "— **Jane Doe** [2]" in answer.text
+    assert answer.text.startswith("**Jane Doe** [1]: She said the rebels are “cowards”"), answer.text
 
 
 def test_a_two_part_question_is_answered_part_by_part(settings, fake_embedder, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]

@@ -136,6 +136,9 @@ def test_whole_words_only_and_refusals_score_nothing() -> None:
     assert not fact_present("Three people died in the blast", ["IED"])
     assert fact_present("An IED exploded", ["ied"])
     assert first_statement("Six servicemen [1]. More [2].") == "Six servicemen [1]"
+    # a label introducing a quote is one statement with it; a label's quote is not the next claim
+    assert first_statement("**Jo Doe** [1]: She said six died [2]. More [3].") == "**Jo Doe** [1]: She said six died [2]"
+    assert first_statement("**Jo Doe** [1]. More [2].") == "**Jo Doe** [1]"
     assert answer_first("**Six** servicemen died [1]. Then 7 [2].", [["six"]], "factoid")
     assert not answer_first("The attack happened [1]. Six died [2].", [["six"]], "factoid")
     assert word_count("**Six** servicemen [1] died.") == 3
