@@ -24,9 +24,9 @@ _CONNECTIVE = re.compile(
     re.IGNORECASE,
 )
 _DATEISH = re.compile(
-    r"\b(?:Jan|Feb|Mar|Apr|May|Jun|Jul|Aug|Sep|Oct|Nov|Dec)[a-z]*\.?\s+\d|\b(?:19|20)\d\d\b|\b(?:last|this|next) "
-    r"(?:year|month|week)\b|\b(?:yesterday|today|ago)\b|\bin (?:January|February|March|April|May|June|July|August|"
-    r"September|October|November|December|the summer|the fall|spring|winter)\b"
+    r"\b(?i:jan|feb|mar|apr|may|jun|jul|aug|sep|oct|nov|dec)[a-z]*\.?\s+\d|\b(?:19|20)\d\d\b|\b(?:last|this|next) "
+    r"(?:year|month|week)\b|\b(?:yesterday|today|ago)\b|\bin (?:(?i:january|february|march|april|may|june|july|"
+    r"august|september|october|november|december)|the summer|the fall|spring|winter)\b"
 )
 _WHY = re.compile(r"\b(?:because|reason|due to|in order|so that|caused|result|led to|concern|fear|after|since)\b", re.IGNORECASE)
 _WHERE = re.compile(r"\b(?:in|at|from|near|to) (?:the )?[A-Z][a-z]")

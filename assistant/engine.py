@@ -309,7 +309,7 @@ class GroundedAnswerer(EvidenceStage):
         # "Was X killed in the Nov. 22 operation?" against "X was killed … on Nov. 10": another date says no
         opposed += [t for t in _other_date(frame, doc_text, e.sentence) if t not in e.matched]
         # a name the question gives is matched by one of its words ("Doe" for "Jane Doe"), or by the sentences
-        # around it ("the summit" after "the Earth Summit opened …"); what is done must be said in the sentence
+        # around it ("the summit" after "the Trade Summit opened …"); what is done must be said in the sentence
         total = sum(frame.weights.get(t, 1.0) for t in frame.terms) or 1.0
         if sum(frame.weights.get(t, 1.0) for t in e.matched | set(opposed)) / total < self.settings.yes_no_coverage:
             matched = set(e.matched)

@@ -386,7 +386,7 @@ def names_the_asked(frame: Frame, surface: str) -> bool:
     by "the ministry")?"""
     words = {w.lower() for w in re.findall(r"[A-Za-z0-9]+", surface)} - {"s", "the"}
     asked = set(frame.names) | set(frame.terms)
-    # a word of the same family counts: "the North Caucasus" is the subject of "… North Caucasian students"
+    # a word of the same family counts: "Freedonia" is the subject of "… Freedonian students"
     return bool(words) and all(w in asked or (len(w) >= 6 and any(len(a) >= 6 and a[:6] == w[:6] for a in asked))
                                for w in words)
 

@@ -19,7 +19,7 @@ _FIGURE = re.compile(
     rf"(?:\b(?P<approx>{_APPROX})\s+)?[\"“]?\b(?P<num>{_NUM})\b(?![.,]\d)[\"”]?", re.IGNORECASE
 )
 _MONTH_BEFORE = re.compile(
-    r"(?:Jan|Feb|Mar|Apr|May|Jun|Jul|Aug|Sep|Sept|Oct|Nov|Dec)[a-z]*\.?\s*$", re.IGNORECASE
+    r"(?:jan|feb|mar|apr|may|jun|jul|aug|sep|sept|oct|nov|dec)[a-z]*\.?\s*$", re.IGNORECASE
 )
 _STOP_NOUN = re.compile(
     r"^(?:are|were|is|was|have|has|had|could|would|will|may|might|can|who|which|that|and|or|but|to|in|on|at|for|"

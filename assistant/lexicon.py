@@ -62,19 +62,20 @@ def noun_gender(phrase: str) -> str | None:
     return "f" if re.fullmatch(FEMALE_NOUNS, last) else "m" if re.fullmatch(MALE_NOUNS, last) else None
 
 
-# General words that mark a capitalised phrase as a place, body, date or thing rather than a person.
+# General words that mark a capitalised phrase as a place, body, date or thing rather than a person (lower case:
+# compared with a phrase's words lower-cased).
 NON_PERSON = frozenset(
-    """State States Federal Ministry Guard North South District
- National Security Defense Foreign Military Organisation Organization Union
- Government Army Forces News Agency Blog Anti-Terrorism Party Court Police Bank Airlines
- Company Corporation Group Institute University School Hospital Parliament Congress
- Office Bureau Commission Authority Board Centre Center Church Street Road River Mountain Mountains Islands
- Sea Ocean Lake Valley City County Province Region Territory Kingdom Empire Airport Station Square Park
- Stadium Cup League Club Festival Summit Conference Games Olympic Olympics Times Post Herald Journal Tribune
- January February March April May June July August September October November December Monday Tuesday Wednesday
- Thursday Friday Saturday Sunday The A An In On At This That These Those It He She They We You I Last Meanwhile
- However According Previously Following Secretary General Chief Deputy Head Leader Envoy Minister Director
- Spokesman Commander Just Additionally Indeed Despite""".split()
+    """state states federal ministry guard north south district
+ national security defense foreign military organisation organization union
+ government army forces news agency blog anti-terrorism party court police bank airlines
+ company corporation group institute university school hospital parliament congress
+ office bureau commission authority board centre center church street road river mountain mountains islands
+ sea ocean lake valley city county province region territory kingdom empire airport station square park
+ stadium cup league club festival summit conference games olympic olympics times post herald journal tribune
+ january february march april may june july august september october november december monday tuesday wednesday
+ thursday friday saturday sunday the a an in on at this that these those it he she they we you i last meanwhile
+ however according previously following secretary general chief deputy head leader envoy minister director
+ spokesman commander just additionally indeed despite""".split()
 )
 _WORD = re.compile(r"[A-Za-z0-9]+(?:[’'][a-z]+)?")
 _NAME = re.compile(
@@ -179,12 +180,13 @@ def _person_names(text: str) -> tuple[tuple[str, int, int], ...]:
         name = m.group().strip()
         words = [w for w in re.split(r"\s+", name) if w]
         start = m.start()
-        while words and (words[0] in NON_PERSON or words[0] in _LEARNED_NON_PERSON):  # "Regional Minister Jo Bloggs" → "Jo Bloggs"
+        while words and (words[0].lower() in NON_PERSON or words[0] in _LEARNED_NON_PERSON):  # "Regional Minister Jo Bloggs" → "Jo Bloggs"
             start = text.index(words[0], start) + len(words[0])
             start += len(text[start:]) - len(text[start:].lstrip())
             words = words[1:]
         core = [w for w in words if not re.fullmatch(PERSON_TITLES, w)]
-        if not core or any(w.rstrip("’'s") in NON_PERSON or w in NON_PERSON or w.rstrip("’'s") in _LEARNED_NON_PERSON
+        if not core or any(w.rstrip("’'s").lower() in NON_PERSON or w.lower() in NON_PERSON
+                           or w.rstrip("’'s") in _LEARNED_NON_PERSON
                            for w in core):
             continue
         titled = len(core) < len(words)

@@ -75,7 +75,7 @@ def _referents(history: list[Turn], want: str | None = None) -> Iterator[str]:
     last = history[-1]
     short = last.short_answer
     if short and short[:1].isupper() and not any(c.isdigit() for c in short) and not all(
-            w in NON_PERSON or is_learned_non_person(w) for w in short.split()):
+            w.lower() in NON_PERSON or is_learned_non_person(w) for w in short.split()):
         yield short
     first = re.split(r"\[\d+\]", last.answer, maxsplit=1)[0].replace("**", "")  # the first cited statement
     if last.people is not None:
@@ -87,7 +87,7 @@ def _referents(history: list[Turn], want: str | None = None) -> Iterator[str]:
     asked = own_query(last.query)
     if named and re.match(r"\s*who\b", asked, re.IGNORECASE) and not person_names(asked):
         yield named[0]  # "Who was arrested in Springfield?" is answered by the person the answer names
-    if last.subject and not all(w in NON_PERSON or is_learned_non_person(w) for w in last.subject.split()):
+    if last.subject and not all(w.lower() in NON_PERSON or is_learned_non_person(w) for w in last.subject.split()):
         yield last.subject
     if not re.match(r"\s*who\b", asked, re.IGNORECASE):
         # "What did the deputy chief say about X?" -> "How did he describe it?": the deputy chief; a role that

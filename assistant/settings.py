@@ -119,7 +119,7 @@ class UISettings(_Section):
     """The Gradio web UI."""
 
     host: str = Field("127.0.0.1", description="Address to bind; non-loopback needs credentials.")
-    port: int = Field(7860, ge=1, le=65535, description="Port to bind.")
+    port: int = Field(7860, ge=1, le=65535, description="TCP port to bind.")
     auth_file: str | None = Field(None, description="File with 'user:password' lines for a public bind.")
     concurrency: int = Field(4, ge=1, le=64, description="Answers computed at once.")
 
