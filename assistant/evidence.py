@@ -13,6 +13,7 @@ Usage::
 from __future__ import annotations
 
 import re
+from collections import Counter
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from functools import lru_cache
@@ -22,7 +23,7 @@ from assistant.frame import PLACE_NOUNS, Frame, Lexicon, analyse_frame, build_le
 from assistant.lexicon import FEMALE_NOUNS, MALE_NOUNS, PERSON_NOUNS, RELATION_NOUNS
 from assistant.question import Question, looks_like_instruction
 from assistant.settings import AnswerSettings
-from index.language import Entity, ParsedSentence, english_pos
+from index.language import Entity, ParsedSentence, Token, english_pos
 from index.snapshot import Snapshot
 
 
@@ -220,6 +221,8 @@ class EvidenceStage:
         out = []
         q_words = set(frame.names) | set(frame.terms)
         for ent in map(_trim_entity(text), e.sentence.entities):
+            if _PERCENT.search(text[ent.start : ent.end]):  # the parser's "92 per cent" as an amount of money
+                ent = Entity(ent.start, ent.end, "PERCENT")
             if ent.label not in frame.labels:
                 continue
             surface = text[ent.start : ent.end]
@@ -262,6 +265,12 @@ class EvidenceStage:
                     if frame.unit and frame.unit not in text[t.start : t.end + 12].lower():
                         continue
                     out.append((t.start, t.end, "CARDINAL", self._closeness(frame, snapshot, e, t.start)))
+        people = [n for n in frame.names if _mostly(self.lexicon(snapshot).entity_words.get(n), "PERSON")]
+        if frame.answer_type == "AGE" and people:
+            # "How old is Jo Roe?": an age beside that name ("Roe, 41,", "41-year-old Jo Roe") or said of the
+            # clause's subject ("Jo Roe … died on Monday aged 72"), not someone else's ("coach Jo Roe ended his
+            # contract with the 20-year-old")
+            out = [c for c in out if _age_of(text, e.sentence, c[0], c[1], set(people))]
         if frame.answer_type in ("PERSON", "ORG", "NAME"):
             # the sentence's subject is a pronoun, or its quoted words' speaker is named nearby: that referent
             # or speaker is who did (or said) what the question asks
@@ -473,6 +482,7 @@ def _asked_gender(question: str) -> str | None:
 
 
 NO_SPAN = "no span of the expected type"
+_PERCENT = re.compile(r"\d\s*(?:%|per ?cent\b|percent\b)", re.IGNORECASE)
 _CALENDAR_ASKED = re.compile(r"\b(?:what|which) (?:date|day of the month)\b|\bdate of\b", re.IGNORECASE)
 _CALENDAR = re.compile(r"\d|\b(?:jan|feb|mar|apr|may|jun|jul|aug|sep|sept|oct|nov|dec)[a-z]*\b\.?", re.IGNORECASE)
 # "What is the name of her lawyer?", "Who is the chief executive of Acme?": the asked person holds a role
@@ -602,6 +612,42 @@ def _beside(sentence: ParsedSentence, start: int, end: int, role: int) -> bool:
     r = sentence.tokens[role]
     return min(abs(i - role) for i in inside) <= 4 or r.head in inside or any(
         sentence.tokens[i].head == role for i in inside)
+
+
+def _mostly(labels: Counter[str] | None, label: str) -> bool:
+    """Is `label` the commonest entity label of a word (its Counter of labels, None when never inside a name)?"""
+    return bool(labels) and labels.most_common(1)[0][0] == label  # type: ignore[union-attr]
+
+
+def _age_of(text: str, sentence: ParsedSentence, start: int, end: int, names: set[str]) -> bool:
+    """Is the age at [start, end) said of one of the named people: beside the name, or "aged 72" in a clause whose
+    subject is the name?"""
+    tokens = sentence.tokens
+    named = [i for i, t in enumerate(tokens) if text[t.start : t.end].lower().rstrip("'s’") in names]
+    first, last = _token_at(sentence, start), max(_token_at(sentence, start), _token_at(sentence, end) - 1)
+    if any(first - 3 <= i <= last + 3 for i in named):
+        return True
+    if not text[max(0, start - 6) : start].lower().endswith("aged ") or first == 0:
+        return False
+    i, seen = tokens[first - 1].head, {first - 1}  # from what "aged" describes up to the first verb with a subject
+    while 0 <= i < len(tokens) and i not in seen:
+        seen.add(i)
+        subjects = [k for k, t in enumerate(tokens) if t.head == i and k != i and t.dep in ("nsubj", "nsubjpass")]
+        if tokens[i].pos in ("VERB", "AUX") and subjects:
+            return any(_in_subtree(tokens, n, k) for n in named for k in subjects)
+        i = tokens[i].head
+    return False
+
+
+def _in_subtree(tokens: tuple[Token, ...], i: int, root: int) -> bool:
+    """Is token i inside the subtree of token `root`?"""
+    seen = set()
+    while 0 <= i < len(tokens) and i not in seen:
+        if i == root:
+            return True
+        seen.add(i)
+        i = tokens[i].head
+    return False
 
 
 def _token_at(sentence: ParsedSentence, at: int) -> int:

@@ -44,7 +44,8 @@ ANSWER_LABELS: dict[str, frozenset[str]] = {
 }
 _OVERVIEW = re.compile(
     r"\b(?:what|which) (?:topics?|subjects?|stories|themes|news|events) (?:do|does|are|is|did)\b"
-    r"|\bwhat (?:are|is) (?:these|the|your|all the) (?:articles?|stories|texts|documents|sources)(?: all)? about\b"
+    r"|\bwhat (?:are|is) (?:all )?(?:these|those|the|your) (?:news |latest )?(?:articles?|stories|texts"
+    r"|documents|sources|reports|items|pieces)(?: all)? about\b"
     r"|\b(?:which|what) (?:news )?(?:sources|outlets|articles|documents|publications|newspapers|texts|stories)"
     r" (?:do you|are there|have you|did you|are in)\b"
     r"|\b(?:common thread|main themes?|main topics?|big picture|rundown|round-?up)\b"

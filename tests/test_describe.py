@@ -445,3 +445,20 @@ def test_a_misspelt_typed_question_is_answered_as_its_corpus_words(settings, fak
                   "What is the name of Freedonias ambasadr who talked about the trade deel?"):
         answer = bot.ask(asked)
         assert "**Jane Doe**" in _first(answer), answer.text
+
+
+def test_an_age_is_the_asked_persons_and_a_share_in_per_cent_is_a_percentage(settings, fake_embedder,  # type: ignore[no-untyped-def]
+                                                                             tmp_path: Path) -> None:
+    """"How old is Max Roe?" is not answered by "coach Max Roe ended his contract with the talented 20-year-old"
+    (someone else's age) but "Sir Jo Poe, the actor, died Wednesday from a heart attack aged 72" is Jo Poe's age;
+    "92 per cent of the workforce", which the parser takes for money, answers "What share …?"."""
+    bot = _small_bot(settings, fake_embedder, tmp_path,
+                     "Coach leaves\n\nLeo Kent will become the new coach of the tennis star Ana Diaz, after coach Max "
+                     "Roe decided to end his contract with the talented 20-year-old.\n",
+                     "Actor dies\n\nSir Jo Poe, the British actor best known for his role as the scheming civil "
+                     "servant in the hit show, died Wednesday from a heart attack aged 72, his agent said.\n",
+                     "Wage talks\n\nMr Dixon points out 92 per cent of the airline's workforce have already agreed "
+                     "in-principle to accept a wages freeze.\n")
+    assert bot.ask("How old is Max Roe, the outgoing coach?").abstained
+    assert "**72**" in _first(bot.ask("How old was the British actor Sir Jo Poe when he died from a heart attack?"))
+    assert "**92 per cent**" in _first(bot.ask("What share of the airline's workforce agreed to the wages freeze?"))
