@@ -65,6 +65,26 @@ def _other_date(frame: Frame, doc_text: str, sentence: ParsedSentence) -> list[s
 
 _QUOTE_MARK = re.compile(r"[“”\"]")
 YES_NO_WINDOW = 3  # a yes/no verdict is read from one of this many best sentences
+_QUOTED = re.compile(r"(\w+) ['‘“\"]([\w -]+?)['’”\"] (\w+)")
+
+
+def _other_value(frame: Frame, sentence: str) -> list[str]:
+    """The question's number or quoted word, when the sentence gives another in its place: "100 boats" against
+    "76 boats", "the 'funny' Beatle" against "the \"quiet\" Beatle"."""
+    out: list[str] = []
+    for m in re.finditer(r"\b(\d[\d,.]*) (\w+)", frame.text):
+        number, noun = m.group(1), m.group(2).lower()
+        stated = re.findall(rf"\b(\d[\d,.]*) (?:\w+ )?{re.escape(noun)}", sentence, re.IGNORECASE)
+        if stated and number not in stated:
+            out += [t for t in frame.terms if t == number.replace(",", "")  or t == number]
+    for m in _QUOTED.finditer(frame.text):
+        before, word, after = m.group(1).lower(), m.group(2).lower(), m.group(3).lower()
+        for s in _QUOTED.finditer(sentence):
+            if s.group(1).lower() == before and s.group(3).lower() == after and s.group(2).lower() != word:
+                out += [t for t in frame.terms if t in word.split()]
+    return out
+
+
 DIGEST_ARTICLES = 12  # up to this many articles, an overview gives each headline with its opening sentence
 
 
@@ -308,6 +328,8 @@ class GroundedAnswerer(EvidenceStage):
         opposed = [t for t in frame.terms if t not in e.matched and words & _OPPOSITES.get(t, frozenset())]
         # "Was X killed in the Nov. 22 operation?" against "X was killed … on Nov. 10": another date says no
         opposed += [t for t in _other_date(frame, doc_text, e.sentence) if t not in e.matched]
+        # "Are there 100 boats in the race?" against "76 boats …"; "the 'funny' one" against "the 'quiet' one"
+        opposed += [t for t in _other_value(frame, e.text) if t not in e.matched and t not in opposed]
         # a name the question gives is matched by one of its words ("Doe" for "Jane Doe"), or by the sentences
         # around it ("the summit" after "the Trade Summit opened …"); what is done must be said in the sentence
         total = sum(frame.weights.get(t, 1.0) for t in frame.terms) or 1.0

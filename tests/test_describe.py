@@ -462,3 +462,16 @@ def test_an_age_is_the_asked_persons_and_a_share_in_per_cent_is_a_percentage(set
     assert bot.ask("How old is Max Roe, the outgoing coach?").abstained
     assert "**72**" in _first(bot.ask("How old was the British actor Sir Jo Poe when he died from a heart attack?"))
     assert "**92 per cent**" in _first(bot.ask("What share of the airline's workforce agreed to the wages freeze?"))
+
+
+def test_a_yes_no_question_is_answered_no_by_another_number_or_quoted_word_in_its_place(  # type: ignore[no-untyped-def]
+        settings, fake_embedder, tmp_path: Path) -> None:
+    """"Was Jo Roe known as the 'funny' drummer?" against "… widely known as the "quiet" drummer": no; "Did 100 boats
+    start the race?" against "76 boats started the race": no."""
+    bot = _small_bot(settings, fake_embedder, tmp_path,
+                     "Drummer dies\n\nJo Roe the drummer, songwriter and producer was widely known as the \"quiet\" "
+                     "drummer of the band.\n",
+                     "Yacht race\n\nA total of 76 boats started the ocean yacht race on Monday in calm seas.\n")
+    assert bot.ask("Was Jo Roe known as the 'funny' drummer of the band?").text.startswith("**No**")
+    assert bot.ask("Was Jo Roe known as the 'quiet' drummer of the band?").text.startswith("**Yes**")
+    assert bot.ask("Did 100 boats start the ocean yacht race on Monday?").text.startswith("**No**")
