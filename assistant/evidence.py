@@ -282,12 +282,11 @@ class EvidenceStage:
                     out.append((a, b, "ORG" if pronoun in ("it", "they") else "PERSON", 0.8))
         if frame.answer_type in ("PERSON", "PERSON_NAME") and frame.focus and _ROLE_QUESTION.match(frame.text):
             roles = [i for i, t in enumerate(e.sentence.tokens) if t.lemma == frame.focus]
-            who = re.match(r"\s*who\b", frame.text, re.I) is not None
             if roles:  # the role is in the sentence: only a name standing beside it is that person's
-                out = [c for c in out if e.sentence.start <= c[0] < e.sentence.end and (c[2] == "PERSON" or not who)
+                out = [c for c in out if e.sentence.start <= c[0] < e.sentence.end and c[2] == "PERSON"
                        and any(_beside(e.sentence, c[0], c[1], r) for r in roles)]
-            elif who:  # "Who is the chief executive of X?": whoever a sentence without the role names is not
-                out = []  # known to hold it
+            else:  # "Who is the chief executive of X?", "the name of the fighter": whoever a sentence without the
+                out = []  # role names is not known to hold it
         if frame.answer_type == "NAME" and frame.focus:  # "the name of the website": a name standing beside
             roles = [i for i, t in enumerate(e.sentence.tokens) if t.lemma == frame.focus]  # that noun, and
             place = frame.focus in PLACE_NOUNS  # a place's name only when a place is asked for

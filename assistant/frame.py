@@ -348,8 +348,10 @@ def _answer_type(low: str) -> tuple[str | None, str | None]:
                   r"|estimates?|figures?|numbers?)\b(?: of| for| have| has| did| do| were| are| given)?\s*(.*)", low)
     if m:
         return "COUNT", m.group(1)
-    m = re.search(r"\b(?:code)?names? of (?:the |an? )?([\w' -]+?)(?:\s+(?:who|that|which|whom|where|in|at|of|for)\b|[?.]|$)",
-                  low)
+    m = re.search(r"\b(?:code)?names? of (?:the |an? )?([\w' -]+?)(?:\s+(?:who|that|which|whom|where|in|at|of|for)\b"
+                  r"|\s+\w+(?:ed|ing|en)\s+(?:at|in|into|on|by|for|from|with|to|after|during|near|over|out|up|off|last|this"
+                  r"|the|an?)\b"
+                  r"|[?.]|$)", low)  # the noun phrase ends before a clause or a participle ("… arrested at")
     if m:
         noun = m.group(1).split()[-1].rstrip("s") if m.group(1).split() else ""
         if noun in ("men", "women", "people", "person", "individual", "victim", "attacker", "suspect"):

@@ -46,7 +46,10 @@ PERSON_TITLES = (
 # Nouns for a person by what they are or do, and by their tie to someone ("his lawyer").
 PERSON_NOUNS = frozenset({
     "person", "man", "woman", "official", "minister", "leader", "spokesman", "spokeswoman", "president", "chief", "head",
-    "commander", "player", "senator", "judge", "author", "boy", "girl", "name"})
+    "commander", "player", "senator", "judge", "author", "boy", "girl", "name", "fighter", "soldier", "militant",
+    "gunman", "attacker", "officer", "policeman", "doctor", "nurse", "pilot", "driver", "passenger", "journalist",
+    "reporter", "actor", "singer", "teacher", "student", "worker", "resident", "citizen", "refugee", "prisoner",
+    "hostage", "candidate", "chairman", "ambassador", "envoy", "governor", "mayor", "premier", "captain", "skipper"})
 RELATION_NOUNS = frozenset({
     "counterpart", "daughter", "son", "wife", "husband", "mother", "father", "brother", "sister", "child", "partner",
     "lawyer", "coach", "deputy", "successor", "predecessor", "victim", "suspect", "owner", "founder", "spokesperson",

@@ -475,3 +475,17 @@ def test_a_yes_no_question_is_answered_no_by_another_number_or_quoted_word_in_it
     assert bot.ask("Was Jo Roe known as the 'funny' drummer of the band?").text.startswith("**No**")
     assert bot.ask("Was Jo Roe known as the 'quiet' drummer of the band?").text.startswith("**Yes**")
     assert bot.ask("Did 100 boats start the ocean yacht race on Monday?").text.startswith("**No**")
+
+
+def test_the_name_of_a_person_is_a_person_named_beside_that_noun(settings, fake_embedder,  # type: ignore[no-untyped-def]
+                                                                 tmp_path: Path) -> None:
+    """"What is the name of the Ruritanian fighter arrested at the hospital?" over "Police arrested a wounded Freedonian
+    Liberation Army fighter …" and "'One man was taken into custody,' Mr Kent said": neither the group nor the speaker is the
+    fighter's name: refused."""
+    bot = _small_bot(settings, fake_embedder, tmp_path,
+                     "Hospital siege\n\nPolice have arrested a wounded Freedonian Liberation Army fighter at the city "
+                     "hospital, but "
+                     "seven others remain barricaded inside. \"One Ruritanian was taken into custody when he came out "
+                     "of his ward,\" Mr Kent said.\n")
+    assert bot.ask("What is the name of the Ruritanian fighter arrested at the city hospital?").abstained
+    assert bot.ask("What is the name of the Freedonian Liberation Army fighter taken into custody?").abstained
