@@ -311,7 +311,10 @@ class EvidenceStage:
             tok = e.sentence.tokens[here] if here < len(e.sentence.tokens) else None
             if tok is not None and 0 <= tok.head < len(e.sentence.tokens):
                 head = e.sentence.tokens[tok.head]
-                if head.lemma == frame.focus or text[head.start : head.end].lower() == frame.focus:
+                # the counted noun, or a noun compounded with it ("two crew members" counts the crew)
+                compounds = [t for t in e.sentence.tokens if t.head == tok.head and t.dep == "compound"]
+                if head.lemma == frame.focus or text[head.start : head.end].lower() == frame.focus or any(
+                        t.lemma == frame.focus for t in compounds):
                     score += 1.0
         return score
 

@@ -444,6 +444,8 @@ def analyse_frame(text: str, lexicon: Lexicon) -> Frame:
     weights: dict[str, float] = {}
     text = _PARAPHRASES.sub(lambda m: _PARAPHRASE_OF[m.group().lower()], text)
     words = [part for raw in _WORD.findall(text) for part in _split_compound(raw, lexicon)]
+    own_words = len([part for raw in _WORD.findall(_PARAPHRASES.sub(lambda m: _PARAPHRASE_OF[m.group().lower()], own))
+                     for part in _split_compound(raw, lexicon)])
     groups: list[list[str]] = []
     last_hard = -2
     for i, raw in enumerate(words):
@@ -464,6 +466,8 @@ def analyse_frame(text: str, lexicon: Lexicon) -> Frame:
         terms.append(term)
         # words the corpus never uses cannot be matched: they count only when they look like names
         weights[term] = lexicon.idf(term) if known else 0.5 * lexicon.idf("")
+        if i >= own_words:  # a word of the earlier turn a follow-up is about counts half as much as its own words
+            weights[term] *= 0.5
         if (entity or (capital and not known)) and w not in GENERIC_NOUNS:
             hard.append(term)
             names.append(w)

@@ -107,3 +107,10 @@ def test_a_misspelt_question_is_searched_as_the_corpus_words_it_stands_for() -> 
     assert correct_spelling("Wich republik did the envoy say was the most vulnrable?", lex) == \
         "Which republic did the envoy say was the most vulnerable?"
     assert correct_spelling("Which beach was it?", lex) == "Which beach was it?"  # an English word stays
+
+
+def test_the_words_of_the_earlier_turn_a_follow_up_is_about_count_half() -> None:
+    frame = analyse_frame("How many crew were on board? (about: People died in the plane crash)", lexicon())
+    own, context = frame.weights["crew"], frame.weights["crash"]
+    alone = analyse_frame("People died in the plane crash", lexicon()).weights["crash"]
+    assert context == 0.5 * alone and own > 0
