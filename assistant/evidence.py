@@ -232,7 +232,8 @@ class EvidenceStage:
                 continue
             if frame.answer_type == "COUNT" and re.fullmatch(r"(?:19|20)\d\d", surface.strip()):
                 continue
-            if frame.answer_type == "DATE" and _CALENDAR_ASKED.search(frame.text) and not _CALENDAR.search(surface):
+            if frame.answer_type == "DATE" and _CALENDAR_ASKED.search(frame.text) and (
+                    ent.label == "TIME" or not _CALENDAR.search(surface)):
                 continue  # "On what date …?" is not answered by "early this morning" or "on Sunday"
             if frame.answer_type in ("DURATION", "DATE") and _looks_like_age(text, ent.start, ent.end):
                 continue

@@ -61,7 +61,10 @@ _OVERVIEW = re.compile(
     re.IGNORECASE,
 )
 _COMPARE = re.compile(r"^\s*compare\b|\bhow do(?:es)?\b.+\b(?:differ|compare)\b|\bdifference between\b"
-                      r"|\bwhat did (?:both|each of)\b", re.IGNORECASE)
+                      r"|\bwhat did (?:both|each of)\b"
+                      # "Who was older when he died, Jo Roe or Al Poe?", "Whose profit rose, Acme's or Globex's?"
+                      r"|^\s*(?:who|whose|which)\b[^?]*,\s*(?:the\s+)?[A-Z][\w.'’-]*(?:\s+[A-Z][\w.'’-]*)*\s+or\s+"
+                      r"(?:the\s+)?[A-Z]", re.IGNORECASE)
 _LIST = re.compile(r"^\s*(?:list|name)\b|\bwhich (?:\w+ ){0,2}(?:were|are)\b.*\b(?:named|mentioned|listed)\b"
                    r"|\bwhat (?:\w+ )?(?:countries|groups|people|cities|places|organi[sz]ations|republics|regions"
                    r"|names|things|measures|steps|events)\b|\bwhich (?:countries|groups|people|cities|places"
@@ -361,6 +364,10 @@ def _answer_type(low: str) -> tuple[str | None, str | None]:
         return "NAME", (m.group(1).split()[-1] if m.group(1).split() else None)  # "the name of the website"
     if re.match(r"\s*(?:what|which) (?:is|was) the (?:code ?)?name\b", low):
         return "NAME", None
+    m = re.match(r"\s*(?:what|which) (?:(make|model|brand) of (?:the |an? )?([\w-]+)"
+                 r"|(alias|nickname|pseudonym|codename|code name|nom de guerre)\b)", low)
+    if m:  # "What model of jet …?", "What alias does he go by?": a name beside that noun
+        return "NAME", m.group(2) or m.group(3).split()[-1]
     if re.search(r"\bwhat (?:is|was) (?:his|her|their) name\b|\bwhat (?:is|was) (?:the |an? )?[\w' -]+?'s name\b", low):
         return "PERSON", None  # "What's the single mother's name?"
     m = re.match(r"\s*who (?:is|was|are|were) (?:the|its|their|his|her) ((?:[\w'-]+ ){0,3}?[\w-]+)(?:'s)?"

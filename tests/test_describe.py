@@ -489,3 +489,20 @@ def test_the_name_of_a_person_is_a_person_named_beside_that_noun(settings, fake_
                      "of his ward,\" Mr Kent said.\n")
     assert bot.ask("What is the name of the Ruritanian fighter arrested at the city hospital?").abstained
     assert bot.ask("What is the name of the Freedonian Liberation Army fighter taken into custody?").abstained
+
+
+def test_a_model_or_an_alias_is_a_name_beside_that_noun_and_a_time_is_not_a_date(  # type: ignore[no-untyped-def]
+        settings, fake_embedder, tmp_path: Path) -> None:
+    """"What model of jet …?" over "… a fighter seated in a military jet" and "What alias does Jo Roe go by?" over
+    articles that give none are refused; "On what date …?" is not answered by "around 02.30 a.m."; "a Beech 200
+    aircraft" answers "What model of aircraft …?"."""
+    bot = _small_bot(settings, fake_embedder, tmp_path,
+                     "Video\n\nThe video featured a fighter of the Freedonian Liberation Army seated in a military jet "
+                     "at the seized airport. Its leader Jo Roe was designated a terrorist on March 26.\n",
+                     "Raid\n\nThis night at around 02.30 a.m. a group of six men carried out an armed attack on a base "
+                     "in the port.\n",
+                     "Crash\n\nThe service says a Beech 200 aircraft came down just before midnight near the town.\n")
+    assert bot.ask("What model of jet was the fighter seated in at the seized airport?").abstained
+    assert bot.ask("What alias does the Freedonian Liberation Army leader Jo Roe go by?").abstained
+    assert bot.ask("On what date did the six men carry out the armed attack on the base in the port?").abstained
+    assert "**Beech 200**" in _first(bot.ask("What model of aircraft came down near the town?"))
