@@ -200,7 +200,7 @@ def main() -> int:
     args = ap.parse_args()
     errors: list[str] = []
     counts: list[str] = []
-    for corpus, folder in suite_corpora().items():
+    for corpus, folder in suite_corpora(watch=True).items():
         articles, skipped = load_corpus(folder)
         texts = {a.doc_id: a.text for a in articles}
         errors += [f"corpus file skipped: {s.path} ({s.reason})" for s in skipped]

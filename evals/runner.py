@@ -141,13 +141,17 @@ def score_run(bot: Assistant, run: str, cases_path: Path, calibration: dict[str,
     }
 
 
-def suite_corpora(path: Path = SUITE) -> dict[str, Path]:
-    """{corpus name: folder} of the eval suite (folders relative to the repository root)."""
+def suite_corpora(path: Path = SUITE, watch: bool = False) -> dict[str, Path]:
+    """{corpus name: folder} of the eval suite (folders relative to the repository root); with `watch`, also the
+    corpora under watch: measured when asked for by name, not yet part of the default run and its gate."""
     data = load_json(path, "suite")
     corpora = data.get("corpora")
-    if not isinstance(corpora, dict) or not corpora:
-        raise EvalDataError(f"suite file {path} needs a \"corpora\" object of name -> folder")
-    return {name: (REPO / folder).resolve() for name, folder in corpora.items()}
+    watched = data.get("watch", {})
+    if not isinstance(corpora, dict) or not corpora or not isinstance(watched, dict):
+        raise EvalDataError(f"suite file {path} needs a \"corpora\" object of name -> folder (and may have a "
+                            "\"watch\" one)")
+    chosen = {**corpora, **watched} if watch else corpora
+    return {name: (REPO / folder).resolve() for name, folder in chosen.items()}
 
 
 def _plan(settings: Settings | None, cases: Path | None, assistant: Assistant | None,
@@ -164,7 +168,7 @@ def _plan(settings: Settings | None, cases: Path | None, assistant: Assistant | 
         return [(run, assistant or Assistant(base, embedder=embedder), cases)]
     plan = []
     shared = embedder or (assistant.embedder if assistant else None)
-    for name, folder in suite_corpora().items():
+    for name, folder in suite_corpora(watch=bool(only)).items():
         if only and name not in only:
             continue
         if assistant is not None and Path(assistant.settings.corpus_dir).resolve() == folder:

@@ -229,3 +229,12 @@ def test_peer_uses_the_same_embedder_object_even_when_it_is_not_a_llama_index_on
     texts = {a.doc_id: a.text for a in articles}
     assert all(0 <= s.start < s.end <= len(texts[s.doc_id]) for s in spans)
     assert LlamaSettings._llm is saved  # the MockLLM was only set while the engine was built
+
+
+def test_a_corpus_under_watch_runs_only_when_named(tmp_path: Path) -> None:
+    from evals.runner import suite_corpora
+
+    suite = tmp_path / "suite.json"
+    suite.write_text('{"corpora": {"a": "seeds"}, "watch": {"b": "evals/corpora/lee-dev"}}')
+    assert list(suite_corpora(suite)) == ["a"]
+    assert list(suite_corpora(suite, watch=True)) == ["a", "b"]
