@@ -137,3 +137,10 @@ def test_a_two_part_question_splits_at_its_second_question_word() -> None:
                                                                                "Who leads it now?"]
     assert split_compound("Who is Jane Doe and what does she want?") == ["Who is Jane Doe and what does she want?"]
     assert split_compound("Who criticised the plan and when?") == ["Who criticised the plan and when?"]
+
+
+def test_she_is_never_a_short_answer_the_language_layer_did_not_find_to_be_a_person() -> None:
+    history = [Turn(question="Where were the ashes scattered?", query="Where were the ashes scattered?",
+                    answer="**Acme Bay**, where Jo Roe scattered the ashes [1].", short_answer="Acme Bay",
+                    people=("Jo Roe",))]
+    assert rewrite("What did she say?", history) == "What did Jo Roe say?"
