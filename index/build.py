@@ -9,19 +9,22 @@ Usage::
 from __future__ import annotations
 
 import logging
+import queue
 import shutil
+import threading
 import time
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from contextlib import contextmanager
+from dataclasses import dataclass
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, TypeVar
 
 from pydantic import BaseModel, ConfigDict, Field
 
 from index.chunk import Chunk, chunk_article
 from index.corpus import Article, Skipped, load_corpus
 from index.errors import StoreError
-from index.language import ParseCache
+from index.language import ParseCache, ParsedSentence
 from index.settings import IndexConfig
 from index.store import IndexStore, Manifest, now_iso
 
@@ -31,6 +34,7 @@ if TYPE_CHECKING:
 
 log = logging.getLogger(__name__)
 Progress = Callable[[int, int], None]
+T = TypeVar("T")
 COPY_BATCH = 2000
 
 
@@ -135,7 +139,66 @@ def _copy_docs(src: Collection, dst: Collection, doc_ids: Iterable[str]) -> int:
     return copied
 
 
-BUILD_GROUP = 64  # articles parsed, chunked, embedded and written together
+BUILD_GROUP = 16  # articles parsed, chunked, embedded and written together
+AHEAD = 2  # groups parsed and chunked ahead of the one being embedded
+
+
+@dataclass
+class _Group:
+    """Articles ready to embed: their chunk nodes and their parsed sentences."""
+
+    articles: list[Article]
+    nodes: list[list[Any]]
+    parsed: list[list[ParsedSentence]]
+
+
+def _prepare(articles: list[Article], parses: ParseCache, settings: IndexConfig) -> _Group:
+    """Parse (stored on disk as a side effect) and chunk a group of articles."""
+    parsed = parses.get_many([a.text for a in articles])
+    return _Group(articles, [_nodes_for(a, settings) for a in articles], parsed)
+
+
+_DONE = object()
+
+
+def _in_background(items: Iterator[T], ahead: int = AHEAD) -> Iterator[T]:
+    """The items of `items`, computed by a background thread up to `ahead` items before they are asked for.
+    An error raised there is raised here; when the caller stops early, the thread stops after its item."""
+    out: queue.Queue[Any] = queue.Queue(maxsize=ahead)
+    stop = threading.Event()
+
+    def put(item: Any) -> bool:
+        while not stop.is_set():
+            try:
+                out.put(item, timeout=0.1)
+                return True
+            except queue.Full:
+                continue
+        return False
+
+    def produce() -> None:
+        try:
+            for item in items:
+                if not put((item, None)):
+                    return
+        except BaseException as exc:  # noqa: BLE001 - handed to the consumer, raised there
+            put((_DONE, exc))
+            return
+        put((_DONE, None))
+
+    worker = threading.Thread(target=produce, name="index-prepare", daemon=True)
+    worker.start()
+    try:
+        while True:
+            item, error = out.get()
+            if error is not None:
+                raise error
+            if item is _DONE:
+                return
+            yield item
+    finally:
+        stop.set()
+        worker.join()
 
 
 def _estimate_texts(articles: Sequence[Article]) -> int:
@@ -318,16 +381,16 @@ def _build_index(
     counts = dict(current.chunk_counts) if current else {}
     sent_counts = dict(current.sentence_counts) if current else {}
     # a group of articles at a time: one spaCy stream, one length-sorted embedding stream over chunks and
-    # sentences, batched writes; memory stays flat however large the corpus
-    for first in range(0, len(to_embed), BUILD_GROUP):
-        group = to_embed[first : first + BUILD_GROUP]
-        parsed = parses.get_many([a.text for a in group])
-        per_article = [_nodes_for(a, settings) for a in group]
-        nodes = [node for article_nodes in per_article for node in article_nodes]
-        sentences = [(a, i, s) for a, sents in zip(group, parsed) for i, s in enumerate(sents)]
+    # sentences, batched writes; memory stays flat however large the corpus. The next groups are parsed and
+    # chunked in a background thread while this one is embedded (spaCy is single-threaded, the embedder
+    # runs one forward pass per core): the cores stay busy.
+    groups = (to_embed[first : first + BUILD_GROUP] for first in range(0, len(to_embed), BUILD_GROUP))
+    for group in _in_background(_prepare(group, parses, settings) for group in groups):
+        nodes = [node for article_nodes in group.nodes for node in article_nodes]
+        sentences = [(a, i, s) for a, sents in zip(group.articles, group.parsed) for i, s in enumerate(sents)]
         sentence_texts = [a.text[s.start : s.end] for a, _, s in sentences]
         texts = [n.text for n in nodes] + sentence_texts
-        total += len(texts) - _estimate_texts(group)
+        total += len(texts) - _estimate_texts(group.articles)
         vectors = _embed(embedder, texts, settings.embedder.batch_size, tick)
         for node, vector in zip(nodes, vectors):
             node.embedding = vector
@@ -343,7 +406,7 @@ def _build_index(
                 metadatas=[{"doc_id": a.doc_id, "start": s.start, "end": s.end, "paragraph": s.paragraph}
                            for a, _, s in part],
             )
-        for article, article_nodes, sents in zip(group, per_article, parsed):
+        for article, article_nodes, sents in zip(group.articles, group.nodes, group.parsed):
             counts[article.doc_id] = len(article_nodes)
             sent_counts[article.doc_id] = len(sents)
     summary.embedded = done

@@ -16,7 +16,10 @@ import hashlib
 import json
 import logging
 import os
+import threading
 import warnings
+from collections.abc import Callable, Iterator
+from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 from typing import Any
 
@@ -40,18 +43,31 @@ def file_sha256(path: Path) -> str:
     return digest.hexdigest()
 
 
+BATCH = 8  # texts per forward pass: small passes are as fast on CPU and need far less memory (RSS)
+
+
 class OnnxEmbedder:
-    """Mean-pooled, normalised sentence embeddings from an ONNX export (same interface the index uses)."""
+    """Mean-pooled, normalised sentence embeddings from an ONNX export (same interface the index uses).
+
+    A query runs on one session using every core. A batch of texts is cut into length-sorted forward passes
+    that run side by side, one per core, each single-threaded on a second session: independent passes keep
+    the cores busy when other work (the build's spaCy thread, another process) takes one, where one pass
+    split across cores waits for its slowest thread. Each session is made on first use."""
 
     model_name: str
 
-    def __init__(self, session: Any, tokenizer: Any, model_name: str, max_length: int = 256) -> None:
-        self.session = session
+    def __init__(self, model: Path, tokenizer: Any, model_name: str, max_length: int = 256,
+                 workers: int | None = None) -> None:
+        self.model = model
         self.tokenizer = tokenizer
         self.model_name = model_name
         self.max_length = max_length
+        self.workers = workers or max(1, os.cpu_count() or 1)
         tokenizer.enable_truncation(max_length)
         tokenizer.enable_padding()
+        self._sessions: dict[int, Any] = {}
+        self._pool: ThreadPoolExecutor | None = None
+        self._lock = threading.Lock()
 
     @classmethod
     def load(cls, folder: Path) -> OnnxEmbedder:
@@ -63,26 +79,38 @@ class OnnxEmbedder:
         model = folder / "model.onnx"
         if not model.is_file() or file_sha256(model) != meta["onnx_sha256"]:
             raise EmbedderError(f"ONNX export {model} is missing or corrupt; run `assistant index --rebuild`")
-        import onnxruntime as ort
         from tokenizers import Tokenizer
 
-        options = ort.SessionOptions()
-        options.intra_op_num_threads = max(1, os.cpu_count() or 1)
-        options.log_severity_level = 3
-        session = ort.InferenceSession(str(model), options, providers=["CPUExecutionProvider"])
         tokenizer = Tokenizer.from_file(str(folder / "tokenizer.json"))
-        return cls(session, tokenizer, meta["source"], int(meta.get("max_length", 256)))
+        return cls(model, tokenizer, meta["source"], int(meta.get("max_length", 256)))
 
-    def _embed(self, texts: list[str]) -> list[list[float]]:
+    def session(self, threads: int) -> Any:
+        """The inference session whose passes use `threads` threads (made once)."""
+        with self._lock:
+            if threads not in self._sessions:
+                import onnxruntime as ort
+
+                options = ort.SessionOptions()
+                options.intra_op_num_threads = threads
+                options.log_severity_level = 3
+                # no memory plan kept per input shape: every batch has its own shape, and the plans only
+                # grow the arena (about 55 MB less RSS over a build, no slower)
+                options.enable_mem_pattern = False
+                self._sessions[threads] = ort.InferenceSession(str(self.model), options,
+                                                               providers=["CPUExecutionProvider"])
+            return self._sessions[threads]
+
+    def _embed(self, texts: list[str], session: Any = None) -> list[list[float]]:
         import numpy as np
 
         if not texts:
             return []
+        session = session or self.session(self.workers)
         encodings = self.tokenizer.encode_batch(texts)
         ids = np.array([e.ids for e in encodings], dtype=np.int64)
         mask = np.array([e.attention_mask for e in encodings], dtype=np.int64)
         types = np.array([e.type_ids for e in encodings], dtype=np.int64)
-        hidden = self.session.run(None, {"input_ids": ids, "attention_mask": mask, "token_type_ids": types})[0]
+        hidden = session.run(None, {"input_ids": ids, "attention_mask": mask, "token_type_ids": types})[0]
         weights = mask[..., None].astype(hidden.dtype)
         pooled = (hidden * weights).sum(1) / np.clip(weights.sum(1), 1e-9, None)
         pooled /= np.clip(np.linalg.norm(pooled, axis=1, keepdims=True), 1e-12, None)
@@ -95,14 +123,24 @@ class OnnxEmbedder:
         return self._embed([text])[0]
 
     def get_text_embedding_batch(self, texts: list[str], **_: Any) -> list[list[float]]:
-        """Embed in length-sorted batches (little padding), returned in input order."""
+        """Embed in length-sorted batches (little padding), one per core at a time; returned in input order.
+        A text's vector does not depend on the batch it is in or on the session's threads."""
         order = sorted(range(len(texts)), key=lambda i: len(texts[i]))
+        batches = [order[start : start + BATCH] for start in range(0, len(order), BATCH)]
+        session = self.session(1)
         out: list[list[float]] = [[] for _ in texts]
-        for start in range(0, len(order), 32):
-            batch = order[start : start + 32]
-            for i, vector in zip(batch, self._embed([texts[i] for i in batch])):
+        for batch, vectors in zip(batches, self._map(lambda b: self._embed([texts[i] for i in b], session), batches)):
+            for i, vector in zip(batch, vectors):
                 out[i] = vector
         return out
+
+    def _map(self, fn: Callable[[list[int]], list[list[float]]], batches: list[list[int]]) -> Iterator[list[list[float]]]:
+        if self.workers == 1 or len(batches) < 2:
+            return map(fn, batches)
+        with self._lock:
+            if self._pool is None:
+                self._pool = ThreadPoolExecutor(self.workers, thread_name_prefix="embed")
+        return self._pool.map(fn, batches)
 
 
 def export_onnx(source: Path, source_sha256: str, target: Path) -> Path:

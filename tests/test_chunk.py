@@ -44,3 +44,27 @@ def test_sentences_do_not_split_abbreviations() -> None:
     text = "Gen. Sergei Smirnov spoke in Washington, D.C. on Nov. 22. He said more.\n\nNew paragraph"
     spans = [text[s.start : s.end] for s in split_sentences(text)]
     assert spans == ["Gen. Sergei Smirnov spoke in Washington, D.C. on Nov. 22.", "He said more.", "New paragraph"]
+
+
+def test_chunks_match_the_stock_sentence_splitter() -> None:
+    """The chunker's own Punkt set-up (no scipy/scikit-learn/pandas) cuts exactly where llama-index's does."""
+    from llama_index.core.node_parser import SentenceSplitter
+
+    count = token_counter("cl100k_base")
+    articles, _ = load_corpus(SEEDS)
+    for size, overlap in [(128, 32), (64, 16)]:
+        stock = SentenceSplitter(chunk_size=size, chunk_overlap=overlap, tokenizer=count, paragraph_separator="\n\n")
+        for article in articles:
+            assert [c.text for c in chunk_article(article, size, overlap)] == stock.split_text(article.text)
+
+
+def test_chunking_does_not_import_the_scientific_stack() -> None:
+    import subprocess
+    import sys
+
+    code = ("import sys; from pathlib import Path; from index.corpus import load_corpus; "
+            "from index.chunk import chunk_article; a = load_corpus(Path(sys.argv[1]))[0][0]; "
+            "assert chunk_article(a, 128, 32); print(sorted(m for m in ('scipy', 'sklearn', 'pandas') if m in sys.modules))")
+    done = subprocess.run([sys.executable, "-c", code, str(SEEDS)], capture_output=True, text=True,
+                          cwd=SEEDS.parent, check=True)
+    assert done.stdout.strip() == "[]", done.stderr

@@ -209,3 +209,26 @@ def test_answering_from_stored_parses_never_loads_the_pipeline(settings, fake_em
     monkeypatch.setattr(language, "load_nlp", refuse)
     answer = Assistant(settings, embedder=fake_embedder, auto_index=False).ask("Who is Sergei Melikov?")
     assert answer.citations and not answer.abstained
+
+
+def test_background_groups_keep_order_and_raise_the_producers_error() -> None:
+    import threading
+
+    from index.build import _in_background
+
+    assert list(_in_background(iter(range(7)))) == list(range(7))
+
+    def failing():  # type: ignore[no-untyped-def]
+        yield 1
+        raise ValueError("parse failed")
+
+    got = []
+    with pytest.raises(ValueError, match="parse failed"):
+        for item in _in_background(failing()):
+            got.append(item)
+    assert got == [1]
+    before = threading.active_count()
+    stream = _in_background(iter(range(1000)), ahead=2)
+    assert next(stream) == 0
+    stream.close()  # the consumer stops early: the producer thread ends too
+    assert threading.active_count() == before
