@@ -70,7 +70,7 @@ _QUOTED = re.compile(r"(\w+) ['‘“\"]([\w -]+?)['’”\"] (\w+)")
 
 def _other_value(frame: Frame, sentence: str) -> list[str]:
     """The question's number or quoted word, when the sentence gives another in its place: "100 boats" against
-    "76 boats", "the 'funny' Beatle" against "the \"quiet\" Beatle"."""
+    "76 boats", "the 'funny' drummer" against "the \"quiet\" drummer"."""
     out: list[str] = []
     for m in re.finditer(r"\b(\d[\d,.]*) (\w+)", frame.text):
         number, noun = m.group(1), m.group(2).lower()

@@ -74,7 +74,8 @@ def _referent(history: list[Turn], pronoun: str = "", gender_of: GenderOf | None
 def _referents(history: list[Turn], want: str | None = None) -> Iterator[str]:
     last = history[-1]
     short = last.short_answer
-    # a person pronoun never means a short answer the language layer did not find to be a person ("Benares")
+    # a person pronoun never means a short answer the language layer did not find to be a person (a place the
+    # parser took for a name)
     person = want is None or last.people is None or any(short in p or p in short for p in last.people if short)
     if short and short[:1].isupper() and not any(c.isdigit() for c in short) and person and not all(
             w.lower() in NON_PERSON or is_learned_non_person(w) for w in short.split()):
