@@ -367,4 +367,8 @@ def probe_in_child(settings: IndexConfig, timeout: float = 120.0) -> str | None:
         return None
     if done.returncode < 0:
         return f"a probe query crashed the process (signal {-done.returncode}): the vector index is damaged"
-    return (done.stderr.strip().splitlines() or [f"probe exited with {done.returncode}"])[-1]
+    last = (done.stderr.strip().splitlines() or [f"probe exited with {done.returncode}"])[-1]
+    if done.returncode == 3:  # the store's own diagnosis, which says how to fix it
+        return last
+    # anything else the vector store raised on a plain query (a damaged file may fail this way rather than crash)
+    return f"a probe query failed ({last}): the vector index is damaged; {REBUILD_HINT}"

@@ -307,8 +307,8 @@ def test_index_probes_that_the_index_answers(settings, fake_embedder, monkeypatc
 
 def test_damaged_hnsw_file_is_caught_by_the_probe_and_repaired(settings, fake_embedder, monkeypatch) -> None:  # type: ignore[no-untyped-def]
     """#13.3, reproduced for real: random bytes in a persisted HNSW `data_level0.bin` crash any process that
-    queries it (SIGSEGV, which no `except` catches). The probe runs that query in a child, so `assistant index`
-    reports the damage instead of 'up to date'; `--rebuild` repairs it and answers come back."""
+    queries it (SIGSEGV, which no `except` catches) or make the store raise. The probe runs that query in a child,
+    so `assistant index` reports the damage instead of 'up to date'; `--rebuild` repairs it and answers come back."""
     import random as _random
 
     from index.build import build_index
@@ -329,7 +329,9 @@ def test_damaged_hnsw_file_is_caught_by_the_probe_and_repaired(settings, fake_em
             data[rng.randrange(len(data))] = rng.randrange(256)
         path.write_bytes(data)
     problem = probe_in_child(settings)
-    assert problem is not None and "crashed" in problem, problem
+    # depending on where the random bytes land, the query crashes the child or fails inside the store: either way
+    # the probe reports the damage and says how to repair it
+    assert problem is not None and "the vector index is damaged" in problem, problem
     build_index(settings, embedder=fake_embedder, rebuild=True)
     assert probe_in_child(settings) is None
     fresh = Assistant(settings, embedder=fake_embedder, auto_index=False)
@@ -375,3 +377,20 @@ def test_read_only_data_folder_answers_and_indexing_says_why_not(settings, fake_
         else:
             for path in [view, *view.rglob("*")]:
                 path.chmod(path.stat().st_mode | 0o200)
+
+
+def test_a_probe_that_fails_inside_the_store_says_the_index_is_damaged_and_how_to_repair_it(  # type: ignore[no-untyped-def]
+        settings, monkeypatch) -> None:
+    import subprocess
+
+    from index.store import probe_in_child
+
+    def child(returncode: int, stderr: str):  # type: ignore[no-untyped-def]
+        return lambda *a, **k: subprocess.CompletedProcess([], returncode, "", stderr)
+
+    monkeypatch.setattr(subprocess, "run", child(1, "Traceback …\nchromadb.errors.InternalError: Error getting embedding"))
+    problem = probe_in_child(settings)
+    assert problem is not None and "the vector index is damaged" in problem and "--rebuild" in problem
+    assert "Error getting embedding" in problem
+    monkeypatch.setattr(subprocess, "run", child(3, "collection x holds 3 records, the manifest says 4; run it"))
+    assert probe_in_child(settings) == "collection x holds 3 records, the manifest says 4; run it"
