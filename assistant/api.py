@@ -244,7 +244,7 @@ class Assistant:
         started = time.perf_counter()
         text = clean_question(question, self.settings.answer.max_question_chars)
         query = rewrite(without_markup(text), history, self._gender_of() if history else None)
-        lexicon = self._lexicon()
+        lexicon = self._lexicon() if is_english(text) else None  # a question in another language is only refused
         if lexicon is not None:
             query = correct_spelling(query, lexicon)
         return text, analyse(query), (time.perf_counter() - started) * 1000

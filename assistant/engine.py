@@ -20,6 +20,7 @@ from assistant.answer import RetrievedChunk, ShortAnswer
 from assistant.compose import CitationBook, Draft, ExtractiveAnswerer, with_marker
 from assistant.evidence import NO_SPAN, EvidenceStage, Scored, names_the_asked, subject_pronoun
 from assistant.frame import STRICT_TYPES, Frame
+from assistant.lexicon import MONTHS
 from assistant.question import Question
 from assistant.settings import AnswerSettings
 from index.language import ParsedSentence
@@ -41,8 +42,7 @@ _CONTINUING = re.compile(r"\b(?:still|currently|now|remains?|continues? to)\b", 
 _PAST_ONLY = frozenset({"previously", "formerly", "former", "once", "ex"})
 
 
-_MONTHS = ("jan", "feb", "mar", "apr", "may", "jun", "jul", "aug", "sep", "oct", "nov", "dec")
-_DAY_MONTH = re.compile(r"\b(?:(" + "|".join(_MONTHS) + r")[a-z]*\.? (\d{1,2})\b|(\d{1,2}) (" + "|".join(_MONTHS)
+_DAY_MONTH = re.compile(r"\b(?:(" + "|".join(MONTHS) + r")[a-z]*\.? (\d{1,2})\b|(\d{1,2}) (" + "|".join(MONTHS)
                         + r")[a-z]*\b)", re.IGNORECASE)
 
 

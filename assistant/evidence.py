@@ -20,7 +20,7 @@ from functools import lru_cache
 
 from assistant.answer import RetrievedChunk
 from assistant.frame import PLACE_NOUNS, Frame, Lexicon, analyse_frame, build_lexicon, stem
-from assistant.lexicon import FEMALE_NOUNS, MALE_NOUNS, PERSON_NOUNS, RELATION_NOUNS
+from assistant.lexicon import FEMALE_NOUNS, MALE_NOUNS, MONTHS, PERSON_NOUNS, RELATION_NOUNS
 from assistant.question import Question, looks_like_instruction
 from assistant.settings import AnswerSettings
 from index.language import Entity, ParsedSentence, Token, english_pos
@@ -266,8 +266,9 @@ class EvidenceStage:
                     if frame.unit and frame.unit not in text[t.start : t.end + 12].lower():
                         continue
                     out.append((t.start, t.end, "CARDINAL", self._closeness(frame, snapshot, e, t.start)))
-        people = [n for n in frame.names if _mostly(self.lexicon(snapshot).entity_words.get(n), "PERSON")]
-        if frame.answer_type == "AGE" and people:
+        people = [n for n in frame.names if _mostly(self.lexicon(snapshot).entity_words.get(n), "PERSON")] \
+            if frame.answer_type == "AGE" else []
+        if people:
             # "How old is Jo Roe?": an age beside that name ("Roe, 41,", "41-year-old Jo Roe") or said of the
             # clause's subject ("Jo Roe … died on Monday aged 72"), not someone else's ("coach Jo Roe ended his
             # contract with the 20-year-old")
@@ -487,7 +488,7 @@ def _asked_gender(question: str) -> str | None:
 NO_SPAN = "no span of the expected type"
 _PERCENT = re.compile(r"\d\s*(?:%|per ?cent\b|percent\b)", re.IGNORECASE)
 _CALENDAR_ASKED = re.compile(r"\b(?:what|which) (?:date|day of the month)\b|\bdate of\b", re.IGNORECASE)
-_CALENDAR = re.compile(r"\d|\b(?:jan|feb|mar|apr|may|jun|jul|aug|sep|sept|oct|nov|dec)[a-z]*\b\.?", re.IGNORECASE)
+_CALENDAR = re.compile(r"\d|\b(?:" + "|".join(MONTHS) + r")[a-z]*\b\.?", re.IGNORECASE)  # "sept" is "sep" + t
 # "What is the name of her lawyer?", "Who is the chief executive of Acme?": the asked person holds a role
 _ROLE_QUESTION = re.compile(r"\s*(?:what (?:is|was|were|are) the names? of|who (?:is|was|are|were) (?:the|its|their|his|her)\b)",
                             re.IGNORECASE)
@@ -562,8 +563,10 @@ def _speaker_in(text: str, sentence: ParsedSentence) -> tuple[int, int] | None:
 def subject_pronoun(text: str, sentence: ParsedSentence) -> str | None:
     """'he', 'she', 'it' or 'they' when the sentence's main subject is that pronoun (from the stored parse)."""
     for i, t in enumerate(sentence.tokens):
+        if t.dep not in ("nsubj", "nsubjpass"):
+            continue
         of_them = _of_pronoun(text, sentence, i)  # "Most of them fled …": they fled
-        if t.dep in ("nsubj", "nsubjpass") and (t.pos == "PRON" or of_them):
+        if t.pos == "PRON" or of_them:
             word = of_them or text[t.start : t.end].lower()
             head = sentence.tokens[t.head] if 0 <= t.head < len(sentence.tokens) else None
             named_subject = any(x.dep in ("nsubj", "nsubjpass") and x.pos == "PROPN" and x.head == t.head

@@ -43,6 +43,9 @@ def learn_from_corpus(texts: list[str], non_person: set[str]) -> None:
 PERSON_TITLES = (
     r"(?:Gen\.|Maj-Gen\.|Maj\.-Gen\.|Lt\.|Col\.|Gen(?:eral)?|President|Prime Minister|Mr\.|Mrs\.|Ms\.|Dr\.|Sheikh)"
 )
+# The months as written short ("Nov. 22", "sept"): the first three letters of each name
+MONTHS = ("jan", "feb", "mar", "apr", "may", "jun", "jul", "aug", "sep", "oct", "nov", "dec")
+
 # Nouns for a person by what they are or do, and by their tie to someone ("his lawyer").
 PERSON_NOUNS = frozenset({
     "person", "man", "woman", "official", "minister", "leader", "spokesman", "spokeswoman", "president", "chief", "head",

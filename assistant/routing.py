@@ -64,17 +64,23 @@ def lead_first(lead: Draft, draft: Draft, snapshot: Snapshot, limit: int, words_
         words += len(text.split())
         if i >= len(opening) and words > budget:
             break
-        marks = "".join(f"[{book.cite(*span)}]" for span in spans)
-        piece = f"{text} {marks}{stop}".replace("  ", " ")
-        if piece.startswith(":") and parts:
-            parts[-1] += piece
-        else:
-            parts.append(piece)
+        _restate(parts, book, text, spans, stop)
     short = lead.short_answer
     if short is not None:
         doc_id, start, end = first[0][1][-1]
         short = ShortAnswer(text=short.text, citation=book.cite(doc_id, start, end))
     return Draft(text=" ".join(parts), citations=book.citations, kind="answer", short_answer=short)
+
+
+def _restate(parts: list[str], book: CitationBook, text: str, spans: Sequence[tuple[str, int, int]], stop: str) -> None:
+    """Append one statement to `parts` with its spans cited in `book` (renumbered); "**Name** [1]:" and the quote
+    it introduces stay one piece."""
+    marks = "".join(f"[{book.cite(*span)}]" for span in spans)
+    piece = f"{text} {marks}{stop}".replace("  ", " ")
+    if piece.startswith(":") and parts:
+        parts[-1] += piece
+    else:
+        parts.append(piece)
 
 
 def join_answers(drafts: Sequence[Draft], snapshot: Snapshot, limit: int) -> Draft | None:
@@ -96,12 +102,7 @@ def join_answers(drafts: Sequence[Draft], snapshot: Snapshot, limit: int) -> Dra
             if all(span in seen for span in spans):
                 continue
             seen.update(spans)
-            marks = "".join(f"[{book.cite(*span)}]" for span in spans)
-            piece = f"{text} {marks}{stop}".replace("  ", " ")
-            if piece.startswith(":") and parts:
-                parts[-1] += piece
-            else:
-                parts.append(piece)
+            _restate(parts, book, text, spans, stop)
         if short is None and d.short_answer is not None:
             first = statements[0][1][-1]
             short = ShortAnswer(text=d.short_answer.text, citation=book.cite(*first))
