@@ -82,6 +82,8 @@ _NOUN_TYPES = {
     "PERCENT": {"percentage", "percent", "proportion", "share", "rate"},
 }
 PLACE_NOUNS = frozenset(_NOUN_TYPES["PLACE"])
+# Place nouns whose answers are countries, cities and states, which the entity recogniser tags reliably (GPE).
+GPE_NOUNS = frozenset({"country", "city", "town", "state", "province", "capital", "nation", "village", "suburb"})
 NAME_LABELS = frozenset({"PERSON", "ORG", "GPE", "LOC", "NORP", "FAC", "EVENT", "WORK_OF_ART", "PRODUCT", "LAW"})
 # Answer types whose spans the language layer finds reliably (numbers, dates, "the name of …"): the default
 # answerer refuses such a question when its evidence holds no span of the type (answer.refuse_without_span)
@@ -396,7 +398,10 @@ def _answer_type(low: str) -> tuple[str | None, str | None]:
 
 def reliably_typed(frame: Frame) -> bool:
     """Does the question ask for a span the language layer finds reliably: a number, an amount, an age, a date,
-    or a name ("What is the name of her lawyer?"), rather than whoever or wherever a sentence may describe?"""
+    a name ("What is the name of her lawyer?") or a country, city or state (the recogniser's GPE), rather than
+    whoever or wherever a sentence may describe?"""
+    if frame.answer_type == "PLACE" and frame.focus in GPE_NOUNS:
+        return True
     return frame.answer_type in RELIABLE_TYPES or (
         frame.answer_type == "PERSON" and re.search(r"\bnames? of\b|\bwhat (?:is|was) (?:his|her|their) name\b",
                                                    frame.text, re.IGNORECASE) is not None)
