@@ -40,9 +40,11 @@ def learn_from_corpus(texts: list[str], non_person: set[str]) -> None:
     _person_names.cache_clear()
 
 
-PERSON_TITLES = (
-    r"(?:Gen\.|Maj-Gen\.|Maj\.-Gen\.|Lt\.|Col\.|Gen(?:eral)?|President|Prime Minister|Mr\.|Mrs\.|Ms\.|Dr\.|Sheikh)"
-)
+# Titles written before a person's name (general English, lower case here; capitalised in the pattern)
+_TITLES = ("gen.", "maj-gen.", "maj.-gen.", "lt.", "col.", "general", "gen", "president", "prime minister", "mr.",
+           "mrs.", "ms.", "dr.", "sheikh")
+PERSON_TITLES = "(?:" + "|".join(re.escape(re.sub(r"(?:^|(?<=[\s-]))[a-z]", lambda m: m.group().upper(), t))
+                                 for t in _TITLES) + ")"
 # The months as written short ("Nov. 22", "sept"): the first three letters of each name
 MONTHS = ("jan", "feb", "mar", "apr", "may", "jun", "jul", "aug", "sep", "oct", "nov", "dec")
 

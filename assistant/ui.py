@@ -178,7 +178,7 @@ class Handlers:
         yield chat(render.answer_markdown(answer, turn)), "", sources, article, session
 
     def clear(self, session: ChatSession | None) -> tuple[Any, ...]:
-        """Forget this session's conversation (other sessions are untouched)."""
+        """Clear this session's conversation (other sessions are untouched)."""
         if session is not None:
             session.conversation.clear()
             session.messages, session.turns = [], []

@@ -300,7 +300,7 @@ class IndexStore:
 
 
 def _reset_shared_system(path: Any) -> None:
-    """Forget chroma's cached client for `path`, so a deleted folder can be reopened fresh."""
+    """Drop chroma's cached client for `path`, so a deleted folder can be reopened fresh."""
     try:
         from chromadb.api.shared_system_client import SharedSystemClient
 
