@@ -561,8 +561,14 @@ def _speaker_in(text: str, sentence: ParsedSentence) -> tuple[int, int] | None:
 
 
 def subject_pronoun(text: str, sentence: ParsedSentence) -> str | None:
-    """'he', 'she', 'it' or 'they' when the sentence's main subject is that pronoun (from the stored parse)."""
-    for i, t in enumerate(sentence.tokens):
+    """'he', 'she', 'it' or 'they' when the sentence's main subject is that pronoun (from the stored parse). The
+    speaker of '"…," he said' comes before any pronoun inside the quotation."""
+    tokens = sentence.tokens
+    order = sorted(range(len(tokens)), key=lambda k: not (0 <= tokens[k].head < len(tokens)
+                                                         and tokens[tokens[k].head].dep == "ROOT"
+                                                         and tokens[tokens[k].head].lemma in SPEECH_VERBS))
+    for i in order:
+        t = tokens[i]
         if t.dep not in ("nsubj", "nsubjpass"):
             continue
         of_them = _of_pronoun(text, sentence, i)  # "Most of them fled …": they fled

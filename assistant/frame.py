@@ -43,7 +43,9 @@ ANSWER_LABELS: dict[str, frozenset[str]] = {
     "NAME": frozenset({"PERSON", "ORG", "GPE", "LOC", "FAC", "EVENT", "WORK_OF_ART", "PRODUCT", "LAW", "NORP"}),
 }
 _OVERVIEW = re.compile(
-    r"\b(?:what|which) (?:topics?|subjects?|stories|themes|news|events) (?:do|does|are|is|did)\b"
+    r"\b(?:what|which) (?:news |main |key |other )?(?:topics?|subjects?|stories|themes|news|events) (?:do|does|are|is|did)\b"
+    r"|\bwhat (?:do|does|did) (?:the |these |those |your |all the |all your )?(?:news )?(?:articles?|stories|sources"
+    r"|documents|texts|reports) (?:\w+ )?(?:cover|discuss|deal with|talk about|report on)\b"
     r"|\bwhat (?:are|is) (?:all )?(?:these|those|the|your) (?:news |latest )?(?:articles?|stories|texts"
     r"|documents|sources|reports|items|pieces)(?: all)? about\b"
     r"|\b(?:which|what) (?:news )?(?:sources|outlets|articles|documents|publications|newspapers|texts|stories)"

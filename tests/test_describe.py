@@ -519,3 +519,30 @@ def test_a_model_or_an_alias_is_a_name_beside_that_noun_and_a_time_is_not_a_date
     assert bot.ask("What alias does the Freedonian Liberation Army leader Jo Roe go by?").abstained
     assert bot.ask("On what date did the six men carry out the armed attack on the base in the port?").abstained
     assert "**Beech 200**" in _first(bot.ask("What model of aircraft came down near the town?"))
+
+
+def test_a_surname_tagged_as_an_organisation_is_a_person_where_the_article_tags_it_as_one() -> None:
+    """One sense per article: "Doe" tagged ORG beside "Jane Doe" tagged PERSON is a person; an organisation
+    whose name no person of the article bears keeps its label."""
+    from index.language import Entity, ParsedSentence, _one_sense
+
+    text = "Jane Doe won. Doe said it was great. Acme paid."
+    def sent(a: int, b: int, *ents: tuple[str, str]) -> ParsedSentence:
+        found = tuple(Entity(text.index(s, a), text.index(s, a) + len(s), label) for s, label in ents)
+        return ParsedSentence(a, b, 0, (), found, ())
+    sentences = [sent(0, 13, ("Jane Doe", "PERSON")), sent(14, 36, ("Doe", "ORG")), sent(37, 47, ("Acme", "ORG"))]
+    fixed = _one_sense(text, sentences)
+    assert [e.label for s in fixed for e in s.entities] == ["PERSON", "PERSON", "ORG"]
+    assert _one_sense(text, sentences[1:]) == sentences[1:]  # no person named: nothing to carry over
+
+
+def test_the_speaker_of_a_quote_is_its_he_said_not_a_pronoun_inside_the_quotation(  # type: ignore[no-untyped-def]
+        settings, fake_embedder, tmp_path: Path) -> None:
+    """'"In no way does it imply a directive to harm the mayor," he said.': he (the spokesman named just before)
+    says it; "it" inside the quotation does not stand for the speaker."""
+    bot = _small_bot(settings, fake_embedder, tmp_path,
+                     "Talks broken off\n\nThe Freedonians say they hold the mayor responsible for the attacks. "
+                     "The position was spelt out by spokesman John Roe. \"In no way does it imply or was there any "
+                     "directive to harm or to expel the mayor personally,\" he said.\n")
+    answer = bot.ask("Who said there was no directive to harm or expel the mayor personally?")
+    assert "**John Roe**" in _first(answer)

@@ -70,9 +70,12 @@ def test_asking_for_the_big_picture_or_a_summary_of_the_reports_is_an_overview()
     from assistant.frame import intent_of
 
     for q in ("Give me the big picture: what has been happening?", "Summarise these reports",
-              "Can you give me a summary of the news?", "Give me a rundown of the stories"):
+              "Can you give me a summary of the news?", "Give me a rundown of the stories",
+              "Which news topics do your sources cover?", "What do the articles cover?",
+              "What do your sources mostly report on?"):
         assert intent_of(q) == "overview", q
     assert intent_of("What is the summary of the court ruling?") != "overview"
+    assert intent_of("What do the reports say the minister will cover?") != "overview"
 
 
 def test_in_charge_of_is_matched_as_the_word_an_article_uses() -> None:
