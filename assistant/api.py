@@ -15,12 +15,14 @@ import threading
 import time
 import unicodedata
 from collections.abc import Callable, Iterator
+from dataclasses import replace
 from typing import TYPE_CHECKING, Any, Protocol
 
 from assistant.answer import Answer, RelatedPassage, RetrievedChunk, Timings
 from assistant.compose import Draft, ExtractiveAnswerer
 from assistant.engine import GroundedAnswerer
 from assistant.errors import AssistantError, InvalidQuestionError, StoreError
+from assistant.evidence import untagged_names
 from assistant.frame import Lexicon, correct_spelling
 from assistant.prompts import refusal
 from assistant.question import Question, analyse, split_compound
@@ -244,10 +246,15 @@ class Assistant:
         started = time.perf_counter()
         text = clean_question(question, self.settings.answer.max_question_chars)
         query = rewrite(without_markup(text), history, self._gender_of() if history else None)
+        # a follow-up (read with the last turn) looks first in the articles the last answer cited
+        follow_up = bool(history) and query != rewrite(without_markup(text), [], None)
         lexicon = self._lexicon() if is_english(text) else None  # a question in another language is only refused
         if lexicon is not None:
             query = correct_spelling(query, lexicon)
-        return text, analyse(query), (time.perf_counter() - started) * 1000
+        q = analyse(query)
+        if follow_up:
+            q = replace(q, prefer_docs=history[-1].docs)
+        return text, q, (time.perf_counter() - started) * 1000
 
     def _lexicon(self) -> Lexicon | None:
         """The corpus lexicon of the answering engine (None without an index: answering will say so)."""
@@ -312,6 +319,10 @@ class Assistant:
                         name = re.sub(r"['’]s$", "", doc.text[ent.start : ent.end]).strip()
                         if ent.label == "PERSON" and c.start <= ent.start < c.end and name and name not in out:
                             out.append(name)
+                    short = answer.short_answer
+                    if short is not None and short.citation == c.n and short.text not in out and any(
+                            doc.text[a:b] == short.text for a, b in untagged_names(doc.text, s)):
+                        out.insert(0, short.text)  # a name the recogniser missed that answered a who-question
         return tuple(out)
 
     def _answer_parts(self, q: Question) -> tuple[Draft, list[RetrievedChunk]] | None:
@@ -409,7 +420,8 @@ class Conversation:
         short = answer.short_answer.text if answer.short_answer is not None else None
         self.turns.append(Turn(question=answer.question, query=answer.query, answer=answer.text,
                                short_answer=short, subject=subject_of(own_query(answer.query)),
-                               people=self.assistant._people(answer)))
+                               people=self.assistant._people(answer),
+                               docs=tuple(dict.fromkeys(c.doc_id for c in answer.citations))))
         del self.turns[: -self.MEMORY]
 
     def clear(self) -> None:

@@ -15,15 +15,15 @@ from __future__ import annotations
 import re
 from collections import Counter
 from collections.abc import Callable
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from functools import lru_cache
 
 from assistant.answer import RetrievedChunk
-from assistant.frame import PLACE_NOUNS, Frame, Lexicon, analyse_frame, build_lexicon, stem
+from assistant.frame import PLACE_NOUNS, ROLE_HOLDER, Frame, Lexicon, analyse_frame, build_lexicon, stem
 from assistant.lexicon import FEMALE_NOUNS, MALE_NOUNS, MONTHS, PERSON_NOUNS, RELATION_NOUNS
 from assistant.question import Question, looks_like_instruction
 from assistant.settings import AnswerSettings
-from index.language import Entity, ParsedSentence, Token, english_pos
+from index.language import Entity, ParsedSentence, Token, english_pos, is_english_word
 from index.snapshot import Snapshot
 
 
@@ -61,7 +61,8 @@ class EvidenceStage:
         return cached  # type: ignore[no-any-return]
 
     def frame(self, question: Question, snapshot: Snapshot) -> Frame:
-        return analyse_frame(question.text, self.lexicon(snapshot))
+        frame = analyse_frame(question.text, self.lexicon(snapshot))
+        return replace(frame, prefer_docs=question.prefer_docs) if question.prefer_docs else frame
 
     def _terms_of(self, snapshot: Snapshot, doc_id: str, s: ParsedSentence) -> set[str]:
         """Lemmas and lower-cased words of a stored sentence (kept per snapshot: asked again for every question)."""
@@ -80,7 +81,7 @@ class EvidenceStage:
         """Sentences of the retrieved chunks, scored by constraint coverage, dense similarity and answer type.
         The last result is kept: the default answerer asks whether to refuse, then for the answer, on the same
         evidence."""
-        key = (frame.text, frame.intent, frame.answer_type, id(snapshot), tuple(c.chunk_id for c in chunks),
+        key = (frame.text, frame.intent, frame.answer_type, frame.prefer_docs, id(snapshot), tuple(c.chunk_id for c in chunks),
                None if vector is None else id(vector))
         memo = self._memo
         if memo is not None and memo[0] == key:
@@ -131,7 +132,8 @@ class EvidenceStage:
             e.near_coverage = sum(frame.weights.get(t, 1.0) for t in e.near) / total
             typed = bool(self.candidates(frame, snapshot, e)) if frame.labels else False
             e.score += (self.settings.weight_coverage * e.coverage + self.settings.weight_dense * e.dense
-                        + self.settings.weight_type * typed + (0.1 if e.hard_ok else 0.0))
+                        + self.settings.weight_type * typed + (0.1 if e.hard_ok else 0.0)
+                        + (self.settings.weight_followup_doc if e.doc_id in frame.prefer_docs else 0.0))
         scored.sort(key=lambda e: -e.score)
         return scored
 
@@ -282,7 +284,11 @@ class EvidenceStage:
                 a, b = named[1]
                 if not names_the_asked(frame, text[a:b]):  # the question's own subject is not its answer
                     out.append((a, b, "ORG" if pronoun in ("it", "they") else "PERSON", 0.8))
-        if frame.answer_type in ("PERSON", "PERSON_NAME") and frame.focus and _ROLE_QUESTION.match(frame.text):
+        if frame.answer_type in ("PERSON", "PERSON_NAME") and not any(c[2] == "PERSON" for c in out):
+            out += [(a, b, "PERSON", 0.1 + self._closeness(frame, snapshot, e, a))
+                    for a, b in untagged_names(text, e.sentence) if not names_the_asked(frame, text[a:b])]
+        if frame.answer_type in ("PERSON", "PERSON_NAME") and frame.focus and (
+                _ROLE_QUESTION.match(frame.text) or ROLE_HOLDER.match(frame.text.lower())):
             roles = [i for i, t in enumerate(e.sentence.tokens) if t.lemma == frame.focus]
             if roles:  # the role is in the sentence: only a name standing beside it is that person's
                 out = [c for c in out if e.sentence.start <= c[0] < e.sentence.end and c[2] == "PERSON"
@@ -584,6 +590,20 @@ def subject_pronoun(text: str, sentence: ParsedSentence) -> str | None:
             if word in _REFERENTS and main and not named_subject:
                 return word
     return None
+
+
+def untagged_names(text: str, sentence: ParsedSentence) -> list[tuple[int, int]]:
+    """Runs of two or more proper nouns the recogniser left untagged, with a word no dictionary has ("Counsel
+    assisting Jo Roebuck QC told …"): most likely a person's name the small model missed."""
+    tagged = [(x.start, x.end) for x in sentence.entities]
+    runs: list[list[Token]] = [[]]
+    for t in sentence.tokens:
+        if t.pos == "PROPN" and text[t.start : t.start + 1].isupper() and not any(a <= t.start < b for a, b in tagged):
+            runs[-1].append(t)
+        elif runs[-1]:
+            runs.append([])
+    return [(run[0].start, run[-1].end) for run in runs if len(run) >= 2
+            and any(not is_english_word(text[t.start : t.end].lower()) for t in run)]
 
 
 def _plural_head(text: str, sentence: ParsedSentence, a: int, b: int) -> bool:

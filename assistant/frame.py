@@ -84,6 +84,10 @@ _NOUN_TYPES = {
     "PERCENT": {"percentage", "percent", "proportion", "share", "rate"},
 }
 PLACE_NOUNS = frozenset(_NOUN_TYPES["PLACE"])
+# "Who was Acme's chairman?", "Who is counsel assisting the inquiry?": a person noun right after the possessive or
+# the verb names a role, whose holder is asked for
+ROLE_HOLDER = re.compile(r"\s*who (?:is|was|are|were) (?:[\w.&-]+(?:'s|’s) (?:[\w-]+ )?)?("
+                          + "|".join(sorted(PERSON_NOUNS | RELATION_NOUNS)) + r")s?\b(?! of (?:state|staff)\b)")
 # Place nouns whose answers are countries, cities and states, which the entity recogniser tags reliably (GPE).
 GPE_NOUNS = frozenset({"country", "city", "town", "state", "province", "capital", "nation", "village", "suburb"})
 NAME_LABELS = frozenset({"PERSON", "ORG", "GPE", "LOC", "NORP", "FAC", "EVENT", "WORK_OF_ART", "PRODUCT", "LAW"})
@@ -127,6 +131,7 @@ class Frame:
     unit: str | None = None  # a unit the answer must be measured in ("metre", "mile", "kilogram", "per cent")
     attribute: str | None = None  # "what was the population of X": the asked attribute must be in the evidence
     corrected: tuple[str, ...] = ()  # misspelt words read as the corpus words they stand for
+    prefer_docs: tuple[str, ...] = ()  # a follow-up's articles: those the previous answer cited
 
     @property
     def labels(self) -> frozenset[str]:
@@ -378,6 +383,9 @@ def _answer_type(low: str) -> tuple[str | None, str | None]:
                  r"(?: (?:of|at|for|in|to|on|that|who|whose)\b|[,?]|\s*$)", low)
     if m and m.group(1).split()[-1] not in STOPWORDS:  # "Who is the chief executive of Acme?": a role's holder
         return "PERSON", m.group(1).split()[-1]
+    m = ROLE_HOLDER.match(low)
+    if m:  # "Who was Acme's chairman?", "Who is counsel assisting the inquiry?"
+        return "PERSON", m.group(1)
     opening = re.match(r"\s*(?:(?:in|on|at|from|to|by|for|with) )?(who|whom|whose|when|where)\b", low)
     if opening:  # the question's own wh-word decides ("Where was X when …" asks for a place)
         return {"when": "DATE", "where": "PLACE"}.get(opening.group(1), "PERSON"), None
@@ -425,8 +433,8 @@ def intent_of(text: str) -> str:
         return "list"
     if re.match(r"\s*(?:who|what) (?:is|was|are|were) (?:the )?[\w.'-]+(?: [\w.'-]+){0,4}\??\s*$", low) and not re.search(
             r"\b(?:name|number|reason|date|cause|figure|estimate|role|job)\b", low) and not re.match(
-            r"\s*who (?:is|was|are|were) the\b", low):  # "Who is the chief executive of Acme?" asks for a person
-        return "definition"
+            r"\s*who (?:is|was|are|were) the\b", low) and not ROLE_HOLDER.match(low):
+        return "definition"  # "Who is the chief executive of Acme?" and "Who was Acme's chairman?" ask for a person
     if re.match(r"\s*who (?:is|was) [A-Z][\w.'-]+(?: [A-Z][\w.'-]+){0,3},? and\b", text.strip(), re.IGNORECASE) and \
             re.match(r"\s*\w+ \w+ [A-Z]", text.strip()):  # "Who is Jane Doe, and what does she want?"
         return "definition"

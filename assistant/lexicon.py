@@ -54,7 +54,9 @@ PERSON_NOUNS = frozenset({
     "commander", "player", "senator", "judge", "author", "boy", "girl", "name", "fighter", "soldier", "militant",
     "gunman", "attacker", "officer", "policeman", "doctor", "nurse", "pilot", "driver", "passenger", "journalist",
     "reporter", "actor", "singer", "teacher", "student", "worker", "resident", "citizen", "refugee", "prisoner",
-    "hostage", "candidate", "chairman", "ambassador", "envoy", "governor", "mayor", "premier", "captain", "skipper"})
+    "hostage", "candidate", "chairman", "ambassador", "envoy", "governor", "mayor", "premier", "captain", "skipper",
+    "chairwoman", "chairperson", "counsel", "treasurer", "secretary", "director", "executive", "commissioner",
+    "prosecutor", "manager", "founder", "owner", "editor", "inspector", "superintendent", "sergeant"})
 RELATION_NOUNS = frozenset({
     "counterpart", "daughter", "son", "wife", "husband", "mother", "father", "brother", "sister", "child", "partner",
     "lawyer", "coach", "deputy", "successor", "predecessor", "victim", "suspect", "owner", "founder", "spokesperson",

@@ -40,6 +40,8 @@ class Question:
     terms: list[str] = field(default_factory=list)
     focus: list[str] = field(default_factory=list)
     kind: str | None = None
+    # a follow-up's articles: those the previous answer cited (its evidence there counts for more)
+    prefer_docs: tuple[str, ...] = ()
 
     @property
     def is_quantity(self) -> bool:

