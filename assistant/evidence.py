@@ -246,7 +246,8 @@ class EvidenceStage:
                 bonus = {"PERSON": 0.3, "ORG": 0.1}.get(ent.label, 0.0)
             if frame.answer_type == "ORG":
                 bonus = {"ORG": 0.3}.get(ent.label, 0.0)
-            out.append((ent.start, ent.end, ent.label, bonus + self._closeness(frame, snapshot, e, ent.start)))
+            end = _with_unit(text, e.sentence, ent.end) if ent.label == "CARDINAL" else ent.end
+            out.append((ent.start, end, ent.label, bonus + self._closeness(frame, snapshot, e, ent.start)))
         asked = _asked_gender(frame.text)
         if asked and frame.answer_type in ("PERSON", "PERSON_NAME"):  # "Which woman …?": never a man the articles call he
             gender_of = self.lexicon(snapshot).gender_of
@@ -267,7 +268,8 @@ class EvidenceStage:
                         continue
                     if frame.unit and frame.unit not in text[t.start : t.end + 12].lower():
                         continue
-                    out.append((t.start, t.end, "CARDINAL", self._closeness(frame, snapshot, e, t.start)))
+                    end = _with_unit(text, e.sentence, t.end)
+                    out.append((t.start, end, "CARDINAL", self._closeness(frame, snapshot, e, t.start)))
         people = [n for n in frame.names if _mostly(self.lexicon(snapshot).entity_words.get(n), "PERSON")] \
             if frame.answer_type == "AGE" else []
         if people:
@@ -525,10 +527,12 @@ def _block_quote_speaker(text: str, sentences: list[ParsedSentence], i: int
     """A paragraph in the first person with no quotation marks, under a lead-in paragraph that does not end a
     sentence ("…, as the president said in his speech" or "…, she wrote:"): a block quotation whose marks were
     lost with the page's layout. Its speaker is the person the lead-in names last."""
-    words = {text[t.start : t.end].lower() for t in sentences[i].tokens}
-    if not words & _FIRST_PERSON or any(q in text[sentences[i].start : sentences[i].end] for q in '“”"'):
-        return None
     j = _paragraph_start(sentences, i)
+    # the sentence, or one before it in its paragraph, speaks in the first person ("We consider … This may …")
+    words = {text[t.start : t.end].lower() for s in sentences[j : i + 1] for t in s.tokens}
+    if not words & _FIRST_PERSON or any(q in text[sentences[k].start : sentences[k].end]
+                                        for k in range(j, i + 1) for q in '“”"'):
+        return None
     for _ in range(3):  # a quotation of a few paragraphs: walk up through the quoted ones to the lead-in
         if j == 0:
             return None
@@ -590,6 +594,18 @@ def subject_pronoun(text: str, sentence: ParsedSentence) -> str | None:
             if word in _REFERENTS and main and not named_subject:
                 return word
     return None
+
+
+_MEASURE = re.compile(r"(?:kilo|centi|milli)?(?:metre|meter|gram)s?|km|kg|cm|mm|miles?|tonnes?|tons?|litres?|liters?"
+                      r"|feet|foot|inch(?:es)?|hectares?|acres?|degrees?|knots?|kph|mph", re.IGNORECASE)
+
+
+def _with_unit(text: str, sentence: ParsedSentence, end: int) -> int:
+    """The end of a bare number's span, taken past the unit of measure right after it ("900 kilogram bomb")."""
+    nxt = next((t for t in sentence.tokens if t.start >= end), None)
+    if nxt is not None and text[end : nxt.start].strip() == "" and _MEASURE.fullmatch(text[nxt.start : nxt.end]):
+        return nxt.end
+    return end
 
 
 def untagged_names(text: str, sentence: ParsedSentence) -> list[tuple[int, int]]:

@@ -338,7 +338,8 @@ def _non_person_words(snapshot: Snapshot) -> set[str]:
 def _answer_type(low: str) -> tuple[str | None, str | None]:
     """(answer type, focus word) from the wh-phrase."""
     low = re.sub(r"\b(what|who|where|when)'s\b", r"\1 is", low)
-    m = re.search(r"\bhow (many|much|old|far|long|big|large|often|tall|high)\b(?:\s+(\w+))?", low)
+    m = re.search(r"\bhow (many|much|old|far|long|big|large|often|tall|high|heavy|wide|deep|fast|thick|hot|cold|steep)\b"
+                  r"(?:\s+(\w+))?", low)
     if m:
         word, nxt = m.group(1), m.group(2)
         if word == "many":  # the counted thing; analyse_frame picks the head noun with the corpus lexicon
@@ -470,6 +471,7 @@ def analyse_frame(text: str, lexicon: Lexicon) -> Frame:
                      for part in _split_compound(raw, lexicon)])
     groups: list[list[str]] = []
     last_hard = -2
+    cased = any(raw[:1].isupper() for raw in words[1:])  # the asker capitalises names (not typed all lower case)
     for i, raw in enumerate(words):
         w = raw.lower().replace("’", "'").split("'")[0]
         if w in STOPWORDS or w in _QUESTION_WORDS or (len(w) < 2 and not w.isdigit()):
@@ -483,7 +485,9 @@ def analyse_frame(text: str, lexicon: Lexicon) -> Frame:
         term = lexicon.normal(w)
         if term in terms:
             continue
-        entity = lexicon.is_name_word(w)
+        # a dictionary word the asker wrote in lower case in a question that capitalises its names is no name
+        # ("staff" beside "Qantas", though the corpus mostly meets it in "Staff Sergeant …")
+        entity = lexicon.is_name_word(w) and not (cased and raw.islower() and is_english_word(w))
         capital = raw[:1].isupper() and i > 0 and not raw.isupper() or (raw.isupper() and len(raw) > 1 and i > 0)
         terms.append(term)
         # words the corpus never uses cannot be matched: they count only when they look like names

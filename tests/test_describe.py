@@ -573,3 +573,24 @@ def test_a_title_tagged_apart_from_the_name_after_it_is_part_of_that_name() -> N
     ents = (Entity(12, 18, "PERSON"), Entity(19, 31, "PERSON"), Entity(37, 45, "PERSON"))
     joined = _joined_names(text, ParsedSentence(0, len(text), 0, (), ents, ()))
     assert [text[e.start : e.end] for e in joined.entities] == ["Sheikh Ahmed Yassin", "Jane Doe"]
+
+
+def test_a_measure_is_answered_with_its_unit(settings, fake_embedder, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
+    bot = _small_bot(settings, fake_embedder, tmp_path,
+                     "Soldiers killed\n\nThe three soldiers were killed when a 900 kilogram bomb dropped by a bomber "
+                     "landed too close to their position.\n")
+    answer = bot.ask("How heavy was the bomb that killed the three soldiers?")
+    assert answer.short_answer is not None and answer.short_answer.text == "900 kilogram"
+
+
+def test_a_block_quotation_speaks_for_its_whole_paragraph(settings, fake_embedder,  # type: ignore[no-untyped-def]
+                                                           tmp_path: Path) -> None:
+    """A speech quoted without marks under a lead-in ending in a colon: a sentence of it that has no "we" or "I"
+    of its own is still the speaker's ("We consider … This may make …")."""
+    bot = _small_bot(settings, fake_embedder, tmp_path,
+                     "Speech at the assembly\n\nThe threat was a key reason for the decision, as President Jane Doe "
+                     "told the assembly in May:\n\nWe consider that any attempts to arm the rebels are short-sighted "
+                     "and dangerous. This may make the threat much worse, spreading it to new regions, since fighters "
+                     "from many countries are gaining combat experience with the rebels.\n")
+    answer = bot.ask("Who said fighters from many countries are gaining combat experience with the rebels?")
+    assert "**Jane Doe**" in _first(answer)

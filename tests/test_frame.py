@@ -117,3 +117,21 @@ def test_the_words_of_the_earlier_turn_a_follow_up_is_about_count_half() -> None
     own, context = frame.weights["crew"], frame.weights["crash"]
     alone = analyse_frame("People died in the plane crash", lexicon()).weights["crash"]
     assert context == 0.5 * alone and own > 0
+
+
+def test_a_dictionary_word_written_in_lower_case_is_no_name_in_a_question_that_capitalises_its_names() -> None:
+    """"staff" is mostly met inside names ("Staff Sergeant …") in a corpus, but "the Democrats' staff" asks about
+    staff; typed all in lower case, the corpus's view still decides."""
+    lex = lexicon()
+    lex.entity_words["staff"] = Counter(PERSON=4)
+    lex.df["staff"] = 4
+    lex.lemma["staff"] = "staff"
+    lex = Lexicon(lemma=lex.lemma, entity_words=lex.entity_words, df=lex.df, n_sentences=100,
+                  vocabulary=lex.vocabulary | {"staff"}, by_initial={}, pos=lex.pos)
+    assert analyse_frame("Which senator did the staff of the Democrats appoint?", lex).hard == ("democrats",)
+    assert "staff" in analyse_frame("which senator did the staff of the democrats appoint", lex).hard
+
+
+def test_how_heavy_or_how_wide_asks_for_a_measure() -> None:
+    for q in ("How heavy was the bomb?", "How wide is the river?", "How deep was the shaft?"):
+        assert analyse_frame(q, lexicon()).answer_type == "QUANTITY", q
