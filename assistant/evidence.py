@@ -225,8 +225,9 @@ class EvidenceStage:
         for ent in map(_trim_entity(text), e.sentence.entities):
             if _PERCENT.search(text[ent.start : ent.end]):  # the parser's "92 per cent" as an amount of money
                 ent = Entity(ent.start, ent.end, "PERCENT")
-            if ent.label not in frame.labels:
-                continue
+            if ent.label not in frame.labels or (ent.label in ("NORP", "PERSON") and frame.answer_type == "ORG"
+                                                 and frame.focus is not None and frame.focus not in _PEOPLE_BODIES):
+                continue  # "Which airline …?" is never answered by "Americans" or by a person
             surface = text[ent.start : ent.end]
             if names_the_asked(frame, surface):
                 continue
@@ -282,6 +283,12 @@ class EvidenceStage:
             # or speaker is who did (or said) what the question asks
             pronoun = subject_pronoun(text, e.sentence)
             named = self.attribution(snapshot, e)
+            if named is not None:
+                a, b = named[1]
+                tagged = next((x.label for x in named[0].entities if x.start <= a < x.end), None)
+                if frame.answer_type == "ORG" and frame.focus is not None and frame.focus not in _PEOPLE_BODIES \
+                        and tagged != "ORG":
+                    named = None  # "Which airline …?" is not answered by a place or people "they" stands for
             if named is not None:
                 a, b = named[1]
                 if not names_the_asked(frame, text[a:b]):  # the question's own subject is not its answer
@@ -494,6 +501,9 @@ def _asked_gender(question: str) -> str | None:
 
 
 NO_SPAN = "no span of the expected type"
+# bodies that are groups of people, which the recogniser may tag as a nationality or a people ("Which group …?")
+_PEOPLE_BODIES = frozenset({"group", "party", "body", "union", "team", "club", "organisation", "organization",
+                            "movement", "faction", "militia", "tribe", "band"})
 _PERCENT = re.compile(r"\d\s*(?:%|per ?cent\b|percent\b)", re.IGNORECASE)
 _CALENDAR_ASKED = re.compile(r"\b(?:what|which) (?:date|day of the month)\b|\bdate of\b", re.IGNORECASE)
 _CALENDAR = re.compile(r"\d|\b(?:" + "|".join(MONTHS) + r")[a-z]*\b\.?", re.IGNORECASE)  # "sept" is "sep" + t

@@ -594,3 +594,14 @@ def test_a_block_quotation_speaks_for_its_whole_paragraph(settings, fake_embedde
                      "from many countries are gaining combat experience with the rebels.\n")
     answer = bot.ask("Who said fighters from many countries are gaining combat experience with the rebels?")
     assert "**Jane Doe**" in _first(answer)
+
+
+def test_which_airline_is_never_answered_by_a_nationality(settings, fake_embedder,  # type: ignore[no-untyped-def]
+                                                           tmp_path: Path) -> None:
+    """"Which airline …?" wants a company: "Americans" (a nationality) beside the words is no answer, while "Which
+    group …?" may still be answered by a people."""
+    bot = _small_bot(settings, fake_embedder, tmp_path,
+                     "Gun on plane\n\nAmericans' fears about airline security grew after a man flew on two separate "
+                     "flights with a loaded gun in his luggage.\n")
+    answer = bot.ask("Which airline was the man with the loaded gun flying with?")
+    assert answer.short_answer is None or "Americans" not in answer.short_answer.text
