@@ -227,7 +227,7 @@ class EvidenceStage:
                 ent = Entity(ent.start, ent.end, "PERCENT")
             if ent.label not in frame.labels or (ent.label in ("NORP", "PERSON") and frame.answer_type == "ORG"
                                                  and frame.focus is not None and frame.focus not in _PEOPLE_BODIES):
-                continue  # "Which airline …?" is never answered by "Americans" or by a person
+                continue  # "Which airline …?" is never answered by a nationality or by a person
             surface = text[ent.start : ent.end]
             if names_the_asked(frame, surface):
                 continue

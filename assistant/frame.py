@@ -486,7 +486,7 @@ def analyse_frame(text: str, lexicon: Lexicon) -> Frame:
         if term in terms:
             continue
         # a dictionary word the asker wrote in lower case in a question that capitalises its names is no name
-        # ("staff" beside "Qantas", though the corpus mostly meets it in "Staff Sergeant …")
+        # ("staff" beside "Acme", though the corpus mostly meets it inside a rank or a title)
         entity = lexicon.is_name_word(w) and not (cased and raw.islower() and is_english_word(w))
         capital = raw[:1].isupper() and i > 0 and not raw.isupper() or (raw.isupper() and len(raw) > 1 and i > 0)
         terms.append(term)

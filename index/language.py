@@ -202,7 +202,7 @@ def _sentences(doc: Any, offset: int, p_index: int) -> list[ParsedSentence]:
 
 def _joined_names(text: str, sentence: ParsedSentence) -> ParsedSentence:
     """Two person names with only a space between them are one name: the small model often tags a title on its
-    own ("Sheikh" + "Jo Roe", "Judge" + "Al Poe")."""
+    own ("Judge" + "Al Poe")."""
     ents = list(sentence.entities)
     merged: list[Entity] = []
     for ent in ents:

@@ -156,16 +156,16 @@ def test_a_follow_up_looks_first_in_the_article_the_last_answer_cited(settings, 
     corpus.mkdir()
     (corpus / "a.txt").write_text(
         "Car stolen with child\n\nPolice are interviewing a man for stealing a car with a child inside from a "
-        "shopping centre in Alice Springs. Police pursued the man in the stolen vehicle along the highway for about "
+        "shopping centre in Riverton. Police pursued the man in the stolen vehicle along the highway for about "
         "160 kilometres before he ran out of petrol.\n")
     (corpus / "b.txt").write_text(
-        "Tourists rescued\n\nA police spokesman says police were called to the area 100 kilometres west of Alice "
-        "Springs, after an emergency beacon was activated by the tourists.\n")
+        "Tourists rescued\n\nA police spokesman says police were called to the area 100 kilometres west of Riverton"
+        ", after an emergency beacon was activated by the tourists.\n")
     (corpus / "z.txt").write_text("Council news\n\n" + " ".join(
         f"The council met on day {i} and discussed roads, parks and the budget." for i in range(12)) + "\n")
     bot = Assistant(settings.model_copy(update={"corpus_dir": corpus, "data_dir": tmp_path / "d"}),
                     embedder=fake_embedder)
     chat = bot.chat()
-    chat.ask("Tell me about the car that was stolen with a child inside in Alice Springs.")
+    chat.ask("Tell me about the car that was stolen with a child inside in Riverton.")
     answer = chat.ask("How far did police chase it?")
     assert answer.short_answer is not None and "160 kilometres" in answer.short_answer.text

@@ -551,28 +551,28 @@ def test_the_speaker_of_a_quote_is_its_he_said_not_a_pronoun_inside_the_quotatio
 def test_a_role_after_a_possessive_or_without_the_asks_for_its_holder(settings, fake_embedder,  # type: ignore[no-untyped-def]
                                                                        tmp_path: Path) -> None:
     """"Who was Acme's chairman?" and "Who is counsel assisting the inquiry?" ask for the person beside the role,
-    even a name the recogniser left untagged ("Counsel assisting Lionel Robbards QC"), and are no definitions."""
+    even a name the recogniser left untagged ("Counsel assisting Lionel Rookwood QC"), and are no definitions."""
     from assistant.frame import intent_of
 
     assert intent_of("Who was Acme's chairman?") == "factoid"
     bot = _small_bot(settings, fake_embedder, tmp_path,
                      "Inquiry opens\n\nThe inquiry into the building industry opened in the city today. Counsel "
-                     "assisting Lionel Robbards QC told the inquiry of a culture of fear. Acme chairman Ray Williams "
-                     "and finance director Dominic Federa were at that meeting, the inquiry heard.\n")
-    assert "**Lionel Robbards QC**" in _first(bot.ask("Who is counsel assisting the building industry inquiry?"))
-    assert "**Ray Williams**" in _first(bot.ask("Who was Acme's chairman at that meeting?"))
+                     "assisting Lionel Rookwood QC told the inquiry of a culture of fear. Acme chairman Ray Wilkes "
+                     "and finance director Dominic Ferrante were at that meeting, the inquiry heard.\n")
+    assert "**Lionel Rookwood QC**" in _first(bot.ask("Who is counsel assisting the building industry inquiry?"))
+    assert "**Ray Wilkes**" in _first(bot.ask("Who was Acme's chairman at that meeting?"))
     chat = bot.chat()  # the untagged name that answered a who-question is who a follow-up's "he" means
     chat.ask("Who is counsel assisting the building industry inquiry?")
-    assert "Lionel Robbards QC" in chat.ask("What did he tell the inquiry?").query
+    assert "Lionel Rookwood QC" in chat.ask("What did he tell the inquiry?").query
 
 
 def test_a_title_tagged_apart_from_the_name_after_it_is_part_of_that_name() -> None:
     from index.language import Entity, ParsedSentence, _joined_names
 
-    text = "The leader, Sheikh Ahmed Yassin, and Jane Doe spoke."
-    ents = (Entity(12, 18, "PERSON"), Entity(19, 31, "PERSON"), Entity(37, 45, "PERSON"))
+    text = "The leader, Judge Al Poe Jr, and Jane Doe spoke."
+    ents = (Entity(12, 17, "PERSON"), Entity(18, 27, "PERSON"), Entity(33, 41, "PERSON"))
     joined = _joined_names(text, ParsedSentence(0, len(text), 0, (), ents, ()))
-    assert [text[e.start : e.end] for e in joined.entities] == ["Sheikh Ahmed Yassin", "Jane Doe"]
+    assert [text[e.start : e.end] for e in joined.entities] == ["Judge Al Poe Jr", "Jane Doe"]
 
 
 def test_a_measure_is_answered_with_its_unit(settings, fake_embedder, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
