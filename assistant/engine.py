@@ -85,6 +85,23 @@ def _other_value(frame: Frame, sentence: str) -> list[str]:
     return out
 
 
+_BY_AGENT = re.compile(r"\b(\w{4,}) by (?:the |a |an )?((?:[\w'-]+ ?){1,4}?)(?=[?,.;]|\s+(?:in|near|at|on|during|after"
+                       r"|before|while|when|and|from|with)\b|$)", re.IGNORECASE)
+
+
+def _other_agent(frame: Frame, sentence: str) -> list[str]:
+    """The question's "killed by X", when the sentence says the same verb was done by another ("killed by a
+    misguided bomb" for "killed by rebel fire"): the question's words for X, which the sentence answers with a no."""
+    out: list[str] = []
+    for m in _BY_AGENT.finditer(frame.text):
+        verb, agent = m.group(1).lower(), {w.lower() for w in m.group(2).split()}
+        for s in _BY_AGENT.finditer(sentence):
+            stated = {w.lower() for w in s.group(2).split()}
+            if s.group(1).lower()[:4] == verb[:4] and not stated & agent:
+                out += [t for t in frame.terms if t in agent or any(w.startswith(t) for w in agent)]
+    return list(dict.fromkeys(out))
+
+
 DIGEST_ARTICLES = 12  # up to this many articles, an overview gives each headline with its opening sentence
 
 
@@ -164,11 +181,14 @@ class GroundedAnswerer(EvidenceStage):
         if not evidence:
             return "nothing retrieved"
         hard_unknown = [w for w in frame.unknown if w.lower() in {n.lower() for n in frame.names} or w[:1].isupper()]
+        if frame.intent == "yes-no":  # "killed by Freedonian fire?" is answered by "killed by a misguided bomb"
+            replaced = {t for e in evidence[:YES_NO_WINDOW] for t in _other_agent(frame, e.text)}
+            hard_unknown = [w for w in hard_unknown if w.lower() not in replaced]
         if hard_unknown:
             return f"the articles never mention {', '.join(hard_unknown)}"
         if max(e.dense for e in evidence) < self.settings.min_dense:
             return "nothing similar enough"
-        good = self._supported(frame, evidence)
+        good = self._yes_no_evidence(frame, evidence) if frame.intent == "yes-no" else self._supported(frame, evidence)
         if not good:
             return "no evidence matches every constraint of the question"
         if frame.answer_type in STRICT_TYPES and frame.intent not in ("list", "compare", "yes-no"):
@@ -307,7 +327,7 @@ class GroundedAnswerer(EvidenceStage):
         return Draft(text=" ".join(parts), citations=book.citations, kind="answer", short_answer=short)
 
     def _yes_no(self, frame: Frame, snapshot: Snapshot, evidence: list[Scored], book: CitationBook) -> Draft:
-        good = self._supported(frame, evidence)
+        good = self._yes_no_evidence(frame, evidence)
         for e in good[:YES_NO_WINDOW]:  # the first of the best sentences that states the answer outright
             verdict = self._verdict(frame, snapshot, e)
             if verdict is not None:
@@ -317,6 +337,14 @@ class GroundedAnswerer(EvidenceStage):
         n = self._cite(book, good[0])
         text = f"The articles do not say directly. The closest evidence: {with_marker(good[0].text, n)}"
         return Draft(text=text, citations=book.citations, kind="yes-no")
+
+    def _yes_no_evidence(self, frame: Frame, evidence: list[Scored]) -> list[Scored]:
+        """The supported sentences, and those that miss a name of the question only because they name another
+        doer in its place ("killed by a misguided bomb" for "killed by rebel fire"): they state the answer too."""
+        good = self._supported(frame, evidence)
+        other = [e for e in evidence[:YES_NO_WINDOW] if e not in good and _other_agent(frame, e.text) and all(
+            any(t in e.near for t in g) or set(g) <= set(_other_agent(frame, e.text)) for g in frame.groups)]
+        return sorted(good + other, key=lambda e: -e.score) if other else good
 
     def _verdict(self, frame: Frame, snapshot: Snapshot, e: Scored) -> str | None:
         """"Yes" or "No" when the sentence states the answer outright: it matches (or states the opposite of)
@@ -329,7 +357,8 @@ class GroundedAnswerer(EvidenceStage):
         # "Was X killed in the Nov. 22 operation?" against "X was killed … on Nov. 10": another date says no
         opposed += [t for t in _other_date(frame, doc_text, e.sentence) if t not in e.matched]
         # "Are there 100 boats in the race?" against "76 boats …"; "the 'funny' one" against "the 'quiet' one"
-        opposed += [t for t in _other_value(frame, e.text) if t not in e.matched and t not in opposed]
+        opposed += [t for t in _other_value(frame, e.text) + _other_agent(frame, e.text)
+                    if t not in e.matched and t not in opposed]
         # a name the question gives is matched by one of its words ("Doe" for "Jane Doe"), or by the sentences
         # around it ("the summit" after "the Trade Summit opened …"); what is done must be said in the sentence
         total = sum(frame.weights.get(t, 1.0) for t in frame.terms) or 1.0

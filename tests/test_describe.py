@@ -605,3 +605,14 @@ def test_which_airline_is_never_answered_by_a_nationality(settings, fake_embedde
                      "flights with a loaded gun in his luggage.\n")
     answer = bot.ask("Which airline was the man with the loaded gun flying with?")
     assert answer.short_answer is None or "Americans" not in answer.short_answer.text
+
+
+def test_a_yes_no_question_is_answered_no_by_another_doer_of_the_same_deed(settings, fake_embedder,  # type: ignore[no-untyped-def]
+                                                                             tmp_path: Path) -> None:
+    """"Killed by rebel fire?" against "killed by a misguided bomb": no, though the sentence never names the
+    rebels (the name it misses is the doer it replaces); asked with the sentence's own doer: yes."""
+    bot = _small_bot(settings, fake_embedder, tmp_path,
+                     "Soldiers killed\n\nThe three soldiers killed by a misguided bomb near the border were from a "
+                     "special forces unit, the ministry said. The ministry said the bomb was dropped in error.\n")
+    assert bot.ask("Were the three soldiers killed by Freedonian fire?").text.startswith("**No**")
+    assert bot.ask("Were the three soldiers killed by a misguided bomb?").text.startswith("**Yes**")
