@@ -293,6 +293,18 @@ class EvidenceStage:
                 a, b = named[1]
                 if not names_the_asked(frame, text[a:b]):  # the question's own subject is not its answer
                     out.append((a, b, "ORG" if pronoun in ("it", "they") else "PERSON", 0.8))
+        if _quotes_words(e.text) and (frame.answer_type in ("ORG", "OUTLET") or (
+                frame.answer_type in ("PLACE", "DATE") and set(frame.terms) & (SPEECH_VERBS | _PUBLISHING))):
+            # quoted words whose speaker is named where the quotation closes ('…," she wrote on Instagram on
+            # Monday'): that sentence says where and when they were said
+            said = self.attribution(snapshot, e)
+            if said is not None and said[0].start != e.sentence.start:
+                out += [(x.start, x.end, x.label, 0.3) for x in map(_trim_entity(text), said[0].entities)
+                        if x.label in frame.labels and not (x.start <= said[1][0] < x.end)
+                        and not names_the_asked(frame, text[x.start : x.end])]
+                if frame.answer_type in ("OUTLET", "ORG"):  # "… wrote Jo Roe on Instagram": the medium, which the
+                    out += [(a, b, "ORG", 0.3) for a, b in _media(text, said[0])  # recogniser may fold into the name
+                            if not any(a0 <= a < b0 for a0, b0, _, _ in out)]
         if frame.answer_type in ("PERSON", "PERSON_NAME") and not any(c[2] == "PERSON" for c in out):
             out += [(a, b, "PERSON", 0.1 + self._closeness(frame, snapshot, e, a))
                     for a, b in untagged_names(text, e.sentence) if not names_the_asked(frame, text[a:b])]
@@ -616,6 +628,23 @@ def _with_unit(text: str, sentence: ParsedSentence, end: int) -> int:
     if nxt is not None and text[end : nxt.start].strip() == "" and _MEASURE.fullmatch(text[nxt.start : nxt.end]):
         return nxt.end
     return end
+
+
+_PUBLISHING = frozenset({"post", "publish", "upload", "tweet", "write", "broadcast", "say", "tell", "warn"})
+
+
+def _media(text: str, sentence: ParsedSentence) -> list[tuple[int, int]]:
+    """Proper nouns after "on" or "to" in a sentence that reports words ("… wrote Jo Roe on Instagram", "told
+    Acme Radio"): where the words were said."""
+    tokens = sentence.tokens
+    out = []
+    for i, t in enumerate(tokens):
+        if text[t.start : t.end].lower() in ("on", "to") and i + 1 < len(tokens) and tokens[i + 1].pos == "PROPN":
+            j = i + 1
+            while j + 1 < len(tokens) and tokens[j + 1].pos == "PROPN":
+                j += 1
+            out.append((tokens[i + 1].start, tokens[j].end))
+    return out
 
 
 def untagged_names(text: str, sentence: ParsedSentence) -> list[tuple[int, int]]:

@@ -32,6 +32,7 @@ ANSWER_LABELS: dict[str, frozenset[str]] = {
     "ORG": frozenset({"ORG", "NORP", "PERSON", "PRODUCT", "WORK_OF_ART", "FAC"}),
     "PERSON_NAME": frozenset({"PERSON"}),
     "PLACE": frozenset({"GPE", "LOC", "FAC"}),
+    "OUTLET": frozenset({"ORG", "PRODUCT", "WORK_OF_ART"}),
     "DATE": frozenset({"DATE", "TIME"}),
     "DURATION": frozenset({"DATE", "TIME"}),
     "COUNT": frozenset({"CARDINAL", "QUANTITY"}),
@@ -387,6 +388,9 @@ def _answer_type(low: str) -> tuple[str | None, str | None]:
     m = ROLE_HOLDER.match(low)
     if m:  # "Who was Acme's chairman?", "Who is counsel assisting the inquiry?"
         return "PERSON", m.group(1)
+    if re.match(r"\s*where (?:did|does|do|has|have|had|was|were|is|will) (?:[\w.'-]+ ){1,4}?(?:post|publish|upload|tweet"
+                r"|share|write|announce|broadcast|air|print)(?:ed|s|ing)?\b", low):
+        return "OUTLET", None  # "Where did she post the warning?": a website, network or paper (or a place)
     opening = re.match(r"\s*(?:(?:in|on|at|from|to|by|for|with) )?(who|whom|whose|when|where)\b", low)
     if opening:  # the question's own wh-word decides ("Where was X when …" asks for a place)
         return {"when": "DATE", "where": "PLACE"}.get(opening.group(1), "PERSON"), None

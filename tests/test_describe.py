@@ -616,3 +616,18 @@ def test_a_yes_no_question_is_answered_no_by_another_doer_of_the_same_deed(setti
                      "special forces unit, the ministry said. The ministry said the bomb was dropped in error.\n")
     assert bot.ask("Were the three soldiers killed by Freedonian fire?").text.startswith("**No**")
     assert bot.ask("Were the three soldiers killed by a misguided bomb?").text.startswith("**Yes**")
+
+
+def test_where_quoted_words_were_posted_is_read_where_the_quotation_closes(settings, fake_embedder,  # type: ignore[no-untyped-def]
+                                                                            tmp_path: Path) -> None:
+    """'"Whoever threatens the town will be destroyed. We won't even wait," wrote Jane Doe on Instagram.': asked
+    where she posted the threat, the medium of the closing sentence answers, not a place inside the quotation."""
+    from assistant.frame import _answer_type
+
+    assert _answer_type("where did jane doe post the warning?")[0] == "OUTLET"
+    bot = _small_bot(settings, fake_embedder, tmp_path,
+                     "Mayor responds\n\nMayor Jane Doe responded to the threat against Springfield. \u201cI declare "
+                     "that whoever threatens Springfield and the council will be destroyed as soon as he says it. We "
+                     "won\u2019t even wait for him to arrive,\u201d wrote Jane Doe on Instagram.\n")
+    answer = bot.ask("Where did Jane Doe post her warning that whoever threatens the council would be destroyed?")
+    assert answer.short_answer is not None and answer.short_answer.text == "Instagram"
