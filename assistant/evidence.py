@@ -228,6 +228,9 @@ class EvidenceStage:
             if ent.label not in frame.labels or (ent.label in ("NORP", "PERSON") and frame.answer_type == "ORG"
                                                  and frame.focus is not None and frame.focus not in _PEOPLE_BODIES):
                 continue  # "Which airline …?" is never answered by a nationality or by a person
+            if ent.label == "NORP" and frame.answer_type in ("PERSON", "ORG") and all(
+                    t.pos == "ADJ" or t.dep == "amod" for t in e.sentence.tokens if ent.start <= t.start < ent.end):
+                continue  # "Chechen" of "Chechen leader Jo Roe" describes someone; it is nobody itself
             surface = text[ent.start : ent.end]
             if names_the_asked(frame, surface):
                 continue

@@ -631,3 +631,13 @@ def test_where_quoted_words_were_posted_is_read_where_the_quotation_closes(setti
                      "won\u2019t even wait for him to arrive,\u201d wrote Jane Doe on Instagram.\n")
     answer = bot.ask("Where did Jane Doe post her warning that whoever threatens the council would be destroyed?")
     assert answer.short_answer is not None and answer.short_answer.text == "Instagram"
+
+
+def test_a_nationality_used_as_an_adjective_is_nobody(settings, fake_embedder, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
+    """"Freedonian" of "Freedonian leader Jo Roe" describes someone: it never answers "Who …?"."""
+    bot = _small_bot(settings, fake_embedder, tmp_path,
+                     "Leader responds\n\nMeanwhile, Freedonian leader Jo Roe responded to the warning of the rebels "
+                     "against the republic. The situation in the region has become more stable under the leadership "
+                     "of Jo Roe, a strongman supported by the Kremlin.\n")
+    answer = bot.ask("Who backs Jo Roe against the rebels?")
+    assert answer.short_answer is None or "Freedonian" not in answer.short_answer.text
