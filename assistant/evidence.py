@@ -377,11 +377,20 @@ class EvidenceStage:
         labels = _REFERENTS.get(pronoun, _REFERENTS["he"])
         sentences = snapshot.sentences(e.doc_id)
         text = snapshot.documents[e.doc_id].text
+        gender = {"he": "m", "she": "f"}.get(pronoun)
+        gender_of = self.lexicon(snapshot).gender_of
         for j in range(e.index - 1, -1, -1):
             s = sentences[j]
             if e.sentence.paragraph - s.paragraph > 1:
                 break
-            found = [ent for ent in s.entities if ent.label in labels]
+            if gender is not None:
+                # who spoke last, or a named subject the recogniser left untagged ("Roe says he felt …"), of the
+                # pronoun's gender; then the people it tagged
+                person = _speaker_in(text, s, people_only=True) or _proper_subject(text, s)
+                if person is not None and gender_of(text[person[0] : person[1]]) in (None, gender):
+                    return s, person
+            found = [ent for ent in s.entities if ent.label in labels and (
+                gender is None or gender_of(text[ent.start : ent.end]) in (None, gender))]
             if pronoun == "they":  # "they" agrees with a plural: "150 Freedonian members" over "the group"
                 plural = [ent for ent in found if any(a <= ent.start < b and _plural_head(text, s, a, b)
                                                       for a, b in s.chunks)]
@@ -578,14 +587,38 @@ SPEECH_VERBS = frozenset({"say", "tell", "write", "add", "state", "claim", "decl
                           "explain", "argue", "announce", "report", "ask", "reply", "respond", "accord"})
 
 
-def _speaker_in(text: str, sentence: ParsedSentence) -> tuple[int, int] | None:
+def _proper_subject(text: str, sentence: ParsedSentence) -> tuple[int, int] | None:
+    """The sentence's subject when it is a proper noun the recogniser left untagged ("Roe says he felt …"),
+    with the proper nouns before it ("Jo Roe")."""
+    tokens = sentence.tokens
+    for i, t in enumerate(tokens):
+        if t.dep != "nsubj" or t.pos != "PROPN" or not text[t.start : t.start + 1].isupper() or \
+                t.head < 0 or t.head >= len(tokens) or tokens[t.head].dep != "ROOT":
+            continue
+        tagged = next((x for x in sentence.entities if x.start <= t.start < x.end), None)
+        if tagged is not None:  # a lone surname the small model took for a company ("Mason says he …") is kept
+            alone = tagged.label in ("ORG", "PRODUCT", "WORK_OF_ART", "FAC") and (tagged.start, tagged.end) == (
+                t.start, t.end)
+            return (t.start, t.end) if alone else None
+        for x in sentence.entities:  # "Director of Acme Tom Kinton says …": the name beside the title
+            if x.label == "PERSON" and any(_in_subtree(tokens, k, i) for k, y in enumerate(tokens)
+                                           if x.start <= y.start < x.end):
+                return x.start, x.end
+        k = i
+        while k > 0 and tokens[k - 1].pos == "PROPN" and tokens[k - 1].head == i:
+            k -= 1
+        return tokens[k].start, t.end
+    return None
+
+
+def _speaker_in(text: str, sentence: ParsedSentence, people_only: bool = False) -> tuple[int, int] | None:
     """The named person (or body) who says something in this sentence: subject of a speech verb."""
     tokens = sentence.tokens
     for i, t in enumerate(tokens):
         if t.lemma not in SPEECH_VERBS or t.pos not in ("VERB", "AUX"):
             continue
         for ent in sentence.entities:
-            if ent.label not in ("PERSON", "ORG", "NORP"):
+            if ent.label not in (("PERSON",) if people_only else ("PERSON", "ORG", "NORP")):
                 continue
             heads = [k for k, x in enumerate(tokens) if ent.start <= x.start < ent.end]
             if any(tokens[k].head == i and tokens[k].dep in ("nsubj", "nsubjpass", "pobj", "compound") for k in heads) \

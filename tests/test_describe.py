@@ -641,3 +641,15 @@ def test_a_nationality_used_as_an_adjective_is_nobody(settings, fake_embedder, t
                      "of Jo Roe, a strongman supported by the Kremlin.\n")
     answer = bot.ask("Who backs Jo Roe against the rebels?")
     assert answer.short_answer is None or "Freedonian" not in answer.short_answer.text
+
+
+def test_he_said_is_the_speaker_just_named_even_when_the_recogniser_missed_the_name(  # type: ignore[no-untyped-def]
+        settings, fake_embedder, tmp_path: Path) -> None:
+    """"But Mason says he felt no pressure after Hewitt's defeat. '…,' he said.": he is Mason (the subject who
+    speaks, tagged as a company by the small model), not Hewitt (the only name it tagged as a person)."""
+    bot = _small_bot(settings, fake_embedder, tmp_path,
+                     "Cup tie level\n\nMason levelled the score after Lleyton Hewitt's shock five set loss in the first "
+                     "singles rubber. But Mason says he felt no added pressure after Hewitt's defeat. \"I knew I had "
+                     "a good team to back me up even if we were down 2-0,\" he said.\n")
+    answer = bot.ask("Who said he knew he had a good team behind him even if they were down 2-0?")
+    assert "**Mason**" in _first(answer)
