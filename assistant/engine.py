@@ -20,7 +20,7 @@ from assistant.answer import RetrievedChunk, ShortAnswer
 from assistant.compose import CitationBook, Draft, ExtractiveAnswerer, with_marker
 from assistant.evidence import NO_SPAN, EvidenceStage, Scored, names_the_asked, subject_pronoun
 from assistant.frame import STRICT_TYPES, Frame
-from assistant.lexicon import MONTHS
+from assistant.lexicon import MONTHS, NUMBER_WORDS
 from assistant.question import Question
 from assistant.settings import AnswerSettings
 from index.language import ParsedSentence
@@ -36,6 +36,12 @@ _OPPOSITES = {  # a word of a yes/no question, and words whose presence answers 
     "win": frozenset({"lost", "lose", "defeated"}),
     "accept": frozenset({"rejected", "reject", "refused", "declined"}),
     "guilty": frozenset({"acquitted", "innocent", "cleared"}),
+    "fall": frozenset({"rose", "rise", "risen", "up", "increased", "grew", "jumped", "climbed", "gained", "soared"}),
+    "drop": frozenset({"rose", "rise", "risen", "up", "increased", "grew", "jumped", "climbed", "gained", "soared"}),
+    "decrease": frozenset({"rose", "rise", "risen", "up", "increased", "grew", "jumped", "climbed", "soared"}),
+    "rise": frozenset({"fell", "fallen", "down", "decreased", "dropped", "declined", "slumped", "plunged", "sank"}),
+    "increase": frozenset({"fell", "fallen", "down", "decreased", "dropped", "declined", "slumped", "plunged"}),
+    "grow": frozenset({"fell", "fallen", "shrank", "decreased", "dropped", "declined", "slumped", "contracted"}),
 }
 _NEGATION = frozenset({"not", "no", "never", "n't", "nobody", "none", "nothing", "neither", "nor"})
 _CONTINUING = re.compile(r"\b(?:still|currently|now|remains?|continues? to)\b", re.IGNORECASE)
@@ -68,15 +74,28 @@ YES_NO_WINDOW = 3  # a yes/no verdict is read from one of this many best sentenc
 _QUOTED = re.compile(r"(\w+) ['‘“\"]([\w -]+?)['’”\"] (\w+)")
 
 
+_COUNT = r"\d[\d,.]*|" + "|".join(w for w in NUMBER_WORDS if not w.endswith("s"))
+
+
+def _amount(number: str) -> float | None:
+    low = number.lower().replace(",", "")
+    if low in NUMBER_WORDS:
+        return float(NUMBER_WORDS[low])
+    try:
+        return float(low)
+    except ValueError:
+        return None
+
+
 def _other_value(frame: Frame, sentence: str) -> list[str]:
     """The question's number or quoted word, when the sentence gives another in its place: "100 boats" against
     "76 boats", "the 'funny' drummer" against "the \"quiet\" drummer"."""
     out: list[str] = []
-    for m in re.finditer(r"\b(\d[\d,.]*) (\w+)", frame.text):
+    for m in re.finditer(rf"\b({_COUNT}) (\w+)", frame.text, re.IGNORECASE):
         number, noun = m.group(1), m.group(2).lower()
-        stated = re.findall(rf"\b(\d[\d,.]*) (?:\w+ )?{re.escape(noun)}", sentence, re.IGNORECASE)
-        if stated and number not in stated:
-            out += [t for t in frame.terms if t == number.replace(",", "")  or t == number]
+        stated = re.findall(rf"\b({_COUNT}) (?:\w+ )?{re.escape(noun)}", sentence, re.IGNORECASE)
+        if stated and _amount(number) not in {_amount(x) for x in stated}:  # "three teenagers" / "two teenagers"
+            out += [t for t in frame.terms if t in (number.replace(",", ""), number, number.lower())]
     for m in _QUOTED.finditer(frame.text):
         before, word, after = m.group(1).lower(), m.group(2).lower(), m.group(3).lower()
         for s in _QUOTED.finditer(sentence):
@@ -363,7 +382,7 @@ class GroundedAnswerer(EvidenceStage):
         # around it ("the summit" after "the Trade Summit opened …"); what is done must be said in the sentence
         total = sum(frame.weights.get(t, 1.0) for t in frame.terms) or 1.0
         if sum(frame.weights.get(t, 1.0) for t in e.matched | set(opposed)) / total < self.settings.yes_no_coverage:
-            matched = set(e.matched)
+            matched = set(e.matched) | {t for t in frame.terms if t.isdigit() and t in e.near}  # "in 2000-2001"
             for group in frame.groups:
                 if any(t in e.near for t in group):
                     matched |= set(group)

@@ -716,10 +716,14 @@ def _of_pronoun(text: str, sentence: ParsedSentence, i: int) -> str | None:
                          for y in tokens) else None
 
 
+_SPELT_AGE = re.compile(r"\b(?:(?:twenty|thirty|forty|fifty|sixty|seventy|eighty|ninety)(?:-\w+)?|eleven|twelve|\w+teen"
+                        r"|one|two|three|four|five|six|seven|eight|nine|ten)-year-old\b", re.IGNORECASE)
+
+
 def _looks_like_age(text: str, start: int, end: int) -> bool:
     """'16-year-old', '41 years old', 'aged 30', or ', 30,' right after a name."""
     surface = text[start:end]
-    if not re.search(r"\b\d{1,3}\b", surface):
+    if not re.search(r"\b\d{1,3}\b", surface) and not _SPELT_AGE.match(text, start, end + 9):
         return False
     after, before = text[end : end + 12].lower(), text[max(0, start - 6) : start].lower()
     return bool(re.match(r"[- ]years?[- ]old|-year|\s*years? of age", after) or "year-old" in surface.lower()
@@ -747,6 +751,8 @@ def _age_of(text: str, sentence: ParsedSentence, start: int, end: int, names: se
     subject is the name?"""
     tokens = sentence.tokens
     named = [i for i, t in enumerate(tokens) if text[t.start : t.end].lower().rstrip("'s’") in names]
+    suffix = re.match(r"[- ]years?[- ]old", text[end : end + 10])  # "Twenty-eight" + "-year-old"
+    end += suffix.end() if suffix else 0
     first, last = _token_at(sentence, start), max(_token_at(sentence, start), _token_at(sentence, end) - 1)
     if any(first - 3 <= i <= last + 3 for i in named):
         return True

@@ -131,7 +131,10 @@ def _scope(after: str) -> str | None:
 
 
 # how news states a person's age: "Jane Doe, 41,", "a 21-year-old man", "aged 30", "30 years old"
-_AGE = re.compile(r"\b\d{1,3}-year-old\b|\baged \d{1,3}\b|\b\d{1,3} years? old\b|\b[A-Z][\w'’-]*, \d{1,3},")
+_SPELT = (r"(?:(?:twenty|thirty|forty|fifty|sixty|seventy|eighty|ninety)(?:-\w+)?|eleven|twelve|\w+teen|one|two|three"
+          r"|four|five|six|seven|eight|nine|ten)")
+_AGE = re.compile(rf"\b(?i:\d{{1,3}}|{_SPELT})-year-old\b|\baged \d{{1,3}}\b|\b\d{{1,3}} years? old\b"
+                  r"|\b[A-Z][\w'’-]*, \d{1,3},")
 
 
 def states_age(sentence: str) -> bool:

@@ -653,3 +653,24 @@ def test_he_said_is_the_speaker_just_named_even_when_the_recogniser_missed_the_n
                      "a good team to back me up even if we were down 2-0,\" he said.\n")
     answer = bot.ask("Who said he knew he had a good team behind him even if they were down 2-0?")
     assert "**Mason**" in _first(answer)
+
+
+def test_yes_no_reads_spelt_numbers_and_opposite_movements(settings, fake_embedder,  # type: ignore[no-untyped-def]
+                                                            tmp_path: Path) -> None:
+    """"three teenagers" against "killing two teenagers": no; "Did the profits fall in 2000-2001?" against the
+    year's sentence and "the profit … increased by 19 per cent for the year" beside it: no."""
+    bot = _small_bot(settings, fake_embedder, tmp_path,
+                     "Settlement attacked\n\nThe settlement was attacked on October 2 when two gunmen opened fire on "
+                     "the residents, killing two teenage settlers.\n",
+                     "Casino figures\n\nThe casinos generated a $3.1 billion income in the 2000-2001 financial year. "
+                     "But despite the expense, the profit for the casinos increased by 19 per cent for the year.\n")
+    assert bot.ask("Were three teenage settlers killed when gunmen attacked the settlement?").text.startswith("**No**")
+    assert bot.ask("Did the profits of the casinos fall in 2000-2001?").text.startswith("**No**")
+
+
+def test_a_spelt_out_age_is_an_age(settings, fake_embedder, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
+    bot = _small_bot(settings, fake_embedder, tmp_path,
+                     "Pilot charged\n\nTwenty-eight-year-old Jo Roebuck, who undertook pilot training in 1997, has "
+                     "been charged with waging war.\n")
+    answer = bot.ask("How old is Jo Roebuck?")
+    assert answer.short_answer is not None and answer.short_answer.text.startswith("Twenty-eight")
