@@ -674,3 +674,23 @@ def test_a_spelt_out_age_is_an_age(settings, fake_embedder, tmp_path: Path) -> N
                      "been charged with waging war.\n")
     answer = bot.ask("How old is Jo Roebuck?")
     assert answer.short_answer is not None and answer.short_answer.text.startswith("Twenty-eight")
+
+
+def test_a_count_is_the_number_that_counts_the_asked_thing() -> None:
+    """"How many residents …?": "An estimated 500 residents" counts them, "Hundreds of people" does not; "How many
+    runs did she score?": "scored 131" is the question's own verb's number."""
+    from types import SimpleNamespace
+
+    from assistant.engine import _counts_asked
+    from assistant.frame import Frame
+
+    def counts(question_terms: tuple[str, ...], focus: str, sentence: str, number: str) -> bool:
+        frame = Frame(text="", intent="factoid", answer_type="COUNT", focus=focus, terms=question_terms)
+        at = sentence.index(number)
+        return _counts_asked(frame, SimpleNamespace(sentence=parse(sentence)[0]), at, at + len(number))  # type: ignore[arg-type]
+
+    terms = ("resident", "leave", "home", "bushfire")
+    assert counts(terms, "resident", "An estimated 500 residents have fled to a nearby town.", "500")
+    assert not counts(terms, "resident", "Hundreds of people have been forced to vacate the town.", "Hundreds")
+    assert counts(("run", "score"), "run", "Jo Roe scored 131 before she was bowled.", "131")
+    assert not counts(("run", "score"), "run", "The side declared at 7 for 309.", "7")
