@@ -228,9 +228,9 @@ class EvidenceStage:
             if ent.label not in frame.labels or (ent.label in ("NORP", "PERSON") and frame.answer_type == "ORG"
                                                  and frame.focus is not None and frame.focus not in _PEOPLE_BODIES):
                 continue  # "Which airline …?" is never answered by a nationality or by a person
-            if ent.label == "NORP" and frame.answer_type in ("PERSON", "ORG") and all(
-                    t.pos == "ADJ" or t.dep == "amod" for t in e.sentence.tokens if ent.start <= t.start < ent.end):
-                continue  # "Chechen" of "Chechen leader Jo Roe" describes someone; it is nobody itself
+            if ent.label in ("NORP", "PERSON") and frame.answer_type in ("PERSON", "ORG") and _modifier(e.sentence, ent):
+                continue  # "Freedonian" of "Freedonian leader Jo Roe", "Islander" of "the Islander population"
+                # describe someone or something; they are nobody themselves
             surface = text[ent.start : ent.end]
             if names_the_asked(frame, surface):
                 continue
@@ -683,6 +683,20 @@ def _media(text: str, sentence: ParsedSentence) -> list[tuple[int, int]]:
     return out
 
 
+def _modifier(sentence: ParsedSentence, ent: Entity) -> bool:
+    """Is the entity only a modifier of a common noun after it: an adjective ("Freedonian leader") or the first part
+    of a compound ("the Aboriginal and Islander population")?"""
+    tokens = sentence.tokens
+    inside = [k for k, t in enumerate(tokens) if ent.start <= t.start < ent.end]
+    if not inside:
+        return False
+    if all(tokens[k].pos == "ADJ" or tokens[k].dep == "amod" for k in inside):
+        return ent.label == "NORP"
+    last = tokens[inside[-1]]
+    return last.dep in ("compound", "amod") and 0 <= last.head < len(tokens) and last.head not in inside \
+        and tokens[last.head].pos == "NOUN"
+
+
 def untagged_names(text: str, sentence: ParsedSentence) -> list[tuple[int, int]]:
     """Runs of two or more proper nouns the recogniser left untagged, with a word no dictionary has ("Counsel
     assisting Jo Roebuck QC told …"): most likely a person's name the small model missed."""
@@ -694,7 +708,8 @@ def untagged_names(text: str, sentence: ParsedSentence) -> list[tuple[int, int]]
         elif runs[-1]:
             runs.append([])
     return [(run[0].start, run[-1].end) for run in runs if len(run) >= 2
-            and any(not is_english_word(text[t.start : t.end].lower()) for t in run)]
+            and any(not is_english_word(text[t.start : t.end].lower()) for t in run)
+            and not _modifier(sentence, Entity(run[0].start, run[-1].end, "PERSON"))]  # "the Acme Islands population"
 
 
 def _plural_head(text: str, sentence: ParsedSentence, a: int, b: int) -> bool:

@@ -694,3 +694,16 @@ def test_a_count_is_the_number_that_counts_the_asked_thing() -> None:
     assert not counts(terms, "resident", "Hundreds of people have been forced to vacate the town.", "Hundreds")
     assert counts(("run", "score"), "run", "Jo Roe scored 131 before she was bowled.", "131")
     assert not counts(("run", "score"), "run", "The side declared at 7 for 309.", "7")
+
+
+def test_an_untagged_run_of_proper_nouns_before_a_common_noun_is_no_name() -> None:
+    """"Counsel assisting Lionel Rookwood QC told …" holds an untagged name; "the Aboriginal and Tarrock Strait
+    Islander population" holds none (the run only describes the population)."""
+    from assistant.evidence import untagged_names
+
+    for text, found in (("Counsel assisting Lionel Rookwood QC told the inquiry of a culture of fear.",
+                         ["Lionel Rookwood QC"]),
+                        ("A new study shows that nearly one third of the Aboriginal and Tarrock Strait Islander "
+                         "population in the country have been arrested in the past five years.", [])):
+        sentence = parse(text)[0]
+        assert [text[a:b] for a, b in untagged_names(text, sentence)] == found, text
