@@ -39,6 +39,10 @@ def _statements(draft: Draft) -> list[tuple[str, list[tuple[str, int, int]], str
     return out if draft.text[at:].strip() == "" and out else None
 
 
+_OPINION = re.compile(r"\s*what (?:does|did|do|has|have|had|is|was) (?:[\w.'’-]+ ){1,4}(?:think|thinks|believe|say|said"
+                      r"|saying|tell|told|argue|suggest|propose|want|call|describe|warn|make of|feel)\b", re.IGNORECASE)
+
+
 def lead_first(lead: Draft, draft: Draft, snapshot: Snapshot, limit: int, words_budget: int,
                names: Sequence[Sequence[str]] = ()) -> Draft:
     """The grounded answer's first statement (its short answer in bold), then the sentence answerer's other
@@ -182,7 +186,11 @@ class RoutedAnswerer:
         if frame.intent not in ("factoid", "definition") or frame.answer_type is not None:
             return False
         evidence = self.grounded.gather(frame, snapshot, chunks, vector)
-        return bool(evidence) and evidence[0].coverage >= 0.99 and evidence[0].hard_ok
+        if not evidence or not evidence[0].hard_ok:
+            return False
+        # "What does Jo Roe think …?": the words that person said, matched through who said them, lead
+        opinion = bool(_OPINION.match(frame.text)) and evidence[0].coverage >= 0.5
+        return evidence[0].coverage >= 0.99 or opinion
 
     def gather(self, question: Question, snapshot: Snapshot, chunks: list[RetrievedChunk],
                vector: list[float] | None) -> list[Any]:

@@ -707,3 +707,17 @@ def test_an_untagged_run_of_proper_nouns_before_a_common_noun_is_no_name() -> No
                          "population in the country have been arrested in the past five years.", [])):
         sentence = parse(text)[0]
         assert [text[a:b] for a, b in untagged_names(text, sentence)] == found, text
+
+
+def test_what_someone_thinks_leads_with_the_words_they_said(settings, fake_embedder,  # type: ignore[no-untyped-def]
+                                                             tmp_path: Path) -> None:
+    """"What does Jo Roe think is the most likely way …?": the quotation "he said" (he being Jo Roe) leads, before
+    the sentence that names him but says less."""
+    bot = _small_bot(settings, fake_embedder, tmp_path,
+                     "Arrest study\n\nA new study shows that nearly one third of the population in the remote region "
+                     "have been arrested in the past five years. Study author Jo Roe says policy both on a community "
+                     "and government level must deal with these issues if the arrest rate is to be decreased. "
+                     "\"Addressing the supply of alcohol in remote communities is seen as the most likely avenue for "
+                     "reducing rates of abuse and arrest,\" he said.\n")
+    answer = bot.ask("What does Jo Roe think is the most likely way to bring those arrest rates down?")
+    assert "supply of alcohol" in answer.text.split("Study author")[0]
