@@ -336,6 +336,10 @@ def _non_person_words(snapshot: Snapshot) -> set[str]:
     return {w for w, c in labels.items() if not c["PERSON"] and sum(c[x] for x in places) >= 1}
 
 
+_PRICED = re.compile(r"\b(?:cost|costs|costing|pay|paid|pays|spend|spent|spending|worth|charge|charged|fined|earn"
+                     r"|earned|earns|owe|owed|donate|donated)\b")
+
+
 def _answer_type(low: str) -> tuple[str | None, str | None]:
     """(answer type, focus word) from the wh-phrase."""
     low = re.sub(r"\b(what|who|where|when)'s\b", r"\1 is", low)
@@ -345,6 +349,8 @@ def _answer_type(low: str) -> tuple[str | None, str | None]:
         word, nxt = m.group(1), m.group(2)
         if word == "many":  # the counted thing; analyse_frame picks the head noun with the corpus lexicon
             return "COUNT", low[m.end(1):].strip()
+        if word == "much" and _PRICED.search(low):  # "How much would the road cost?", "… did they pay?"
+            return "MONEY", None
         if word == "much":
             return ("MONEY" if nxt in {"money", "cash", "funding", "did", "does", "is", "was", "will"} else "AMOUNT"), (
                 nxt if nxt not in {"did", "does", "is", "was", "will", "do"} else None)

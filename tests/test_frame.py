@@ -135,3 +135,10 @@ def test_a_dictionary_word_written_in_lower_case_is_no_name_in_a_question_that_c
 def test_how_heavy_or_how_wide_asks_for_a_measure() -> None:
     for q in ("How heavy was the bomb?", "How wide is the river?", "How deep was the shaft?"):
         assert analyse_frame(q, lexicon()).answer_type == "QUANTITY", q
+
+
+def test_how_much_something_costs_asks_for_money() -> None:
+    for q in ("How much would the proposed motorway cost?", "How much is the painting worth?",
+              "How much will the council spend on roads?"):
+        assert analyse_frame(q, lexicon()).answer_type == "MONEY", q
+    assert analyse_frame("How much rain fell overnight?", lexicon()).answer_type == "AMOUNT"
