@@ -298,14 +298,14 @@ class EvidenceStage:
                     out.append((a, b, "ORG" if pronoun in ("it", "they") else "PERSON", 0.8))
         if _quotes_words(e.text) and (frame.answer_type in ("ORG", "OUTLET") or (
                 frame.answer_type in ("PLACE", "DATE") and set(frame.terms) & (SPEECH_VERBS | _PUBLISHING))):
-            # quoted words whose speaker is named where the quotation closes ('…," she wrote on Instagram on
+            # quoted words whose speaker is named where the quotation closes ('…," she wrote on Chirper on
             # Monday'): that sentence says where and when they were said
             said = self.attribution(snapshot, e)
             if said is not None and said[0].start != e.sentence.start:
                 out += [(x.start, x.end, x.label, 0.3) for x in map(_trim_entity(text), said[0].entities)
                         if x.label in frame.labels and not (x.start <= said[1][0] < x.end)
                         and not names_the_asked(frame, text[x.start : x.end])]
-                if frame.answer_type in ("OUTLET", "ORG"):  # "… wrote Jo Roe on Instagram": the medium, which the
+                if frame.answer_type in ("OUTLET", "ORG"):  # "… wrote Jo Roe on Chirper": the medium, which the
                     out += [(a, b, "ORG", 0.3) for a, b in _media(text, said[0])  # recogniser may fold into the name
                             if not any(a0 <= a < b0 for a0, b0, _, _ in out)]
         if frame.answer_type in ("PERSON", "PERSON_NAME") and not any(c[2] == "PERSON" for c in out):
@@ -600,7 +600,7 @@ def _proper_subject(text: str, sentence: ParsedSentence) -> tuple[int, int] | No
             alone = tagged.label in ("ORG", "PRODUCT", "WORK_OF_ART", "FAC") and (tagged.start, tagged.end) == (
                 t.start, t.end)
             return (t.start, t.end) if alone else None
-        for x in sentence.entities:  # "Director of Acme Tom Kinton says …": the name beside the title
+        for x in sentence.entities:  # "Director of Acme Jo Doe says …": the name beside the title
             if x.label == "PERSON" and any(_in_subtree(tokens, k, i) for k, y in enumerate(tokens)
                                            if x.start <= y.start < x.end):
                 return x.start, x.end
@@ -670,7 +670,7 @@ _PUBLISHING = frozenset({"post", "publish", "upload", "tweet", "write", "broadca
 
 
 def _media(text: str, sentence: ParsedSentence) -> list[tuple[int, int]]:
-    """Proper nouns after "on" or "to" in a sentence that reports words ("… wrote Jo Roe on Instagram", "told
+    """Proper nouns after "on" or "to" in a sentence that reports words ("… wrote Jo Roe on Chirper", "told
     Acme Radio"): where the words were said."""
     tokens = sentence.tokens
     out = []
@@ -685,7 +685,7 @@ def _media(text: str, sentence: ParsedSentence) -> list[tuple[int, int]]:
 
 def _modifier(sentence: ParsedSentence, ent: Entity) -> bool:
     """Is the entity only a modifier of a common noun after it: an adjective ("Freedonian leader") or the first part
-    of a compound ("the Aboriginal and Islander population")?"""
+    of a compound ("the Freedonian and Ruritanian population")?"""
     tokens = sentence.tokens
     inside = [k for k, t in enumerate(tokens) if ent.start <= t.start < ent.end]
     if not inside:
@@ -698,7 +698,7 @@ def _modifier(sentence: ParsedSentence, ent: Entity) -> bool:
 
 
 def untagged_names(text: str, sentence: ParsedSentence) -> list[tuple[int, int]]:
-    """Runs of two or more proper nouns the recogniser left untagged, with a word no dictionary has ("Counsel
+    """Runs of two or more proper nouns the recogniser left untagged, with a word no dictionary has ("the counsel
     assisting Jo Roebuck QC told …"): most likely a person's name the small model missed."""
     tagged = [(x.start, x.end) for x in sentence.entities]
     runs: list[list[Token]] = [[]]
@@ -709,7 +709,7 @@ def untagged_names(text: str, sentence: ParsedSentence) -> list[tuple[int, int]]
             runs.append([])
     return [(run[0].start, run[-1].end) for run in runs if len(run) >= 2
             and any(not is_english_word(text[t.start : t.end].lower()) for t in run)
-            and not _modifier(sentence, Entity(run[0].start, run[-1].end, "PERSON"))]  # "the Acme Islands population"
+            and not _modifier(sentence, Entity(run[0].start, run[-1].end, "PERSON"))]  # "the Acme Isles population"
 
 
 def _plural_head(text: str, sentence: ParsedSentence, a: int, b: int) -> bool:
