@@ -113,7 +113,9 @@ def _counts_asked(frame: Frame, e: Scored, start: int, end: int) -> bool:
     as the question's own verb's object ("scored 131" for "how many runs did he score")?"""
     tokens = e.sentence.tokens
     inside = [t for t in tokens if start <= t.start < end]
-    heads = {tokens[t.head].lemma for t in inside if 0 <= t.head < len(tokens) and not start <= tokens[t.head].start < end}
+    outer = {t.head for t in inside if 0 <= t.head < len(tokens) and not start <= tokens[t.head].start < end}
+    # the counted noun, with the nouns compounded into it ("two crew members" counts the crew)
+    heads = {tokens[h].lemma for h in outer} | {x.lemma for x in tokens if x.head in outer and x.dep == "compound"}
     asked = {frame.focus} if frame.focus else set()
     return bool(heads & (asked | set(frame.terms)) - {"year", "day", "time"})
 

@@ -243,6 +243,9 @@ class EvidenceStage:
                 continue  # "On what date …?" is not answered by "early this morning" or "on Sunday"
             if frame.answer_type in ("DURATION", "DATE") and _looks_like_age(text, ent.start, ent.end):
                 continue
+            if frame.answer_type == "DATE" and _DURATION.fullmatch(surface) and not re.match(
+                    r"\s+(?:ago|earlier|later|before|after)\b", text[ent.end : ent.end + 8]):
+                continue  # "When …?" is not answered by "a 16-hour debate" or "for two days"
             if frame.unit and frame.unit not in text[ent.start : ent.end + 12].lower():
                 continue  # "how high, in metres": only a span measured in metres answers
             bonus = 0.0
@@ -731,6 +734,9 @@ def _of_pronoun(text: str, sentence: ParsedSentence, i: int) -> str | None:
                          for y in tokens) else None
 
 
+_DURATION = re.compile(r"(?:(?:about|almost|nearly|more than|less than|up to|some|the|a|an|another) )?(?:\d+|a few|several"
+                       r"|one|two|three|four|five|six|seven|eight|nine|ten|twelve|\d+ to \d+)[- ](?:hour|day|week|month"
+                       r"|year|minute|decade)s?(?:-long)?", re.IGNORECASE)
 _SPELT_AGE = re.compile(r"\b(?:(?:twenty|thirty|forty|fifty|sixty|seventy|eighty|ninety)(?:-\w+)?|eleven|twelve|\w+teen"
                         r"|one|two|three|four|five|six|seven|eight|nine|ten)-year-old\b", re.IGNORECASE)
 

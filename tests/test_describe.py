@@ -694,6 +694,21 @@ def test_a_count_is_the_number_that_counts_the_asked_thing() -> None:
     assert not counts(terms, "resident", "Hundreds of people have been forced to vacate the town.", "Hundreds")
     assert counts(("run", "score"), "run", "Jo Roe scored 131 before she was bowled.", "131")
     assert not counts(("run", "score"), "run", "The side declared at 7 for 309.", "7")
+    assert counts(("crew", "board"), "crew", "The aircraft, with two crew members on board, had come from the port.",
+                  "two")
+
+
+def test_when_is_not_answered_by_how_long(settings, fake_embedder, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
+    """"When did the house pass the bill?" against "After a marathon 16-hour debate, the house this morning
+    passed …": this morning, not the 16 hours."""
+    from assistant.evidence import _DURATION
+
+    assert _DURATION.fullmatch("16-hour") and _DURATION.fullmatch("two days") and not _DURATION.fullmatch("Monday")
+    bot = _small_bot(settings, fake_embedder, tmp_path,
+                     "Bill passed\n\nAfter a marathon 16-hour debate, the house this morning passed by 15 votes to "
+                     "eight a bill which would change the law.\n")
+    answer = bot.ask("When did the house pass the bill?")
+    assert answer.short_answer is not None and "16" not in answer.short_answer.text
 
 
 def test_an_untagged_run_of_proper_nouns_before_a_common_noun_is_no_name() -> None:
