@@ -18,7 +18,7 @@ import re
 
 from assistant.answer import RetrievedChunk, ShortAnswer
 from assistant.compose import CitationBook, Draft, ExtractiveAnswerer, with_marker
-from assistant.evidence import NO_SPAN, EvidenceStage, Scored, names_the_asked, subject_pronoun
+from assistant.evidence import NO_SPAN, NO_SUPPORT, EvidenceStage, Scored, names_the_asked, subject_pronoun
 from assistant.frame import STRICT_TYPES, Frame
 from assistant.lexicon import MONTHS, NUMBER_WORDS
 from assistant.question import Question
@@ -221,7 +221,7 @@ class GroundedAnswerer(EvidenceStage):
             return "nothing similar enough"
         good = self._yes_no_evidence(frame, evidence) if frame.intent == "yes-no" else self._supported(frame, evidence)
         if not good:
-            return "no evidence matches every constraint of the question"
+            return NO_SUPPORT
         if frame.answer_type in STRICT_TYPES and frame.intent not in ("list", "compare", "yes-no"):
             top = [e for e in good[: self.settings.type_window] if e.predicate_ok]
             if not any(self.candidates(frame, snapshot, e) for e in top):

@@ -528,6 +528,7 @@ def _asked_gender(question: str) -> str | None:
 
 
 NO_SPAN = "no span of the expected type"
+NO_SUPPORT = "no evidence matches every constraint of the question"
 # bodies that are groups of people, which the recogniser may tag as a nationality or a people ("Which group …?")
 _PEOPLE_BODIES = frozenset({"group", "party", "body", "union", "team", "club", "organisation", "organization",
                             "movement", "faction", "militia", "tribe", "band"})

@@ -21,7 +21,7 @@ from typing import TYPE_CHECKING
 
 from assistant.lexicon import CHITCHAT as _CHITCHAT
 from assistant.lexicon import PERSON_NOUNS, RELATION_NOUNS, STOPWORDS, is_yes_no, learn_from_corpus
-from index.language import is_english_word
+from index.language import english_pos, is_english_word
 
 if TYPE_CHECKING:
     from index.snapshot import Snapshot
@@ -364,6 +364,11 @@ def _answer_type(low: str) -> tuple[str | None, str | None]:
                     r"|challenge|success|influence|part|surprise|victory|loss)\b", low[m.end(1):]):
             return None, None  # "how big a deal / a threat was it?" asks how much it mattered, not for a measure
         return "QUANTITY", None
+    m = re.search(r"\bwhat(?:'s| is| was| are| were| will be) (?:the |its |their |his |her |(?:[\w.&-]+ ){0,2}[\w.&-]+(?:'s|’s) )"
+                  r"(?:[\w-]+ ){0,3}?(rate|price|cost|salary|fee|fine|budget|wage)s?\b(?! of (?:the )?(?:war|law)\b)"
+                  r"(?! (?:about|like)\b)(?! for\?)", low)
+    if m:  # "What is the bank's official cash rate?": a percentage; "What was the price of …?": money
+        return ("PERCENT" if m.group(1) == "rate" else "MONEY"), None
     m = re.search(r"\b(?:what|which)(?:'s| is| was| are| were)? (?:the )?(?:size|number|total|tally|count|toll"
                   r"|estimates?|figures?|numbers?)\b(?: of| for| have| has| did| do| were| are| given)?\s*(.*)", low)
     if m:
@@ -527,6 +532,14 @@ def analyse_frame(text: str, lexicon: Lexicon) -> Frame:
     attribute = None
     m = _ATTRIBUTE.match(low)
     if m and m.group(1) not in _OPEN_ATTRIBUTES and m.group(1) not in _QUESTION_WORDS:
+        attribute = lexicon.normal(m.group(1))
+    m = re.search(r"\b([a-z]+) (?:rate|price|cost|salary|fee|fine|wage)s?\b", low) if answer_type in (
+        "PERCENT", "MONEY") and attribute is None else None
+    tags = lexicon.pos.get(m.group(1)) if m else None
+    noun = bool(tags) and tags.most_common(1)[0][0] == "NOUN" if tags else (  # type: ignore[union-attr]
+        m is not None and "noun" in english_pos(m.group(1)) and "adj" not in english_pos(m.group(1)))  # else the
+    # dictionary says (a word the corpus lacks)
+    if m and noun:  # "the cash rate" is not the unemployment rate
         attribute = lexicon.normal(m.group(1))
     unit_match = _UNIT.search(low) if answer_type in ("QUANTITY", "AMOUNT", "COUNT") else None
     unit = unit_match.group(1)[:5] if unit_match else None

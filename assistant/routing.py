@@ -19,7 +19,7 @@ from typing import Any
 from assistant.answer import RetrievedChunk, ShortAnswer
 from assistant.compose import CitationBook, Draft, ExtractiveAnswerer
 from assistant.engine import GroundedAnswerer
-from assistant.evidence import NO_SPAN
+from assistant.evidence import NO_SPAN, NO_SUPPORT
 from assistant.frame import reliably_typed
 from assistant.question import Question
 from index.snapshot import Snapshot
@@ -169,7 +169,9 @@ class RoutedAnswerer:
         settings = self.sentences.settings
         if settings.refuse_without_span == "always" or (settings.refuse_without_span == "reliable" and reliably_typed(frame)):
             reason = self.grounded.refusal_reason(question, snapshot, chunks, vector)
-            if reason == NO_SPAN:  # a "when"/"how many"/"who" question whose evidence holds no date/number/name
+            # a "when"/"how many"/"how much" question whose evidence holds no date or number, or whose every
+            # sentence misses a name or too many words of it ("the cash rate" where only other rates are given)
+            if reason in (NO_SPAN, NO_SUPPORT):
                 return self.grounded.refuse(question, snapshot, chunks, vector)
         lead = self.grounded.answer(question, snapshot, chunks, vector)
         if lead.abstained or lead.kind != "answer":

@@ -736,3 +736,24 @@ def test_what_someone_thinks_leads_with_the_words_they_said(settings, fake_embed
                      "reducing rates of abuse and arrest,\" he said.\n")
     answer = bot.ask("What does Jo Roe think is the most likely way to bring those arrest rates down?")
     assert "supply of alcohol" in answer.text.split("Study author")[0]
+
+
+def test_a_rate_is_the_asked_rate_or_a_refusal(settings, fake_embedder, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
+    """"What is the bank's official cash rate?" asks for a percentage of the cash rate: "a national unemployment
+    rate of 7.25 per cent" is another rate, so the question is refused; the cash rate itself answers it."""
+    from assistant.frame import _answer_type
+
+    assert _answer_type("what is the central bank's official cash rate?")[0] == "PERCENT"
+    assert _answer_type("what was the price of the painting?")[0] == "MONEY"
+    assert _answer_type("what is the bill about?")[0] is None
+    other = _small_bot(settings, fake_embedder, tmp_path,
+                       "Rates cut\n\nThe central bank again cut official interest rates yesterday, while credit card "
+                       "interest rates remain high. The survey points to a national unemployment rate of 7.25 per "
+                       "cent and justifies a cut in official interest rates.\n")
+    assert other.ask("What is the central bank's official cash rate after the latest cut?").abstained
+    (tmp_path / "b").mkdir()
+    same = _small_bot(settings, fake_embedder, tmp_path / "b",
+                      "Rates cut\n\nThe central bank cut official interest rates again. It is the sixth rate cut for "
+                      "the year, taking the cash rate to 4.25 per cent.\n")
+    answer = same.ask("What is the central bank's official cash rate after the latest cut?")
+    assert answer.short_answer is not None and answer.short_answer.text == "4.25 per cent"
