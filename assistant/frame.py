@@ -89,8 +89,6 @@ PLACE_NOUNS = frozenset(_NOUN_TYPES["PLACE"])
 # the verb names a role, whose holder is asked for
 ROLE_HOLDER = re.compile(r"\s*who (?:is|was|are|were) (?:[\w.&-]+(?:'s|’s) (?:[\w-]+ )?)?("
                           + "|".join(sorted(PERSON_NOUNS | RELATION_NOUNS)) + r")s?\b(?! of (?:state|staff)\b)")
-# Place nouns whose answers are countries, cities and states, which the entity recogniser tags reliably (GPE).
-GPE_NOUNS = frozenset({"country", "city", "town", "state", "province", "capital", "nation", "village", "suburb"})
 NAME_LABELS = frozenset({"PERSON", "ORG", "GPE", "LOC", "NORP", "FAC", "EVENT", "WORK_OF_ART", "PRODUCT", "LAW"})
 # Answer types whose spans the language layer finds reliably (numbers, dates, "the name of …"): the default
 # answerer refuses such a question when its evidence holds no span of the type (answer.refuse_without_span)
@@ -424,10 +422,9 @@ def _answer_type(low: str) -> tuple[str | None, str | None]:
 
 def reliably_typed(frame: Frame) -> bool:
     """Does the question ask for a span the language layer finds reliably: a number, an amount, an age, a date,
-    a name ("What is the name of her lawyer?") or a country, city or state (the recogniser's GPE), rather than
-    whoever or wherever a sentence may describe?"""
-    if frame.answer_type == "PLACE" and frame.focus in GPE_NOUNS:
-        return True
+    or a name ("What is the name of her lawyer?"), rather than whoever or wherever a sentence may describe? (A
+    country, city or state is not: the small model tags a small town as a company or a person often enough that
+    refusing "In which town …?" without one cost more answers than it saved refusals.)"""
     return frame.answer_type in RELIABLE_TYPES or (
         frame.answer_type == "PERSON" and re.search(r"\bnames? of\b|\bwhat (?:is|was) (?:his|her|their) name\b",
                                                    frame.text, re.IGNORECASE) is not None)

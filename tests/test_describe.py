@@ -186,19 +186,6 @@ def test_a_number_or_a_name_the_articles_never_give_is_refused_and_a_who_questio
     assert with_refusal("always").ask(who).abstained
 
 
-def test_which_city_is_refused_when_the_evidence_names_no_city_and_answered_when_it_does(  # type: ignore[no-untyped-def]
-        settings, fake_embedder, tmp_path: Path) -> None:
-    """A country, city or state is a span the recogniser finds reliably: "In which city …?" over a sentence that
-    names none ("a downtown massage parlour") is refused, not answered with that sentence."""
-    bot = _small_bot(settings, fake_embedder, tmp_path,
-                     "Shooting at parlour\n\nPolice are combing through videotapes trying to spot the gunman who "
-                     "shot a 30-year-old man to death at a downtown massage parlour.\n",
-                     "Bakery robbery\n\nA baker was robbed at his shop in Chicago, police said. Nobody was hurt.\n")
-    assert bot.ask("In which city was the man shot dead at the massage parlour?").abstained
-    answer = bot.ask("In which city was the baker robbed?")
-    assert not answer.abstained and "Chicago" in _first(answer)
-
-
 def test_the_refusal_setting_still_reads_yes_or_no() -> None:
     from assistant.settings import AnswerSettings
 
