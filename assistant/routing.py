@@ -178,7 +178,22 @@ class RoutedAnswerer:
             return draft
         if lead.short_answer is None and not self._says_all(frame, snapshot, chunks, vector):
             return draft
-        return lead_first(lead, draft, snapshot, settings.max_sentences, settings.lead_words, frame.groups)
+        limit = 1 if self._sure(frame, lead, snapshot, chunks, vector) else settings.max_sentences
+        return lead_first(lead, draft, snapshot, limit, settings.lead_words, frame.groups)
+
+    def _sure(self, frame: Any, lead: Draft, snapshot: Snapshot, chunks: list[RetrievedChunk],
+              vector: list[float] | None) -> bool:
+        """The short answer stands in the best sentence, which says most of what was asked: it is the answer, and
+        further sentences would only be about the topic."""
+        if lead.short_answer is None or not lead.citations:
+            return False
+        evidence = self.grounded.gather(frame, snapshot, chunks, vector)
+        if not evidence:
+            return False
+        best, cited = evidence[0], lead.citations[-1] if lead.text.startswith("**") and "]:" in lead.text[:200] \
+            else lead.citations[0]
+        return (cited.doc_id, cited.start) == (best.doc_id, best.sentence.start) and \
+            best.coverage >= self.sentences.settings.sure_coverage
 
     def _says_all(self, frame: Any, snapshot: Snapshot, chunks: list[RetrievedChunk],
                   vector: list[float] | None) -> bool:

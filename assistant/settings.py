@@ -69,6 +69,9 @@ class AnswerSettings(_Section):
     weight_dense: float = Field(0.6, ge=0, le=10, description="Weight of the sentence's dense similarity.")
     weight_type: float = Field(0.3, ge=0, le=10, description="Weight of holding a span of the expected type.")
     weight_closeness: float = Field(0.15, ge=0, le=10, description="Weight of a candidate's closeness to matches.")
+    sure_coverage: float = Field(0.6, ge=0, le=1.01, description=(
+        "Coverage of the question by the best sentence at which its short answer is given alone: the sentences "
+        "after it would only be about the topic (above 1: always add them)."))
     weight_followup_doc: float = Field(0.15, ge=0, le=10, description=(
         "Bonus of a follow-up's evidence in the articles the previous answer cited ('How far did police chase it?' "
         "means the chase of the article just quoted)."))

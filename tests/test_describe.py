@@ -744,3 +744,20 @@ def test_a_rate_is_the_asked_rate_or_a_refusal(settings, fake_embedder, tmp_path
                       "the year, taking the cash rate to 4.25 per cent.\n")
     answer = same.ask("What is the central bank's official cash rate after the latest cut?")
     assert answer.short_answer is not None and answer.short_answer.text == "4.25 per cent"
+
+
+def test_a_sure_short_answer_stands_alone(settings, fake_embedder, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
+    """The short answer in a sentence that says most of the question is the whole answer: the sentences about the
+    same topic after it are left out (answer.sure_coverage above 1 keeps them)."""
+    text = ("Soldiers killed\n\nThe three soldiers were killed when a 900 kilogram bomb dropped by a bomber landed "
+            "too close to their position near the border. The three soldiers killed by the misguided bomb were from "
+            "a special forces unit based in the capital, the ministry said. The ministry said an inquiry into the "
+            "bomb and the soldiers killed would begin next week.\n")
+    bot = _small_bot(settings, fake_embedder, tmp_path, text)
+    question = "How heavy was the bomb that killed the three soldiers near the border?"
+    answer = bot.ask(question)
+    assert answer.short_answer is not None and answer.short_answer.text == "900 kilogram"
+    assert len(answer.citations) == 1
+    wide = bot.settings.answer.model_copy(update={"sure_coverage": 1.01})
+    other = Assistant(bot.settings.model_copy(update={"answer": wide}), embedder=fake_embedder)
+    assert len(other.ask(question).citations) > 1
