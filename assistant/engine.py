@@ -511,17 +511,21 @@ def _sides(frame: Frame) -> list[str]:
 
 
 def example_questions(snapshot: Snapshot, k: int) -> list[str]:
-    """Questions that work from a fresh start, derived from the indexed articles (people named in leads)."""
-    out: list[str] = []
+    """Questions that work from a fresh start, derived from the indexed articles (people named in leads): first
+    people the articles go on to call he or she (a place the recogniser took for a person never is), then others."""
+    gender_of = EvidenceStage.lexicon(snapshot).gender_of
+    sure: list[str] = []
+    other: list[str] = []
     for doc_id, doc in sorted(snapshot.documents.items()):
         for s in snapshot.sentences(doc_id)[:4]:
             person = next((e for e in s.entities if e.label == "PERSON" and " " in doc.text[e.start : e.end]), None)
             if person is not None:
-                out.append(f"Who is {doc.text[person.start : person.end]}?")
+                name = re.sub(r"['’]s$", "", doc.text[person.start : person.end])
+                (sure if gender_of(name) is not None else other).append(f"Who is {name}?")
                 break
-        if len(out) >= k:
+        if len(sure) >= k:
             break
-    return out
+    return (sure + other)[:k]
 
 
 def _merge(spans: list[tuple[int, int, str, float]]) -> list[tuple[int, int, str, float]]:
