@@ -20,7 +20,7 @@ from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
 
 from assistant.lexicon import CHITCHAT as _CHITCHAT
-from assistant.lexicon import PERSON_NOUNS, RELATION_NOUNS, STOPWORDS, is_yes_no, learn_from_corpus
+from assistant.lexicon import PERSON_NOUNS, RELATION_NOUNS, STOPWORDS, is_yes_no, learn_from_corpus, noun_gender
 from index.language import english_pos, is_english_word
 
 if TYPE_CHECKING:
@@ -270,9 +270,13 @@ def _genders(snapshot: Snapshot) -> dict[str, str]:
                 if not words:
                     continue
                 key = re.sub(r"['’]s?$", "", words[-1].lower())
-                before = re.findall(r"[A-Za-z]+", text[max(s.start, ent.start - 6) : ent.start])
+                before = re.findall(r"[A-Za-z]+", text[max(s.start, ent.start - 12) : ent.start])
                 if before and before[-1].lower() in _TITLE_GENDER:
                     votes.setdefault(key, Counter())[_TITLE_GENDER[before[-1].lower()]] += 2
+                    continue
+                kin = noun_gender(before[-1].lower()) if before else None  # "his son Dhani", "widow Olivia"
+                if kin is not None:
+                    votes.setdefault(key, Counter())[kin] += 2
                     continue
                 until = people[k + 1].start if k + 1 < len(people) else s.end
                 tokens = [t for t in s.tokens if ent.end <= t.start < until]

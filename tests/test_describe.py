@@ -777,3 +777,20 @@ def test_example_questions_name_people_the_articles_call_he_or_she(settings, fak
     snapshot, _ = bot._ready()
     examples = example_questions(snapshot, 2)
     assert examples[0] == "Who is Jane Doe?"
+
+
+def test_a_kin_noun_before_a_name_tells_its_gender_and_a_place_is_no_person(settings, fake_embedder,  # type: ignore[no-untyped-def]
+                                                                            tmp_path: Path) -> None:
+    """"accompanied by son Dhani": Dhani is a he; "the holy city of Varanasi" is a place wherever the small model
+    tags the name as a person."""
+    from assistant.evidence import EvidenceStage
+
+    bot = _small_bot(settings, fake_embedder, tmp_path,
+                     "Ashes scattered\n\nThe widow Olivia accompanied by son Dhani scattered the ashes at the holy "
+                     "city of Varanasi. Fans gathered in Varanasi, where pilgrims bathe.\n")
+    snapshot, _ = bot._ready()
+    assert EvidenceStage.lexicon(snapshot).gender_of("Dhani") == "m"
+    doc = next(d for d in snapshot.documents if d == "a")
+    text = snapshot.documents[doc].text
+    labels = {text[e.start : e.end]: e.label for s in snapshot.sentences(doc) for e in s.entities}
+    assert labels.get("Varanasi", "GPE") != "PERSON"
