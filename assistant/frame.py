@@ -274,7 +274,7 @@ def _genders(snapshot: Snapshot) -> dict[str, str]:
                 if before and before[-1].lower() in _TITLE_GENDER:
                     votes.setdefault(key, Counter())[_TITLE_GENDER[before[-1].lower()]] += 2
                     continue
-                kin = noun_gender(before[-1].lower()) if before else None  # "his son Dhani", "widow Olivia"
+                kin = noun_gender(before[-1].lower()) if before else None  # "his son Al Poe", "widow Jane Doe"
                 if kin is not None:
                     votes.setdefault(key, Counter())[kin] += 2
                     continue

@@ -167,7 +167,7 @@ def _one_sense(text: str, sentences: list[ParsedSentence]) -> list[ParsedSentenc
         return re.sub(r"^the\s+|[’']s$", "", text[ent.start : ent.end].strip(), flags=re.IGNORECASE).lower()
 
     sentences = [_joined_names(text, s) for s in sentences]
-    # a "person" the article also calls a place ("the holy city of Benares", "attached to Benares, where …") is one
+    # a "person" the article also calls a place ("the holy city of Springfield", "attached to Springfield, where …") is one
     places = {bare(e) for s in sentences for e in s.entities if e.label == "PERSON" and (
         _PLACE_BEFORE.search(text, max(0, e.start - 30), e.start) or _PLACE_AFTER.match(text, e.end))}
     if places:

@@ -781,7 +781,7 @@ def test_example_questions_name_people_the_articles_call_he_or_she(settings, fak
 
 def test_a_kin_noun_before_a_name_tells_its_gender_and_a_place_is_no_person(settings, fake_embedder,  # type: ignore[no-untyped-def]
                                                                             tmp_path: Path) -> None:
-    """"accompanied by son Dhani": Dhani is a he; "the holy city of Varanasi" is a place wherever the small model
+    """"accompanied by son Dhani": he; "the holy city of Varanasi": a place, wherever the small model
     tags the name as a person."""
     from assistant.evidence import EvidenceStage
 
