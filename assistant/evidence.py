@@ -20,7 +20,7 @@ from functools import lru_cache
 
 from assistant.answer import RetrievedChunk
 from assistant.frame import PLACE_NOUNS, ROLE_HOLDER, Frame, Lexicon, analyse_frame, build_lexicon, stem
-from assistant.lexicon import FEMALE_NOUNS, MALE_NOUNS, MONTHS, PERSON_NOUNS, RELATION_NOUNS
+from assistant.lexicon import FEMALE_NOUNS, MALE_NOUNS, MONTHS, PERSON_NOUNS, RELATION_NOUNS, SYNONYMS
 from assistant.question import Question, looks_like_instruction
 from assistant.settings import AnswerSettings
 from index.language import Entity, ParsedSentence, Token, english_pos, is_english_word
@@ -120,8 +120,10 @@ class EvidenceStage:
         for e in scored:
             own = self._terms_of(snapshot, e.doc_id, e.sentence) | self._referred(snapshot, e)
             context = own | self._context_terms(snapshot, e)
-            e.matched = {t for t in frame.terms if t in own or (t not in frame.hard and _kin(t, own))}
-            e.near = e.matched | {t for t in frame.terms if t in context or (t not in frame.hard and _kin(t, context))}
+            e.matched = {t for t in frame.terms if t in own or (t not in frame.hard and (
+                _kin(t, own) or SYNONYMS.get(t, frozenset()) & own))}
+            e.near = e.matched | {t for t in frame.terms if t in context or (t not in frame.hard and (
+                _kin(t, context) or SYNONYMS.get(t, frozenset()) & context))}
             e.coverage = sum(frame.weights.get(t, 1.0) for t in e.matched) / total
             # every name of the question is matched by one of its words ("Mr Doe" matches "Jane Doe")
             e.hard_ok = all(any(t in context or _name_kin(t, context) for t in group) or (group == (frame.focus,) and (

@@ -66,6 +66,27 @@ FEMALE_NOUNS = r"woman|women|girl|mother|wife|daughter|sister|widow|actress|quee
 MALE_NOUNS = r"man|men|boy|father|husband|son|brother|widower|actor|king|prince|grandfather"
 
 
+# Words news reports use for one another (general English, lemmas): a question's word is matched by any word of
+# its group ("When does the debate start?" against "will begin debate"; "chase" against "pursued").
+SYNONYM_GROUPS = (
+    {"start", "begin", "commence", "launch", "open"}, {"end", "finish", "conclude", "close"},
+    {"chase", "pursue"}, {"buy", "purchase", "acquire"}, {"sell", "auction"}, {"quit", "resign"},
+    {"arrest", "detain", "apprehend"}, {"jail", "imprison", "lock"}, {"sentence", "jail"},
+    {"adjourn", "suspend", "postpone", "delay", "hold"}, {"die", "kill", "dead", "death"},
+    {"injure", "wound", "hurt"}, {"attack", "assault", "raid", "strike"}, {"help", "assist", "aid"},
+    {"car", "vehicle"}, {"boat", "yacht", "vessel", "ship"},
+    {"plane", "aircraft", "jet", "airliner"}, {"child", "toddler", "boy", "girl", "kid"},
+    {"money", "fund", "funding", "cash"}, {"rise", "increase", "grow", "climb", "jump"},
+    {"fall", "drop", "decline", "decrease", "slump"}, {"ban", "prohibit", "outlaw"}, {"fire", "blaze", "bushfire"},
+    {"forest", "woodland"}, {"world", "planet", "globe"}, {"disappear", "vanish", "lose"}, {"talk", "negotiation"},
+    {"offence", "crime", "charge"}, {"punishment", "sentence", "penalty", "fine"}, {"support", "back", "endorse"},
+)
+SYNONYMS: dict[str, frozenset[str]] = {}
+for _group in SYNONYM_GROUPS:
+    for _word in _group:
+        SYNONYMS[_word] = SYNONYMS.get(_word, frozenset()) | frozenset(_group - {_word})
+
+
 def noun_gender(phrase: str) -> str | None:
     """"f" or "m" when a phrase ends in a noun that tells a gender ("the single mother" -> "f"), else None."""
     last = phrase.lower().split()[-1] if phrase.split() else ""

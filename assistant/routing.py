@@ -158,11 +158,14 @@ class RoutedAnswerer:
             if verdict.kind == "yes-no" and verdict.short_answer is not None:
                 return verdict
         draft = self.sentences.answer(question, snapshot, chunks, vector)
-        if self.lead and draft.abstained and frame.corrected and reliably_typed(frame):
+        if self.lead and draft.abstained and (frame.corrected and reliably_typed(frame) or (
+                frame.labels and frame.answer_type != "COUNT" and not question.kind)):  # (it checks what a count counts)
             # the word-overlap answerer refused, but the typed question has a span of its type that meets every
-            # constraint once misspellings are read as the corpus words they stand for ("ambasador")
+            # constraint once misspellings are read as the corpus words they stand for ("ambasador"), or in a
+            # sentence that says most of the question in its own words (synonyms, pronouns it resolves)
             lead = self.grounded.answer(question, snapshot, chunks, vector)
-            if not lead.abstained and lead.short_answer is not None and lead.kind == "answer":
+            if not lead.abstained and lead.short_answer is not None and lead.kind == "answer" and (
+                    frame.corrected and reliably_typed(frame) or self._sure(frame, lead, snapshot, chunks, vector)):
                 return lead
         if not self.lead or draft.abstained or len(draft.figures) > 1 or draft.kind != "answer":
             return draft

@@ -794,3 +794,17 @@ def test_a_kin_noun_before_a_name_tells_its_gender_and_a_place_is_no_person(sett
     text = snapshot.documents[doc].text
     labels = {text[e.start : e.end]: e.label for s in snapshot.sentences(doc) for e in s.entities}
     assert labels.get("Varanasi", "GPE") != "PERSON"
+
+
+def test_a_word_of_the_question_is_matched_by_its_synonym(settings, fake_embedder, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
+    """"How far did police chase the stolen vehicle?" against "Police pursued the man in the stolen car for about
+    160 kilometres": chase ~ pursue, vehicle ~ car (general English, a small table of news words)."""
+    from assistant.lexicon import SYNONYMS
+
+    assert "begin" in SYNONYMS["start"] and "start" in SYNONYMS["begin"]
+    bot = _small_bot(settings, fake_embedder, tmp_path,
+                     "Car stolen\n\nA man stole a car from the shopping centre. Police pursued the man in the stolen "
+                     "car along the highway for about 160 kilometres. A spokesman said the area lies 100 kilometres "
+                     "from the police station in the town.\n")
+    answer = bot.ask("How far did police chase the stolen vehicle?")
+    assert answer.short_answer is not None and "160" in answer.short_answer.text
