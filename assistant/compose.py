@@ -13,7 +13,7 @@ from functools import lru_cache
 
 from assistant.answer import Citation, Draft, Figure, RetrievedChunk
 from assistant.figures import Mention, describe, mentions, speaker_in, states_age
-from assistant.lexicon import STOPWORDS, person_names, related, stem, terms
+from assistant.lexicon import STOPWORDS, person_names, related, stem, terms, tokens
 from assistant.question import Question, looks_like_instruction
 from assistant.settings import AnswerSettings
 from index.snapshot import Snapshot
@@ -318,6 +318,17 @@ class ExtractiveAnswerer:
                     found.append((e, m, *speaker_in(e.text, m.start)))
         if not found:
             return None
+        asked = _asked_source(question.text)
+        if asked:  # "… according to the agency's deputy chief?": that source's figures only, when it gave any
+            def said_by(item: tuple[Evidence, Mention, str | None, str | None]) -> float:
+                e, _, who, role = item
+                speaker = describe(snapshot.documents[e.doc_id].text, who, role) if who else None
+                credit = " ".join(x for x in (e.text, speaker.who if speaker else "", speaker.role if speaker else "")
+                                  if x)
+                return len(asked & set(tokens(credit))) / len(asked)
+            best = max(said_by(f) for f in found)  # the source that matches most of the asked words
+            if best >= 0.5:
+                found = [f for f in found if said_by(f) == best]
         # which figures are on topic is a property of their sentences, not of where retrieval ranked the chunk
         # holding them (a re-chunked corpus moves ranks, and must not drop a figure)
         top = max(f[0].relevance for f in found)
@@ -365,6 +376,13 @@ class ExtractiveAnswerer:
 
 
 _AMOUNT = re.compile(r"\bhow much\b", re.IGNORECASE)
+_ACCORDING = re.compile(r"\baccording to (?:the |a |an )?([^?.!,]+)", re.IGNORECASE)
+
+
+def _asked_source(question: str) -> set[str]:
+    """The content words of "according to X" in a question (acronyms folded as the articles define them)."""
+    m = _ACCORDING.search(question)
+    return {w for w in tokens(m.group(1)) if w not in STOPWORDS} if m else set()
 _COUNTED = re.compile(r"\bhow many (\w+)(?: (\w+))?", re.IGNORECASE)
 _AUXILIARY = {"were", "was", "are", "is", "have", "has", "had", "did", "do", "does", "will", "would", "could", "can",
               "may", "might", "remain", "remained"}

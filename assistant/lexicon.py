@@ -15,7 +15,7 @@ STOPWORDS = frozenset(
     according tell say said says told give gave given many much number numbers figure figures estimate estimates
     did does do done article articles call called mention mentioned mentions talk refer please know list name names describe explain happened happen mean""".split()
 )
-# Aliases learned from the indexed articles ("Example Broadcasting Company (EBC)"): acronym -> long form, and
+# Aliases learned from the indexed articles ("Example Radio Company (ERC)"): acronym -> long form, and
 # capitalised words the language layer tags only as places, bodies or groups, never as people. Both are filled by
 # `learn_from_corpus` when a snapshot opens; nothing here names anything of a particular corpus.
 _LEARNED_ALIASES: dict[str, str] = {}
@@ -176,8 +176,8 @@ def related(a: str, b: str) -> bool:
 
 
 def fold_aliases(text: str) -> str:
-    """Long forms of the acronyms the articles define folded to the acronym ("Example Broadcasting Company" ->
-    "EBC"), so either spelling matches the other."""
+    """Long forms of the acronyms the articles define folded to the acronym ("Example Radio Company" ->
+    "ERC"), so either spelling matches the other."""
     for short, long_form in _LEARNED_ALIASES.items():
         text = text.replace(long_form, f" {short} ")
     return text
