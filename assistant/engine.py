@@ -36,6 +36,8 @@ _OPPOSITES = {  # a word of a yes/no question, and words whose presence answers 
     "win": frozenset({"lost", "lose", "defeated"}),
     "accept": frozenset({"rejected", "reject", "refused", "declined"}),
     "guilty": frozenset({"acquitted", "innocent", "cleared"}),
+    "admit": frozenset({"deny", "denied", "denies", "denying", "rejected"}),
+    "confirm": frozenset({"deny", "denied", "denies", "denying"}),
     "fall": frozenset({"rose", "rise", "risen", "up", "increased", "grew", "jumped", "climbed", "gained", "soared"}),
     "drop": frozenset({"rose", "rise", "risen", "up", "increased", "grew", "jumped", "climbed", "gained", "soared"}),
     "decrease": frozenset({"rose", "rise", "risen", "up", "increased", "grew", "jumped", "climbed", "soared"}),
@@ -43,6 +45,14 @@ _OPPOSITES = {  # a word of a yes/no question, and words whose presence answers 
     "increase": frozenset({"fell", "fallen", "down", "decreased", "dropped", "declined", "slumped", "plunged"}),
     "grow": frozenset({"fell", "fallen", "shrank", "decreased", "dropped", "declined", "slumped", "contracted"}),
 }
+def _opposites(term: str) -> frozenset[str]:
+    """The words that answer a yes/no question's word with a no, for the word or its base form ("admitted")."""
+    for base in (term, re.sub(r"(?<=[aeiou])([bdgmnprt])\1(?:ed|ing)$", r"\1", term), re.sub(r"(?:ed|ing|s)$", "", term)):
+        if base in _OPPOSITES:
+            return _OPPOSITES[base]
+    return frozenset()
+
+
 _NEGATION = frozenset({"not", "no", "never", "n't", "nobody", "none", "nothing", "neither", "nor"})
 _CONTINUING = re.compile(r"\b(?:still|currently|now|remains?|continues? to)\b", re.IGNORECASE)
 _PAST_ONLY = frozenset({"previously", "formerly", "former", "once", "ex"})
@@ -386,7 +396,7 @@ class GroundedAnswerer(EvidenceStage):
         negated = any(doc_text[t.start : t.end].lower() in _NEGATION or t.dep == "neg" for t in e.sentence.tokens)
         # "Did X attend …?" against "the absence of X": the opposite word states the answer, as a no
         words = {doc_text[t.start : t.end].lower() for t in e.sentence.tokens} | {t.lemma for t in e.sentence.tokens}
-        opposed = [t for t in frame.terms if t not in e.matched and words & _OPPOSITES.get(t, frozenset())]
+        opposed = [t for t in frame.terms if t not in e.matched and words & _opposites(t)]
         # "Was X killed in the Nov. 22 operation?" against "X was killed … on Nov. 10": another date says no
         opposed += [t for t in _other_date(frame, doc_text, e.sentence) if t not in e.matched]
         # "Are there 100 boats in the race?" against "76 boats …"; "the 'funny' one" against "the 'quiet' one"

@@ -389,13 +389,16 @@ class EvidenceStage:
             if e.sentence.paragraph - s.paragraph > 1:
                 break
             if gender is not None:
+                if subject_pronoun(text, s) == pronoun:
+                    continue  # '"…," he said.' before "He says …": the same he, named further back
                 # who spoke last, or a named subject the recogniser left untagged ("Roe says he felt …"), of the
                 # pronoun's gender; then the people it tagged
                 person = _speaker_in(text, s, people_only=True) or _proper_subject(text, s)
                 if person is not None and gender_of(text[person[0] : person[1]]) in (None, gender):
                     return s, person
             found = [ent for ent in s.entities if ent.label in labels and (
-                gender is None or gender_of(text[ent.start : ent.end]) in (None, gender))]
+                gender is None or gender_of(text[ent.start : ent.end]) in (None, gender))
+                and text[ent.start : ent.end].lower() not in _PERSON_WORDS]  # a title alone ("the treasurer") is no name
             if pronoun == "they":  # "they" agrees with a plural: "150 Freedonian members" over "the group"
                 plural = [ent for ent in found if any(a <= ent.start < b and _plural_head(text, s, a, b)
                                                       for a, b in s.chunks)]
@@ -588,6 +591,7 @@ def _block_quote_speaker(text: str, sentences: list[ParsedSentence], i: int
     return None
 
 
+_PERSON_WORDS = frozenset(PERSON_NOUNS | RELATION_NOUNS | {"treasurer", "premier", "president", "minister"})
 _PERSON_NOUN = re.compile("|".join(sorted(PERSON_NOUNS | RELATION_NOUNS)) + "|" + FEMALE_NOUNS + "|" + MALE_NOUNS)
 SPEECH_VERBS = frozenset({"say", "tell", "write", "add", "state", "claim", "declare", "note", "insist", "warn",
                           "explain", "argue", "announce", "report", "ask", "reply", "respond", "accord"})

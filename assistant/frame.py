@@ -33,6 +33,7 @@ ANSWER_LABELS: dict[str, frozenset[str]] = {
     "PERSON_NAME": frozenset({"PERSON"}),
     "PLACE": frozenset({"GPE", "LOC", "FAC"}),
     "OUTLET": frozenset({"ORG", "PRODUCT", "WORK_OF_ART"}),
+    "ORIGIN": frozenset({"GPE", "NORP"}),
     "DATE": frozenset({"DATE", "TIME"}),
     "DURATION": frozenset({"DATE", "TIME"}),
     "COUNT": frozenset({"CARDINAL", "QUANTITY"}),
@@ -401,6 +402,8 @@ def _answer_type(low: str) -> tuple[str | None, str | None]:
     m = ROLE_HOLDER.match(low)
     if m:  # "Who was Acme's chairman?", "Who is counsel assisting the inquiry?"
         return "PERSON", m.group(1)
+    if re.search(r"\b(?:which|what) (?:country|nation)(?:'s|’s|s') ", low):
+        return "ORIGIN", None  # "Which nation's troops …?": a country or a nationality ("Ruritanian troops")
     if re.match(r"\s*where (?:did|does|do|has|have|had|was|were|is|will) (?:[\w.'-]+ ){1,4}?(?:post|publish|upload|tweet"
                 r"|share|write|announce|broadcast|air|print)(?:ed|s|ing)?\b", low):
         return "OUTLET", None  # "Where did she post the warning?": a website, network or paper (or a place)

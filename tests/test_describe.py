@@ -820,3 +820,27 @@ def test_according_to_a_source_keeps_that_sources_figure(settings, fake_embedder
     assert "1,700" in table.text and "2,500" in table.text
     answer = bot.ask("How many fighters joined the group, according to the deputy chief?")
     assert "1,700" in answer.text and "2,500" not in answer.text
+
+
+def test_he_says_after_a_he_said_is_the_speaker_named_before_them(settings, fake_embedder,  # type: ignore[no-untyped-def]
+                                                                   tmp_path: Path) -> None:
+    """'Shadow Treasurer Jo Roe says …. "All the Treasurer has got …," he said. He says …': Jo Roe each time,
+    never "the Treasurer" the quotation talks about (a title alone is nobody's name)."""
+    from assistant.frame import _answer_type
+
+    assert _answer_type("which nation's troops will lead the force?")[0] == "ORIGIN"
+    bot = _small_bot(settings, fake_embedder, tmp_path,
+                     "Budget warning\n\nShadow Treasurer Jo Roe says the Treasurer is left relying on things out of "
+                     "his control. \"All the Treasurer has got in plan for next year is the hope the economy will pick "
+                     "up in time,\" he said. He says the Government has limited its own ability to respond to the "
+                     "shocks by spending too much this year.\n")
+    answer = bot.ask("Who says the Government has hurt its ability to respond to shocks by overspending this year?")
+    assert "Jo Roe**" in _first(answer)
+
+
+def test_admitting_is_answered_no_by_a_denial(settings, fake_embedder, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
+    bot = _small_bot(settings, fake_embedder, tmp_path,
+                     "Trial continues\n\nDefendants in the canyoning trial are continuing to deny they played any role "
+                     "in the deaths of 21 people who drowned in the gorge.\n")
+    answer = bot.ask("Have the defendants in the canyoning trial admitted any role in the deaths?")
+    assert answer.text.startswith("**No**")
