@@ -631,8 +631,10 @@ def _speaker_in(text: str, sentence: ParsedSentence, people_only: bool = False) 
             if ent.label not in (("PERSON",) if people_only else ("PERSON", "ORG", "NORP")):
                 continue
             heads = [k for k, x in enumerate(tokens) if ent.start <= x.start < ent.end]
+            # the subject of the speech verb (an antecedent search wants exactly that; otherwise any subject of the
+            # sentence will do, as in '"…," Jo Roe, the minister, told reporters')
             if any(tokens[k].head == i and tokens[k].dep in ("nsubj", "nsubjpass", "pobj", "compound") for k in heads) \
-                    or any(tokens[k].dep == "nsubj" for k in heads):
+                    or (not people_only and any(tokens[k].dep == "nsubj" for k in heads)):
                 trimmed = _trim_entity(text)(ent)
                 return trimmed.start, trimmed.end
     return None

@@ -844,3 +844,16 @@ def test_admitting_is_answered_no_by_a_denial(settings, fake_embedder, tmp_path:
                      "in the deaths of 21 people who drowned in the gorge.\n")
     answer = bot.ask("Have the defendants in the canyoning trial admitted any role in the deaths?")
     assert answer.text.startswith("**No**")
+
+
+def test_the_speaker_of_a_quote_is_the_subject_of_its_speech_verb_not_a_subject_inside_it(  # type: ignore[no-untyped-def]
+        settings, fake_embedder, tmp_path: Path) -> None:
+    """'"… I called Mr Balmer to say that Poe was dangerous," Mr Gerber said. Asked if he rang …, he said: "No".':
+    he is Gerber (who said it), not Poe (the subject of a clause inside the quotation)."""
+    bot = _small_bot(settings, fake_embedder, tmp_path,
+                     "Canyoning trial\n\nThe guide told the court he had tried to warn the company. \"For two years I "
+                     "called Mr Balmer and tried to convince him to see that Poe was dangerous, but Mr Balmer assured "
+                     "me that they had it under control,\" Mr Gerber said. Asked if he rang the company on the day "
+                     "of the accident to warn them about the storm forecast, he said: \"No\".\n")
+    answer = bot.ask("Who said he had not rung the company on the day of the accident to warn them about the storm?")
+    assert "Gerber**" in _first(answer)
