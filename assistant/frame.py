@@ -343,6 +343,10 @@ _PRICED = re.compile(r"\b(?:cost|costs|costing|pay|paid|pays|spend|spent|spendin
                      r"|earned|earns|owe|owed|donate|donated)\b")
 
 
+_AUXILIARIES = frozenset({"do", "does", "did", "is", "was", "are", "were", "has", "have", "had", "will", "would",
+                          "can", "could", "should", "may", "might", "must"})
+
+
 def _answer_type(low: str) -> tuple[str | None, str | None]:
     """(answer type, focus word) from the wh-phrase."""
     low = re.sub(r"\b(what|who|where|when)'s\b", r"\1 is", low)
@@ -419,7 +423,7 @@ def _answer_type(low: str) -> tuple[str | None, str | None]:
     if re.search(r"\bwhat (?:percentage|percent|proportion|share)\b", low):
         return "PERCENT", None
     m = re.search(r"\b(?:what|which)\s+(\w+)(?:\s+(\w+))?", low)
-    if m:
+    if m and m.group(1) not in _AUXILIARIES:  # "What does Senator Jo Roe say …?" asks for no senator
         for noun in (m.group(1), m.group(2)):
             for kind, nouns in _NOUN_TYPES.items():
                 if noun and (noun in nouns or noun.rstrip("s") in nouns):

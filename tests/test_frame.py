@@ -142,3 +142,9 @@ def test_how_much_something_costs_asks_for_money() -> None:
               "How much will the council spend on roads?"):
         assert analyse_frame(q, lexicon()).answer_type == "MONEY", q
     assert analyse_frame("How much rain fell overnight?", lexicon()).answer_type == "AMOUNT"
+
+
+def test_what_does_a_titled_person_say_asks_for_no_person() -> None:
+    """"What does Treasurer Jo Roe say …?": the title after the auxiliary types no answer."""
+    assert analyse_frame("What does Treasurer Jo Roe say is the only plan?", lexicon()).answer_type is None
+    assert analyse_frame("Which senator was appointed?", lexicon()).answer_type == "PERSON"
