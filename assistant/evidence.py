@@ -504,7 +504,8 @@ def _named_next(text: str, sentences: list[ParsedSentence], i: int) -> tuple[int
     """A person the sentence introduces without a name ("… by a single mother sentenced …"), named as the subject of
     the next sentence ("Clutching her baby daughter, Jane Doe burst into tears …"): that name's span."""
     s = sentences[i]
-    person = re.compile(rf"(?:{FEMALE_NOUNS}|{MALE_NOUNS}|person|teenager|student|worker|driver|tourist|pilot)")
+    person = re.compile(rf"(?:{FEMALE_NOUNS}|{MALE_NOUNS}|person|teenager|student|worker|driver|tourist|pilot|suspect"
+                        rf"|victim|{'|'.join(sorted(PERSON_NOUNS - {'name', 'head', 'chief'}))})")
     introduced = False
     for a, b in s.chunks:
         words = [t for t in s.tokens if a <= t.start < b]

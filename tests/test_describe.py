@@ -857,3 +857,13 @@ def test_the_speaker_of_a_quote_is_the_subject_of_its_speech_verb_not_a_subject_
                      "of the accident to warn them about the storm forecast, he said: \"No\".\n")
     answer = bot.ask("Who said he had not rung the company on the day of the accident to warn them about the storm?")
     assert "Gerber**" in _first(answer)
+
+
+def test_a_suspect_introduced_without_a_name_is_named_by_the_next_sentence(settings, fake_embedder,  # type: ignore[no-untyped-def]
+                                                                           tmp_path: Path) -> None:
+    bot = _small_bot(settings, fake_embedder, tmp_path,
+                     "Suspect charged\n\nA suspect allegedly involved in planning attacks has been detained and charged "
+                     "with waging war against the republic. If convicted, 28-year-old John Smith faces life "
+                     "imprisonment.\n")
+    answer = bot.ask("Who was charged with waging war against the republic?")
+    assert answer.short_answer is not None and answer.short_answer.text == "John Smith"
