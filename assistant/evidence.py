@@ -120,10 +120,11 @@ class EvidenceStage:
         for e in scored:
             own = self._terms_of(snapshot, e.doc_id, e.sentence) | self._referred(snapshot, e)
             context = own | self._context_terms(snapshot, e)
+            own_family, context_family = _family(frozenset(own)), _family(frozenset(context))
             e.matched = {t for t in frame.terms if t in own or (t not in frame.hard and (
-                _kin(t, own) or SYNONYMS.get(t, frozenset()) & own))}
+                _kin(t, own, own_family) or SYNONYMS.get(t, frozenset()) & own))}
             e.near = e.matched | {t for t in frame.terms if t in context or (t not in frame.hard and (
-                _kin(t, context) or SYNONYMS.get(t, frozenset()) & context))}
+                _kin(t, context, context_family) or SYNONYMS.get(t, frozenset()) & context))}
             e.coverage = sum(frame.weights.get(t, 1.0) for t in e.matched) / total
             # every name of the question is matched by one of its words ("Mr Doe" matches "Jane Doe")
             e.hard_ok = all(any(t in context or _name_kin(t, context) for t in group) or (group == (frame.focus,) and (
@@ -815,13 +816,26 @@ def _token_at(sentence: ParsedSentence, at: int) -> int:
     return next((i for i, t in enumerate(sentence.tokens) if t.start >= at), len(sentence.tokens))
 
 
-def _kin(term: str, words: set[str]) -> bool:
+@lru_cache(maxsize=8192)
+def _family(words: frozenset[str]) -> tuple[frozenset[str], dict[str, tuple[str, ...]]]:
+    """A sentence's words indexed for `_kin` (the same sentences come back question after question): the crude
+    stems of its longer words, and its words by their first four letters."""
+    by_opening: dict[str, list[str]] = {}
+    for w in words:
+        by_opening.setdefault(w[:4], []).append(w)
+    return frozenset(stem(w) for w in words if len(w) >= 7), {k: tuple(v) for k, v in by_opening.items()}
+
+
+def _kin(term: str, words: set[str] | frozenset[str],
+         family: tuple[frozenset[str], dict[str, tuple[str, ...]]] | None = None) -> bool:
     """A word of the same family is present: same crude stem, or the term begins a longer word ("lead" ~
     "leadership", "financ" ~ "financial")."""
     if len(term) < 4:
         return False
-    root = stem(term)
-    return any(w.startswith(term) and len(w) - len(term) <= 6 or (len(w) >= 7 and stem(w) == root) for w in words)
+    stems, by_opening = family if family is not None else _family(frozenset(words))
+    if stem(term) in stems:
+        return True
+    return any(w.startswith(term) and len(w) - len(term) <= 6 for w in by_opening.get(term[:4], ()))
 
 
 def _name_kin(name: str, words: set[str]) -> bool:
