@@ -516,7 +516,10 @@ def _named_next(text: str, sentences: list[ParsedSentence], i: int) -> tuple[int
     if not introduced or i + 1 >= len(sentences) or sentences[i + 1].paragraph - s.paragraph > 1:
         return None
     nxt = sentences[i + 1]
-    subjects = {t.start for t in nxt.tokens if t.dep in ("nsubj", "nsubjpass")}
+    # the subject of the next sentence, unless it only says something ('…," Mr Kent said': a speaker, not the one
+    # the sentence introduced)
+    subjects = {t.start for t in nxt.tokens if t.dep in ("nsubj", "nsubjpass") and not (
+        0 <= t.head < len(nxt.tokens) and nxt.tokens[t.head].lemma in SPEECH_VERBS)}
     return next(((ent.start, ent.end) for ent in nxt.entities
                  if ent.label == "PERSON" and any(ent.start <= x < ent.end for x in subjects)), None)
 

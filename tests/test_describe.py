@@ -814,8 +814,8 @@ def test_according_to_a_source_keeps_that_sources_figure(settings, fake_embedder
     """"How many fighters joined, according to the deputy chief?": the deputy chief's figure, not a table of
     every source's."""
     bot = _small_bot(settings, fake_embedder, tmp_path,
-                     "Fighters abroad\n\nJo Roe, the ministry's deputy chief, said that about 1,700 fighters joined "
-                     "the group. Al Poe, head of the agency, said that as many as 2,500 fighters joined the group.\n")
+                     "Fighters abroad\n\nAnn Vale, the ministry's deputy chief, said that about 1,700 fighters joined "
+                     "the group. Bo Quist, head of the agency, said that as many as 2,500 fighters joined the group.\n")
     table = bot.ask("How many fighters joined the group?")
     assert "1,700" in table.text and "2,500" in table.text
     answer = bot.ask("How many fighters joined the group, according to the deputy chief?")
