@@ -20,7 +20,7 @@ from functools import lru_cache
 
 from assistant.answer import RetrievedChunk
 from assistant.frame import PLACE_NOUNS, ROLE_HOLDER, Frame, Lexicon, analyse_frame, build_lexicon, stem
-from assistant.lexicon import FEMALE_NOUNS, MALE_NOUNS, MONTHS, PERSON_NOUNS, RELATION_NOUNS, SYNONYMS
+from assistant.lexicon import FEMALE_NOUNS, MALE_NOUNS, MONTHS, PERSON_NOUNS, RELATION_NOUNS, SPELT_NUMBER, SYNONYMS
 from assistant.question import Question, looks_like_instruction
 from assistant.settings import AnswerSettings
 from index.language import Entity, ParsedSentence, Token, english_pos, is_english_word
@@ -225,11 +225,18 @@ class EvidenceStage:
         text = snapshot.documents[e.doc_id].text
         out = []
         q_words = set(frame.names) | set(frame.terms)
+        # a company or another body that is not a group of people is asked for ("Which airline …?")
+        company_asked = frame.answer_type == "ORG" and frame.focus is not None and frame.focus not in _PEOPLE_BODIES
+        # quoted words whose speaker is named where the quotation closes ('…," she wrote on Chirper on Monday'):
+        # that sentence says where and when they were said
+        where_said = _quotes_words(e.text) and (frame.answer_type in ("ORG", "OUTLET") or (
+            frame.answer_type in ("PLACE", "DATE") and bool(set(frame.terms) & _PUBLISHING)))
+        # who a pronoun subject stands for, or who speaks the sentence's quoted words (looked up once)
+        said = self.attribution(snapshot, e) if where_said or frame.answer_type in ("PERSON", "ORG", "NAME") else None
         for ent in map(_trim_entity(text), e.sentence.entities):
             if _PERCENT.search(text[ent.start : ent.end]):  # the parser's "92 per cent" as an amount of money
                 ent = Entity(ent.start, ent.end, "PERCENT")
-            if ent.label not in frame.labels or (ent.label in ("NORP", "PERSON") and frame.answer_type == "ORG"
-                                                 and frame.focus is not None and frame.focus not in _PEOPLE_BODIES):
+            if ent.label not in frame.labels or (ent.label in ("NORP", "PERSON") and company_asked):
                 continue  # "Which airline …?" is never answered by a nationality or by a person
             if ent.label in ("NORP", "PERSON") and frame.answer_type in ("PERSON", "ORG") and _modifier(e.sentence, ent):
                 continue  # "Freedonian" of "Freedonian leader Jo Roe", "Islander" of "the Islander population"
@@ -291,29 +298,20 @@ class EvidenceStage:
             # the sentence's subject is a pronoun, or its quoted words' speaker is named nearby: that referent
             # or speaker is who did (or said) what the question asks
             pronoun = subject_pronoun(text, e.sentence)
-            named = self.attribution(snapshot, e)
-            if named is not None:
-                a, b = named[1]
-                tagged = next((x.label for x in named[0].entities if x.start <= a < x.end), None)
-                if frame.answer_type == "ORG" and frame.focus is not None and frame.focus not in _PEOPLE_BODIES \
-                        and tagged != "ORG":
-                    named = None  # "Which airline …?" is not answered by a place or people "they" stands for
-            if named is not None:
-                a, b = named[1]
-                if not names_the_asked(frame, text[a:b]):  # the question's own subject is not its answer
+            if said is not None:
+                a, b = said[1]
+                tagged = next((x.label for x in said[0].entities if x.start <= a < x.end), None)
+                # "Which airline …?" is not answered by a place or people "they" stands for; nor is any question by
+                # its own subject
+                if not (company_asked and tagged != "ORG") and not names_the_asked(frame, text[a:b]):
                     out.append((a, b, "ORG" if pronoun in ("it", "they") else "PERSON", 0.8))
-        if _quotes_words(e.text) and (frame.answer_type in ("ORG", "OUTLET") or (
-                frame.answer_type in ("PLACE", "DATE") and set(frame.terms) & (SPEECH_VERBS | _PUBLISHING))):
-            # quoted words whose speaker is named where the quotation closes ('…," she wrote on Chirper on
-            # Monday'): that sentence says where and when they were said
-            said = self.attribution(snapshot, e)
-            if said is not None and said[0].start != e.sentence.start:
-                out += [(x.start, x.end, x.label, 0.3) for x in map(_trim_entity(text), said[0].entities)
-                        if x.label in frame.labels and not (x.start <= said[1][0] < x.end)
-                        and not names_the_asked(frame, text[x.start : x.end])]
-                if frame.answer_type in ("OUTLET", "ORG"):  # "… wrote Jo Roe on Chirper": the medium, which the
-                    out += [(a, b, "ORG", 0.3) for a, b in _media(text, said[0])  # recogniser may fold into the name
-                            if not any(a0 <= a < b0 for a0, b0, _, _ in out)]
+        if where_said and said is not None and said[0].start != e.sentence.start:
+            out += [(x.start, x.end, x.label, 0.3) for x in map(_trim_entity(text), said[0].entities)
+                    if x.label in frame.labels and not (x.start <= said[1][0] < x.end)
+                    and not names_the_asked(frame, text[x.start : x.end])]
+            if frame.answer_type in ("OUTLET", "ORG"):  # "… wrote Jo Roe on Chirper": the medium, which the
+                out += [(a, b, "ORG", 0.3) for a, b in _media(text, said[0])  # recogniser may fold into the name
+                        if not any(a0 <= a < b0 for a0, b0, _, _ in out)]
         if frame.answer_type in ("PERSON", "PERSON_NAME") and not any(c[2] == "PERSON" for c in out):
             out += [(a, b, "PERSON", 0.1 + self._closeness(frame, snapshot, e, a))
                     for a, b in untagged_names(text, e.sentence) if not names_the_asked(frame, text[a:b])]
@@ -596,7 +594,7 @@ def _block_quote_speaker(text: str, sentences: list[ParsedSentence], i: int
     return None
 
 
-_PERSON_WORDS = frozenset(PERSON_NOUNS | RELATION_NOUNS | {"treasurer", "premier", "president", "minister"})
+_PERSON_WORDS = PERSON_NOUNS | RELATION_NOUNS
 _PERSON_NOUN = re.compile("|".join(sorted(PERSON_NOUNS | RELATION_NOUNS)) + "|" + FEMALE_NOUNS + "|" + MALE_NOUNS)
 SPEECH_VERBS = frozenset({"say", "tell", "write", "add", "state", "claim", "declare", "note", "insist", "warn",
                           "explain", "argue", "announce", "report", "ask", "reply", "respond", "accord"})
@@ -683,7 +681,7 @@ def _with_unit(text: str, sentence: ParsedSentence, end: int) -> int:
     return end
 
 
-_PUBLISHING = frozenset({"post", "publish", "upload", "tweet", "write", "broadcast", "say", "tell", "warn"})
+_PUBLISHING = SPEECH_VERBS | {"post", "publish", "upload", "tweet", "broadcast"}
 
 
 def _media(text: str, sentence: ParsedSentence) -> list[tuple[int, int]]:
@@ -751,8 +749,7 @@ def _of_pronoun(text: str, sentence: ParsedSentence, i: int) -> str | None:
 _DURATION = re.compile(r"(?:(?:about|almost|nearly|more than|less than|up to|some|the|a|an|another) )?(?:\d+|a few|several"
                        r"|one|two|three|four|five|six|seven|eight|nine|ten|twelve|\d+ to \d+)[- ](?:hour|day|week|month"
                        r"|year|minute|decade)s?(?:-long)?", re.IGNORECASE)
-_SPELT_AGE = re.compile(r"\b(?:(?:twenty|thirty|forty|fifty|sixty|seventy|eighty|ninety)(?:-\w+)?|eleven|twelve|\w+teen"
-                        r"|one|two|three|four|five|six|seven|eight|nine|ten)-year-old\b", re.IGNORECASE)
+_SPELT_AGE = re.compile(rf"\b{SPELT_NUMBER}-year-old\b", re.IGNORECASE)
 
 
 def _looks_like_age(text: str, start: int, end: int) -> bool:

@@ -7,7 +7,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from functools import lru_cache
 
-from assistant.lexicon import NUMBER_WORDS, person_names, stem, surname, terms
+from assistant.lexicon import NUMBER_WORDS, SPELT_NUMBER, person_names, stem, surname, terms
 from index.language import ParsedSentence
 
 _APPROX = (
@@ -131,9 +131,7 @@ def _scope(after: str) -> str | None:
 
 
 # how news states a person's age: "Jane Doe, 41,", "a 21-year-old man", "aged 30", "30 years old"
-_SPELT = (r"(?:(?:twenty|thirty|forty|fifty|sixty|seventy|eighty|ninety)(?:-\w+)?|eleven|twelve|\w+teen|one|two|three"
-          r"|four|five|six|seven|eight|nine|ten)")
-_AGE = re.compile(rf"\b(?i:\d{{1,3}}|{_SPELT})-year-old\b|\baged \d{{1,3}}\b|\b\d{{1,3}} years? old\b"
+_AGE = re.compile(rf"\b(?i:\d{{1,3}}|{SPELT_NUMBER})-year-old\b|\baged \d{{1,3}}\b|\b\d{{1,3}} years? old\b"
                   r"|\b[A-Z][\w'’-]*, \d{1,3},")
 
 

@@ -144,6 +144,11 @@ NUMBER_WORDS = {
 }
 
 
+# A number written in words, as ages and counts are ("twenty-eight", "seventeen", "six"): a regex fragment.
+SPELT_NUMBER = (r"(?:(?:twenty|thirty|forty|fifty|sixty|seventy|eighty|ninety)(?:-\w+)?|eleven|twelve|\w+teen|one|two"
+                r"|three|four|five|six|seven|eight|nine|ten)")
+
+
 @lru_cache(maxsize=1)
 def _stemmer() -> object:
     import Stemmer
