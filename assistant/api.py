@@ -24,6 +24,7 @@ from assistant.engine import GroundedAnswerer
 from assistant.errors import AssistantError, InvalidQuestionError, StoreError
 from assistant.evidence import untagged_names
 from assistant.frame import Lexicon, correct_spelling
+from assistant.lexicon import NOTHING_LEARNED, Learned, learned_from
 from assistant.prompts import refusal
 from assistant.question import Question, analyse, split_compound
 from assistant.rewrite import GenderOf, Turn, own_query, rewrite, subject_of
@@ -175,7 +176,7 @@ class Assistant:
                 if self.auto_index and self.store.read_manifest() is None:
                     self.index()
                 self._snapshot = Snapshot.load(self.store)
-                GroundedAnswerer.lexicon(self._snapshot)  # learns the corpus's acronyms and non-person names
+                GroundedAnswerer.lexicon(self._snapshot)  # the corpus's words, acronyms and non-person names
                 self._retriever = HybridRetriever(self._snapshot, self.embedder, self.settings.retrieval)
             return self._snapshot, self._retriever
 
@@ -198,7 +199,8 @@ class Assistant:
         from assistant.engine import example_questions
 
         snapshot, _ = self._ready()
-        return example_questions(snapshot, k)
+        with learned_from(GroundedAnswerer.lexicon(snapshot).learned):
+            return example_questions(snapshot, k)
 
     def documents(self) -> list[Article]:
         """All indexed articles with clean text and metadata."""
@@ -242,19 +244,31 @@ class Assistant:
         """Text deltas of the answer, then the final `Answer`."""
         yield from self._stream(question, [])
 
-    def _prepare(self, question: str, history: list[Turn]) -> tuple[str, Question, float]:
+    def _prepare(self, question: str, history: list[Turn]) -> tuple[str, Question, float, Learned]:
+        """The cleaned question, its standalone query, the time taken and what the indexed articles taught (the
+        acronyms and non-person words every later stage reads through `learned_from`)."""
         started = time.perf_counter()
         text = clean_question(question, self.settings.answer.max_question_chars)
-        query = rewrite(without_markup(text), history, self._gender_of() if history else None)
-        # a follow-up (read with the last turn) looks first in the articles the last answer cited
-        follow_up = bool(history) and query != rewrite(without_markup(text), [], None)
         lexicon = self._lexicon() if is_english(text) else None  # a question in another language is only refused
-        if lexicon is not None:
-            query = correct_spelling(query, lexicon)
-        q = analyse(query)
+        taught = self.taught() if is_english(text) else NOTHING_LEARNED
+        with learned_from(taught):
+            query = rewrite(without_markup(text), history, lexicon.gender_of if history and lexicon else None)
+            # a follow-up (read with the last turn) looks first in the articles the last answer cited
+            follow_up = bool(history) and query != rewrite(without_markup(text), [], None)
+            if lexicon is not None:
+                query = correct_spelling(query, lexicon)
+            q = analyse(query)
         if follow_up:
             q = replace(q, prefer_docs=history[-1].docs)
-        return text, q, (time.perf_counter() - started) * 1000
+        return text, q, (time.perf_counter() - started) * 1000, taught
+
+    def taught(self) -> Learned:
+        """What the indexed articles taught the answering code (nothing without an index)."""
+        try:
+            snapshot, _ = self._ready()
+        except AssistantError:
+            return NOTHING_LEARNED
+        return GroundedAnswerer.lexicon(snapshot).learned
 
     def _lexicon(self) -> Lexicon | None:
         """The corpus lexicon of the answering engine (None without an index: answering will say so)."""
@@ -357,8 +371,10 @@ class Assistant:
         return final
 
     def _stream(self, question: str, history: list[Turn], deltas: bool = True) -> Iterator[str | Answer]:
+        # what the articles taught is put in effect around each step, never across a `yield`: a UI may resume this
+        # generator in another thread
         t0 = time.perf_counter()
-        text, q, rewrite_ms = self._prepare(question, history)
+        text, q, rewrite_ms, taught = self._prepare(question, history)
         if not is_english(text):
             if deltas:
                 yield ENGLISH_ONLY
@@ -369,7 +385,8 @@ class Assistant:
         started = time.perf_counter()
         answerer = self.answerer
         stream_fn = getattr(answerer, "stream", None)
-        joined = self._answer_parts(q) if isinstance(answerer, RoutedAnswerer) else None
+        with learned_from(taught):
+            joined = self._answer_parts(q) if isinstance(answerer, RoutedAnswerer) else None
         if joined is not None:
             draft, more = joined
             chunks = chunks + [c for c in more if c.chunk_id not in {x.chunk_id for x in chunks}]
@@ -377,7 +394,12 @@ class Assistant:
                 yield from stream_pieces(draft.text)
         elif deltas and stream_fn is not None:
             streamed: Draft | None = None
-            for event in stream_fn(q, snapshot, chunks, vector):
+            events = stream_fn(q, snapshot, chunks, vector)
+            while True:
+                with learned_from(taught):
+                    event = next(events, None)
+                if event is None:
+                    break
                 if isinstance(event, str):
                     yield event
                 else:
@@ -385,7 +407,8 @@ class Assistant:
             assert streamed is not None
             draft = streamed
         else:
-            draft = answerer.answer(q, snapshot, chunks, vector)
+            with learned_from(taught):
+                draft = answerer.answer(q, snapshot, chunks, vector)
             if deltas:  # sentence-sized pieces: word-by-word streaming cost 8x under load for nothing
                 yield from stream_pieces(draft.text)
         dropped = list(draft.dropped)
@@ -418,9 +441,10 @@ class Conversation:
         if answer.kind == "chit-chat":  # "thanks!" must not become the turn a follow-up refers to
             return
         short = answer.short_answer.text if answer.short_answer is not None else None
+        with learned_from(self.assistant.taught()):
+            subject = subject_of(own_query(answer.query))
         self.turns.append(Turn(question=answer.question, query=answer.query, answer=answer.text,
-                               short_answer=short, subject=subject_of(own_query(answer.query)),
-                               people=self.assistant._people(answer),
+                               short_answer=short, subject=subject, people=self.assistant._people(answer),
                                docs=tuple(dict.fromkeys(c.doc_id for c in answer.citations))))
         del self.turns[: -self.MEMORY]
 

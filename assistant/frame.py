@@ -20,7 +20,17 @@ from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
 
 from assistant.lexicon import CHITCHAT as _CHITCHAT
-from assistant.lexicon import PERSON_NOUNS, RELATION_NOUNS, STOPWORDS, is_yes_no, learn_from_corpus, noun_gender
+from assistant.lexicon import (
+    NOTHING_LEARNED,
+    PERSON_NOUNS,
+    RELATION_NOUNS,
+    STOPWORDS,
+    Learned,
+    is_yes_no,
+    learn_from_corpus,
+    learned_from,
+    noun_gender,
+)
 from index.language import english_pos, is_english_word
 
 if TYPE_CHECKING:
@@ -150,6 +160,7 @@ class Lexicon:
     by_initial: dict[str, list[str]]
     pos: dict[str, Counter[str]] = field(default_factory=dict)
     gender: dict[str, str] = field(default_factory=dict)  # a person's surname -> "f" or "m", from the articles
+    learned: Learned = NOTHING_LEARNED  # the acronyms and non-person words of these articles (`learned_from`)
 
     def gender_of(self, name: str) -> str | None:
         """"f" or "m" when the articles refer to this person as she or he (and never the other way)."""
@@ -242,12 +253,14 @@ def build_lexicon(snapshot: Snapshot) -> Lexicon:
                     entity_words.setdefault(w.lower(), Counter())[e.label] += 1
             df.update(seen)
     vocabulary = frozenset(lemma) | frozenset(lemma.values())
-    learn_from_corpus([d.text for d in snapshot.documents.values()], _non_person_words(snapshot))
+    learned = learn_from_corpus([d.text for d in snapshot.documents.values()], _non_person_words(snapshot))
     by_initial: dict[str, list[str]] = {}
     for v in vocabulary:
         if v.isalpha():
             by_initial.setdefault(v[0], []).append(v)
-    return Lexicon(lemma, entity_words, df, n, vocabulary, by_initial, pos, _genders(snapshot))
+    with learned_from(learned):
+        genders = _genders(snapshot)
+    return Lexicon(lemma, entity_words, df, n, vocabulary, by_initial, pos, genders, learned)
 
 
 _TITLE_GENDER = {"mr": "m", "sir": "m", "lord": "m", "king": "m", "prince": "m", "mrs": "f", "ms": "f", "miss": "f",

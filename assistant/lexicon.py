@@ -3,6 +3,10 @@
 from __future__ import annotations
 
 import re
+from collections.abc import Iterator
+from contextlib import contextmanager
+from contextvars import ContextVar
+from dataclasses import dataclass
 from functools import lru_cache
 
 STOPWORDS = frozenset(
@@ -15,29 +19,48 @@ STOPWORDS = frozenset(
     according tell say said says told give gave given many much number numbers figure figures estimate estimates
     did does do done article articles call called mention mentioned mentions talk refer please know list name names describe explain happened happen mean""".split()
 )
-# Aliases learned from the indexed articles ("Example Radio Company (ERC)"): acronym -> long form, and
-# capitalised words the language layer tags only as places, bodies or groups, never as people. Both are filled by
-# `learn_from_corpus` when a snapshot opens; nothing here names anything of a particular corpus.
-_LEARNED_ALIASES: dict[str, str] = {}
-_LEARNED_NON_PERSON: set[str] = set()
+# What the indexed articles teach ("Example Radio Company (ERC)"): acronym -> long form, and capitalised words the
+# language layer tags only as places, bodies or groups, never as people. One `Learned` per index snapshot, made by
+# `learn_from_corpus`; the answering code reads the one in effect (`learned_from`), so two corpora answered in one
+# process never see each other's words. Nothing here names anything of a particular corpus.
+@dataclass(frozen=True, eq=False)  # compared and hashed by identity: a cache key per snapshot
+class Learned:
+    aliases: tuple[tuple[str, str], ...] = ()
+    non_person: frozenset[str] = frozenset()
+
+
+NOTHING_LEARNED = Learned()
+_IN_EFFECT: ContextVar[Learned] = ContextVar("learned", default=NOTHING_LEARNED)
 _ACRONYM = re.compile(r"\b((?:[A-Z][\w’'-]*\s+(?:of\s+|for\s+|and\s+|the\s+)*){1,6}[A-Z][\w’'-]*)\s+\(([A-Z][A-Za-z]{1,7})\)")
 
 
 def is_learned_non_person(word: str) -> bool:
     """The indexed articles use this capitalised word only in places', bodies' or groups' names."""
-    return word.rstrip("’'s") in _LEARNED_NON_PERSON
+    return word.rstrip("’'s") in _IN_EFFECT.get().non_person
 
 
-def learn_from_corpus(texts: list[str], non_person: set[str]) -> None:
-    """Remember the acronyms the articles define and the words their entities show are not people's names."""
+def learn_from_corpus(texts: list[str], non_person: set[str]) -> Learned:
+    """The acronyms the articles define and the words their entities show are not people's names."""
+    aliases: dict[str, str] = {}
     for text in texts:
         for m in _ACRONYM.finditer(text):
-            long_form, short = m.group(1).strip(), m.group(2)
-            initials = "".join(w[0] for w in long_form.split() if w[:1].isupper())
+            words, short = m.group(1).split(), m.group(2)
+            while words and words[0][0] != short[0]:  # "The Acme Radio Service (ARS)": the name starts at "Acme"
+                words = words[1:]
+            initials = "".join(w[0] for w in words if w[:1].isupper())
             if initials.upper().startswith(short.upper()[:2]):
-                _LEARNED_ALIASES.setdefault(short, long_form)
-    _LEARNED_NON_PERSON.update(non_person)
-    _person_names.cache_clear()
+                aliases.setdefault(short, " ".join(words))
+    return Learned(tuple(aliases.items()), frozenset(non_person))
+
+
+@contextmanager
+def learned_from(learned: Learned) -> Iterator[None]:
+    """Answer with what these articles taught (for the block's duration, in this thread only)."""
+    token = _IN_EFFECT.set(learned)
+    try:
+        yield
+    finally:
+        _IN_EFFECT.reset(token)
 
 
 # Titles written before a person's name (general English, lower case here; capitalised in the pattern)
@@ -183,7 +206,7 @@ def related(a: str, b: str) -> bool:
 def fold_aliases(text: str) -> str:
     """Long forms of the acronyms the articles define folded to the acronym ("Example Radio Company" ->
     "ERC"), so either spelling matches the other."""
-    for short, long_form in _LEARNED_ALIASES.items():
+    for short, long_form in _IN_EFFECT.get().aliases:
         text = text.replace(long_form, f" {short} ")
     return text
 
@@ -206,23 +229,23 @@ def terms(text: str) -> list[str]:
 
 def person_names(text: str) -> list[tuple[str, int, int]]:
     """(name, start, end) of likely person names, e.g. 'Gen. Jane Doe', 'Jo Bloggs'."""
-    return list(_person_names(text))
+    return list(_person_names(text, _IN_EFFECT.get()))
 
 
 @lru_cache(maxsize=100_000)
-def _person_names(text: str) -> tuple[tuple[str, int, int], ...]:
+def _person_names(text: str, learned: Learned) -> tuple[tuple[str, int, int], ...]:
     found = []
     for m in _NAME.finditer(text):
         name = m.group().strip()
         words = [w for w in re.split(r"\s+", name) if w]
         start = m.start()
-        while words and (words[0].lower() in NON_PERSON or words[0] in _LEARNED_NON_PERSON):  # "Regional Minister Jo Bloggs" → "Jo Bloggs"
+        while words and (words[0].lower() in NON_PERSON or words[0] in learned.non_person):  # "Regional Minister Jo Bloggs" → "Jo Bloggs"
             start = text.index(words[0], start) + len(words[0])
             start += len(text[start:]) - len(text[start:].lstrip())
             words = words[1:]
         core = [w for w in words if not re.fullmatch(PERSON_TITLES, w)]
         if not core or any(w.rstrip("’'s").lower() in NON_PERSON or w.lower() in NON_PERSON
-                           or w.rstrip("’'s") in _LEARNED_NON_PERSON
+                           or w.rstrip("’'s") in learned.non_person
                            for w in core):
             continue
         titled = len(core) < len(words)

@@ -183,3 +183,37 @@ def test_which_was_published_first_is_answered_from_the_dates(fake_bot: Assistan
                       embedder=fake_embedder)
     reply = other.ask("What is the most recent article?")
     assert reply.kind == "overview" and reply.text.startswith("None of the 2 articles carries a publication date")
+
+
+def test_what_one_corpus_teaches_never_reaches_another(settings, fake_embedder, tmp_path) -> None:  # type: ignore[no-untyped-def]
+    """The acronyms an index defines and the words it uses only for places are that index's: a second Assistant
+    in the same process (another corpus, the eval's next corpus) reads names with its own articles alone."""
+    from assistant.lexicon import fold_aliases, learned_from, person_names
+
+    def bot_over(name: str, text: str) -> Assistant:
+        corpus = tmp_path / name
+        corpus.mkdir()
+        (corpus / "a.txt").write_text(text)
+        (corpus / "z.txt").write_text("Council news\n\n" + " ".join(
+            f"The council met on day {i} and discussed roads, parks and the budget." for i in range(12)) + "\n")
+        return Assistant(settings.model_copy(update={"corpus_dir": corpus, "data_dir": tmp_path / f"{name}-data"}),
+                         embedder=fake_embedder)
+
+    places = bot_over("places", "Floods in Springfield\n\nFloods hit Springfield on Monday. The Freedonia Radio "
+                                "Service (FRS) said roads across Springfield were closed. Springfield schools stay "
+                                "shut, the FRS reported.\n")
+    people = bot_over("people", "Mayor speaks\n\nThe mayor, Jo Springfield, said the dam would open in May.\n")
+    assert not places.ask("What did the FRS say about the roads?").abstained
+    taught = places.taught()
+    assert "Springfield" in taught.non_person and dict(taught.aliases) == {"FRS": "Freedonia Radio Service"}
+    with learned_from(taught):
+        assert "FRS" in fold_aliases("the Freedonia Radio Service said")
+        assert not person_names("The mayor, Jo Springfield, said so.")
+    # outside that index's answers, and in the other index's, nothing of it is in effect
+    assert fold_aliases("the Freedonia Radio Service said") == "the Freedonia Radio Service said"
+    assert [n for n, _, _ in person_names("The mayor, Jo Springfield, said so.")] == ["Jo Springfield"]
+    assert "FRS" not in dict(people.taught().aliases)
+    with learned_from(people.taught()):
+        assert [n for n, _, _ in person_names("The mayor, Jo Springfield, said so.")] == ["Jo Springfield"]
+    answer = people.ask("Who said the dam would open in May?")
+    assert "Jo Springfield" in answer.text and not answer.abstained, answer.text
