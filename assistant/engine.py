@@ -18,7 +18,15 @@ import re
 
 from assistant.answer import RetrievedChunk, ShortAnswer
 from assistant.compose import CitationBook, Draft, ExtractiveAnswerer, with_marker
-from assistant.evidence import NO_SPAN, NO_SUPPORT, EvidenceStage, Scored, names_the_asked, subject_pronoun
+from assistant.evidence import (
+    NO_SPAN,
+    NO_SUPPORT,
+    EvidenceStage,
+    Scored,
+    counts_asked,
+    names_the_asked,
+    subject_pronoun,
+)
 from assistant.frame import STRICT_TYPES, Frame
 from assistant.lexicon import MONTHS, NUMBER_WORDS
 from assistant.question import Question
@@ -116,18 +124,6 @@ def _other_value(frame: Frame, sentence: str) -> list[str]:
 
 _BY_AGENT = re.compile(r"\b(\w{4,}) by (?:the |a |an )?((?:[\w'-]+ ?){1,4}?)(?=[?,.;]|\s+(?:in|near|at|on|during|after"
                        r"|before|while|when|and|from|with)\b|$)", re.IGNORECASE)
-
-
-def _counts_asked(frame: Frame, e: Scored, start: int, end: int) -> bool:
-    """Does the number at [start, end) count the asked thing ("500 residents" for "how many residents") or stand
-    as the question's own verb's object ("scored 131" for "how many runs did he score")?"""
-    tokens = e.sentence.tokens
-    inside = [t for t in tokens if start <= t.start < end]
-    outer = {t.head for t in inside if 0 <= t.head < len(tokens) and not start <= tokens[t.head].start < end}
-    # the counted noun, with the nouns compounded into it ("two crew members" counts the crew)
-    heads = {tokens[h].lemma for h in outer} | {x.lemma for x in tokens if x.head in outer and x.dep == "compound"}
-    asked = {frame.focus} if frame.focus else set()
-    return bool(heads & (asked | set(frame.terms)) - {"year", "day", "time"})
 
 
 def _other_agent(frame: Frame, sentence: str) -> list[str]:
@@ -264,7 +260,7 @@ class GroundedAnswerer(EvidenceStage):
             options = [o for o in options if o[1][2] == "PERSON"]
         for e, cand, key, rank in options:
             value = e.score + self.settings.weight_closeness * cand[3] + 0.05 * (counts[key] - 1) - 0.03 * rank
-            if frame.answer_type in ("COUNT", "QUANTITY", "MONEY", "AMOUNT") and _counts_asked(frame, e, cand[0], cand[1]):
+            if frame.answer_type in ("COUNT", "QUANTITY", "MONEY", "AMOUNT") and counts_asked(frame, e.sentence, cand[0], cand[1]):
                 value += 0.3  # "An estimated 500 residents" for how many residents; "Jo scored 131" for how many
             if best is None or value > best[0]:
                 best = (value, e, cand)

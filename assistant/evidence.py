@@ -204,7 +204,8 @@ class EvidenceStage:
 
     def _is_verb(self, snapshot: Snapshot, term: str) -> bool:
         """Mostly a verb in the articles or, for a word they never use, only a verb in the dictionary."""
-        tags = self.lexicon(snapshot).pos.get(term)
+        lexicon = self.lexicon(snapshot)
+        tags = lexicon.pos.get(term) or lexicon.lemma_pos.get(term)
         if tags:
             return tags.most_common(1)[0][0] == "VERB"
         return english_pos(term) == {"verb"}
@@ -248,6 +249,8 @@ class EvidenceStage:
                 continue
             if frame.answer_type == "COUNT" and re.fullmatch(r"(?:19|20)\d\d", surface.strip()):
                 continue
+            if frame.answer_type in _NUMBER_TYPES and _CLOCK.search(surface):
+                continue  # "about 12:30am", tagged a number by the small model, is a time of day, never a count
             if frame.answer_type == "DATE" and _CALENDAR_ASKED.search(frame.text) and (
                     ent.label == "TIME" or not _CALENDAR.search(surface)):
                 continue  # "On what date …?" is not answered by "early this morning" or "on Sunday"
@@ -275,13 +278,15 @@ class EvidenceStage:
             doers = self._doers(frame, snapshot, e)
             if doers is not None:
                 out = [c for c in out if _token_at(e.sentence, c[0]) in doers]
-        if frame.answer_type in ("COUNT", "AGE", "QUANTITY", "AMOUNT"):
+        if frame.answer_type in _NUMBER_TYPES:
             inside = [(x.start, x.end) for x in e.sentence.entities]
             for t in e.sentence.tokens:
                 if t.pos == "NUM" and not any(a <= t.start < b for a, b in inside):
                     surface = text[t.start : t.end]
                     if surface.lower() in q_words or (frame.answer_type == "AGE"
                                                       and not _looks_like_age(text, t.start, t.end)):
+                        continue
+                    if _CLOCK.search(text[t.start : t.end + 4]):
                         continue
                     if frame.unit and frame.unit not in text[t.start : t.end + 12].lower():
                         continue
@@ -332,6 +337,15 @@ class EvidenceStage:
             later = _named_next(text, snapshot.sentences(e.doc_id), e.index)
             if later is not None and not names_the_asked(frame, text[later[0] : later[1]]):
                 out.append((later[0], later[1], "PERSON", 0.7))
+        if frame.answer_type in ("COUNT", "AMOUNT") and frame.focus and out:
+            # "How many people were injured in the quake?": in a sentence with neither the counted noun nor the
+            # asked verb, a number that counts no noun ("a quake which measured over five") is no answer (one that
+            # counts a noun may count the asked thing in other words: "six fighters" for attackers)
+            tied = {t for t in frame.terms if t not in frame.hard and (t == frame.focus or self._is_verb(snapshot, t))}
+            if tied and not tied & e.matched:
+                # ("how much roofing": a head count of people, "up to 50 people", is none either)
+                out = [c for c in out if counts_asked(frame, e.sentence, c[0], c[1]) or (
+                    c[2] != "CARDINAL" if frame.answer_type == "AMOUNT" else _counted(e.sentence, c[0], c[1])[1])]
         return out
 
     def _closeness(self, frame: Frame, snapshot: Snapshot, e: Scored, at: int) -> float:
@@ -542,6 +556,26 @@ _PEOPLE_BODIES = frozenset({"group", "party", "body", "union", "team", "club", "
                             "movement", "faction", "militia", "tribe", "band"})
 _PERCENT = re.compile(r"\d\s*(?:%|per ?cent\b|percent\b)", re.IGNORECASE)
 _CALENDAR_ASKED = re.compile(r"\b(?:what|which) (?:date|day of the month)\b|\bdate of\b", re.IGNORECASE)
+def _counted(sentence: ParsedSentence, start: int, end: int) -> tuple[set[str], bool]:
+    """The words the number at [start, end) attaches to, with the nouns compounded into them ("two crew members":
+    members, crew), and whether it counts a noun at all ("a quake which measured over five" counts none)."""
+    tokens = sentence.tokens
+    inside = [t for t in tokens if start <= t.start < end]
+    outer = {t.head for t in inside if 0 <= t.head < len(tokens) and not start <= tokens[t.head].start < end}
+    heads = {tokens[h].lemma for h in outer} | {x.lemma for x in tokens if x.head in outer and x.dep == "compound"}
+    return heads, any(tokens[h].pos in ("NOUN", "PROPN") for h in outer)
+
+
+def counts_asked(frame: Frame, sentence: ParsedSentence, start: int, end: int) -> bool:
+    """Does the number at [start, end) count the asked thing ("500 residents" for "how many residents") or stand
+    as the question's own verb's object ("scored 131" for "how many runs did he score")?"""
+    heads, _ = _counted(sentence, start, end)
+    asked = {frame.focus} if frame.focus else set()
+    return bool(heads & (asked | set(frame.terms)) - {"year", "day", "time"})
+
+
+_NUMBER_TYPES = frozenset({"COUNT", "AGE", "QUANTITY", "AMOUNT"})
+_CLOCK = re.compile(r"\d:\d\d|\b\d{1,2}(?::\d\d)?\s?[ap]\.?m\b", re.IGNORECASE)  # a time of day: "12:30am", "6 pm", "14:05"
 _CALENDAR = re.compile(r"\d|\b(?:" + "|".join(MONTHS) + r")[a-z]*\b\.?", re.IGNORECASE)  # "sept" is "sep" + t
 # "What is the name of her lawyer?", "Who is the chief executive of Acme?": the asked person holds a role
 _ROLE_QUESTION = re.compile(r"\s*(?:what (?:is|was|were|are) the names? of|who (?:is|was|are|were) (?:the|its|their|his|her)\b)",

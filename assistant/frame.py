@@ -17,6 +17,7 @@ import math
 import re
 from collections import Counter
 from dataclasses import dataclass, field
+from functools import cached_property
 from typing import TYPE_CHECKING
 
 from assistant.lexicon import CHITCHAT as _CHITCHAT
@@ -166,6 +167,14 @@ class Lexicon:
         """"f" or "m" when the articles refer to this person as she or he (and never the other way)."""
         words = re.findall(r"[A-Za-z'’-]+", name)
         return self.gender.get(re.sub(r"['’]s?$", "", words[-1].lower())) if words else None
+
+    @cached_property
+    def lemma_pos(self) -> dict[str, Counter[str]]:
+        """How the articles tag each lemma, over all its surface forms ("die" from "died", "dies")."""
+        out: dict[str, Counter[str]] = {}
+        for surface, tags in self.pos.items():
+            out.setdefault(self.lemma.get(surface, surface), Counter()).update(tags)
+        return out
 
     def head_noun(self, phrase: str) -> str | None:
         """The head of the noun phrase a phrase opens with ("chinese migrants are thought …" -> "migrants"),

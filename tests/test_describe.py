@@ -10,6 +10,7 @@ import pytest
 from assistant import Assistant
 from assistant.answer import Answer
 from assistant.figures import describe
+from assistant.frame import analyse_frame
 from index.language import parse
 
 
@@ -666,15 +667,13 @@ def test_a_spelt_out_age_is_an_age(settings, fake_embedder, tmp_path: Path) -> N
 def test_a_count_is_the_number_that_counts_the_asked_thing() -> None:
     """"How many residents …?": "An estimated 500 residents" counts them, "Hundreds of people" does not; "How many
     runs did she score?": "scored 131" is the question's own verb's number."""
-    from types import SimpleNamespace
-
-    from assistant.engine import _counts_asked
+    from assistant.evidence import counts_asked
     from assistant.frame import Frame
 
     def counts(question_terms: tuple[str, ...], focus: str, sentence: str, number: str) -> bool:
         frame = Frame(text="", intent="factoid", answer_type="COUNT", focus=focus, terms=question_terms)
         at = sentence.index(number)
-        return _counts_asked(frame, SimpleNamespace(sentence=parse(sentence)[0]), at, at + len(number))  # type: ignore[arg-type]
+        return counts_asked(frame, parse(sentence)[0], at, at + len(number))
 
     terms = ("resident", "leave", "home", "bushfire")
     assert counts(terms, "resident", "An estimated 500 residents have fled to a nearby town.", "500")
@@ -867,3 +866,34 @@ def test_a_suspect_introduced_without_a_name_is_named_by_the_next_sentence(setti
                      "imprisonment.\n")
     answer = bot.ask("Who was charged with waging war against the republic?")
     assert answer.short_answer is not None and answer.short_answer.text == "John Smith"
+
+
+def test_a_time_of_day_or_a_number_that_counts_nothing_asked_is_no_count(settings, fake_embedder,  # type: ignore[no-untyped-def]
+                                                                          tmp_path: Path) -> None:
+    """"How many people were hurt in the quake?" against an article that gives the quake's time ("about 12:30am",
+    a number to the small model) and its size ("over five"), but no injuries: refused, not answered "12:30am".
+    "How much roofing fell?" is not answered by a head count of people in another sentence."""
+    bot = _small_bot(settings, fake_embedder, tmp_path,
+                     "Quake shakes farm towns\n\nAn earthquake measuring 4.1 has shaken farm towns in the west "
+                     "overnight. A spokesman says the earthquake, which occurred at about 12:30am, follows a larger "
+                     "quake in September which measured over five. The epicentre was in Springfield.\n",
+                     "Mall roof falls\n\nInitial reports spoke of up to 50 people trapped at the mall in Shelbyville, "
+                     "but police later said four people had been rescued. Some 100 square metres of roofing were "
+                     "believed to have collapsed.\n")
+    question = "How many people were injured in the Springfield earthquake?"
+    assert bot.ask(question).abstained
+    snapshot, _ = bot._ready()
+    engine = bot.answerer.grounded  # type: ignore[attr-defined]
+    frame = analyse_frame(question, engine.lexicon(snapshot))
+    evidence = engine.gather(frame, snapshot, list(bot.ask(question).chunks), None)
+    text = snapshot.documents["a"].text
+    offered = [text[a:b] for e in evidence if e.doc_id == "a" for a, b, _, _ in engine.candidates(frame, snapshot, e)]
+    assert "12:30am" not in " ".join(offered) and "over five" not in offered, offered
+    question = "How much roofing is believed to have come down at the Shelbyville mall?"
+    answer = bot.ask(question)
+    assert answer.short_answer is not None and "100" in answer.short_answer.text, answer.text
+    frame = analyse_frame(question, engine.lexicon(snapshot))
+    text = snapshot.documents["b"].text
+    offered = [text[a:b] for e in engine.gather(frame, snapshot, list(answer.chunks), None) if e.doc_id == "b"
+               for a, b, _, _ in engine.candidates(frame, snapshot, e)]
+    assert offered == ["Some 100 square metres"], offered
