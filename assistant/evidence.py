@@ -126,8 +126,11 @@ class EvidenceStage:
             e.near = e.matched | {t for t in frame.terms if t in context or (t not in frame.hard and (
                 _kin(t, context, context_family) or SYNONYMS.get(t, frozenset()) & context))}
             e.coverage = sum(frame.weights.get(t, 1.0) for t in e.matched) / total
-            # every name of the question is matched by one of its words ("Mr Doe" matches "Jane Doe")
-            e.hard_ok = all(any(t in context or _name_kin(t, context) for t in group) or (group == (frame.focus,) and (
+            # every name of the question is matched by one of its words ("Mr Doe" matches "Jane Doe"); a name
+            # that says which article is asked about is matched anywhere in that article
+            e.hard_ok = all(any(t in context or _name_kin(t, context) for t in group) or (
+                set(group) <= set(frame.scope) and set(group) <= self._doc_terms(snapshot, e.doc_id)) or (
+                group == (frame.focus,) and (
                 group[0] in e.near or e.dense >= self.settings.hard_relief_dense)) for group in frame.groups) or (
                 e.coverage >= self.settings.hard_relief_coverage and e.dense >= self.settings.hard_relief_dense)
             predicate = [t for t in frame.terms if t not in frame.hard and frame.weights.get(t, 0) > 0]
@@ -209,6 +212,15 @@ class EvidenceStage:
         if tags:
             return tags.most_common(1)[0][0] == "VERB"
         return english_pos(term) == {"verb"}
+
+    def _doc_terms(self, snapshot: Snapshot, doc_id: str) -> frozenset[str]:
+        """Every lemma and lower-cased word of an article (kept per snapshot)."""
+        cache = snapshot.__dict__.setdefault("_doc_terms", {})
+        found = cache.get(doc_id)
+        if found is None:
+            found = frozenset().union(*(self._terms_of(snapshot, doc_id, s) for s in snapshot.sentences(doc_id)))
+            cache[doc_id] = found
+        return found  # type: ignore[no-any-return]
 
     def _context_terms(self, snapshot: Snapshot, e: Scored) -> set[str]:
         """Words of the neighbouring sentences of the same paragraph and of the article's title."""
@@ -804,7 +816,24 @@ def _beside(sentence: ParsedSentence, start: int, end: int, role: int) -> bool:
         return False
     r = sentence.tokens[role]
     return min(abs(i - role) for i in inside) <= 4 or r.head in inside or any(
-        sentence.tokens[i].head == role for i in inside)
+        sentence.tokens[i].head == role for i in inside) or _titled(sentence, role, inside)
+
+
+def _titled(sentence: ParsedSentence, role: int, inside: list[int]) -> bool:
+    """Is the name the end of a title that opens with the role ("Chairman of the Joint Council General Jo Roe"):
+    its heads lead back to the role through the title's own words, with no verb or clause between?"""
+    tokens = sentence.tokens
+    if inside[0] <= role or any(tokens[i].pos not in ("PROPN", "NOUN", "DET", "ADP", "ADJ")
+                                for i in range(role + 1, inside[0])):
+        return False
+    at = inside[-1]
+    for _ in range(8):
+        at = tokens[at].head
+        if at == role:
+            return True
+        if not role < at < inside[0] or not 0 <= at < len(tokens):
+            return False
+    return False
 
 
 def _mostly(labels: Counter[str] | None, label: str) -> bool:

@@ -143,6 +143,7 @@ class Frame:
     attribute: str | None = None  # "what was the population of X": the asked attribute must be in the evidence
     corrected: tuple[str, ...] = ()  # misspelt words read as the corpus words they stand for
     prefer_docs: tuple[str, ...] = ()  # a follow-up's articles: those the previous answer cited
+    scope: tuple[str, ...] = ()  # "… mentioned in the Acme story": terms the article must match, not the sentence
 
     @property
     def labels(self) -> frozenset[str]:
@@ -516,6 +517,8 @@ def analyse_frame(text: str, lexicon: Lexicon) -> Frame:
                      for part in _split_compound(raw, lexicon)])
     groups: list[list[str]] = []
     last_hard = -2
+    scoped = _scope_words(own)
+    scope: list[str] = []
     cased = any(raw[:1].isupper() for raw in words[1:])  # the asker capitalises names (not typed all lower case)
     for i, raw in enumerate(words):
         w = raw.lower().replace("’", "'").split("'")[0]
@@ -538,6 +541,9 @@ def analyse_frame(text: str, lexicon: Lexicon) -> Frame:
         # words the corpus never uses cannot be matched: they count only when they look like names
         weights[term] = lexicon.idf(term) if known else 0.5 * lexicon.idf("")
         if i >= own_words:  # a word of the earlier turn a follow-up is about counts half as much as its own words
+            weights[term] *= 0.5
+        if raw.lower() in scoped:  # the article's subject, not the answer's: its sentence need not say it
+            scope.append(term)
             weights[term] *= 0.5
         if (entity or (capital and not known)) and w not in GENERIC_NOUNS:
             hard.append(term)
@@ -575,7 +581,18 @@ def analyse_frame(text: str, lexicon: Lexicon) -> Frame:
     unit = unit_match.group(1)[:5] if unit_match else None
     return Frame(text=text, intent=intent, answer_type=answer_type, focus=focus, terms=tuple(terms),
                  hard=tuple(hard), unknown=tuple(unknown), names=tuple(names), weights=weights,
-                 groups=tuple(tuple(g) for g in groups), unit=unit, attribute=attribute, corrected=tuple(corrected))
+                 groups=tuple(tuple(g) for g in groups), unit=unit, attribute=attribute, corrected=tuple(corrected),
+                 scope=tuple(scope))
+
+
+# "… in the Acme story", "… in the article about the Freedonia floods", "the report on Acme": which article
+_SCOPE = re.compile(r"\b(?:in|from) (?:the|that|this|your) ((?:[\w'’-]+ ){1,4})(?:story|article|report|piece|item)\b"
+                    r"|\b(?:story|article|report|piece|item) (?:about|on) ((?:[\w'’-]+ ?){1,5})", re.IGNORECASE)
+
+
+def _scope_words(question: str) -> set[str]:
+    """Lower-cased words of the phrase that says which article a question is about."""
+    return {w.lower() for m in _SCOPE.finditer(question) for g in m.groups() if g for w in _WORD.findall(g)}
 
 
 _QUESTION_WORDS = frozenset(

@@ -897,3 +897,23 @@ def test_a_time_of_day_or_a_number_that_counts_nothing_asked_is_no_count(setting
     offered = [text[a:b] for e in engine.gather(frame, snapshot, list(answer.chunks), None) if e.doc_id == "b"
                for a, b, _, _ in engine.candidates(frame, snapshot, e)]
     assert offered == ["Some 100 square metres"], offered
+
+
+def test_a_role_holder_at_the_end_of_a_long_title_in_the_story_the_asker_names(settings, fake_embedder,  # type: ignore[no-untyped-def]
+                                                                              tmp_path: Path) -> None:
+    """"Chairman of the Joint Council General Jo Roe, said …" names the chairman (the parse hangs the name under
+    "of", six words from the role); "… mentioned in the Springfield caves story" says which article, and its
+    sentence need not repeat it."""
+    from assistant.frame import _scope_words
+
+    assert _scope_words("Who is the chair mentioned in the Springfield caves story?") == {"springfield", "caves"}
+    assert _scope_words("What did the article about the Acme strike say?") == {"the", "acme", "strike", "say"}
+    bot = _small_bot(settings, fake_embedder, tmp_path,
+                     "Bomb hits caves\n\nThe air force dropped a large bomb on the Springfield caves two days ago. "
+                     "Troops moved in at dawn and searched the tunnels for hours.\n\nThe fighting went on all night. "
+                     "Radio traffic rose sharply.\n\nOfficials would not give details. Reporters waited at the "
+                     "base.\n\nChairman of the Joint Council General Jo Roe, said the bomb was effective.\n")
+    for question in ("Who is the Chairman of the Joint Council?",
+                     "Who is the Chairman of the Joint Council mentioned in the Springfield caves story?"):
+        answer = bot.ask(question)
+        assert answer.short_answer is not None and answer.short_answer.text == "Jo Roe", (question, answer.text)
