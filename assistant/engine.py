@@ -28,7 +28,7 @@ from assistant.evidence import (
     subject_pronoun,
 )
 from assistant.frame import STRICT_TYPES, Frame
-from assistant.lexicon import MONTHS, NUMBER_WORDS
+from assistant.lexicon import MONTHS, NUMBER_WORDS, knowing_verb
 from assistant.question import Question
 from assistant.settings import AnswerSettings
 from index.language import ParsedSentence
@@ -401,12 +401,16 @@ class GroundedAnswerer(EvidenceStage):
         # a name the question gives is matched by one of its words ("Doe" for "Jane Doe"), or by the sentences
         # around it ("the summit" after "the Trade Summit opened …"); what is done must be said in the sentence
         total = sum(frame.weights.get(t, 1.0) for t in frame.terms) or 1.0
+        knowing = knowing_verb(frame.text)  # "Does the council know why …?" is answered by what it knows
+        if knowing is not None and knowing not in words:
+            return None
         if sum(frame.weights.get(t, 1.0) for t in e.matched | set(opposed)) / total < self.settings.yes_no_coverage:
             matched = set(e.matched) | {t for t in frame.terms if t.isdigit() and t in e.near}  # "in 2000-2001"
             for group in frame.groups:
                 if any(t in e.near for t in group):
                     matched |= set(group)
-            verbs = [t for t in frame.terms if t not in frame.hard and self._is_verb(snapshot, t)]
+            verbs = [t for t in frame.terms if t not in frame.hard and self._is_verb(snapshot, t)] if not knowing else []
+            # (what the sentence knows or tells is the clause the question asks about: its verbs may differ)
             if any(t not in e.matched and t not in opposed for t in verbs) or \
                     sum(frame.weights.get(t, 1.0) for t in matched | set(opposed)) / total < self.settings.yes_no_coverage:
                 return None

@@ -654,6 +654,8 @@ def _proper_subject(text: str, sentence: ParsedSentence) -> tuple[int, int] | No
         if t.dep != "nsubj" or t.pos != "PROPN" or not text[t.start : t.start + 1].isupper() or \
                 t.head < 0 or t.head >= len(tokens) or tokens[t.head].dep != "ROOT":
             continue
+        if any(x.head == i and x.dep == "det" for x in tokens):
+            return None  # "The Member for Springfield says …": a title with its article is nobody's name
         tagged = next((x for x in sentence.entities if x.start <= t.start < x.end), None)
         if tagged is not None:  # a lone surname the small model took for a company ("Mason says he …") is kept
             alone = tagged.label in ("ORG", "PRODUCT", "WORK_OF_ART", "FAC") and (tagged.start, tagged.end) == (

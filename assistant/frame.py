@@ -179,14 +179,14 @@ class Lexicon:
 
     def head_noun(self, phrase: str) -> str | None:
         """The head of the noun phrase a phrase opens with ("chinese migrants are thought …" -> "migrants"),
-        judged by how the corpus tags each word (unknown words count as nouns)."""
+        judged by how the corpus tags each word (a word it lacks by the dictionary; unknown to both, a noun)."""
         words = [w for w in re.findall(r"[a-z0-9'-]+", phrase.lower())]
         if words[:2] == ["of", "the"] or words[:2] == ["of", "those"]:
             words = words[2:]
         head = None
         for w in words[:5]:
             tags = self.pos.get(w)
-            tag = tags.most_common(1)[0][0] if tags else ("NOUN" if w not in STOPWORDS else "X")
+            tag = tags.most_common(1)[0][0] if tags else ("X" if w in STOPWORDS or english_pos(w) == {"verb"} else "NOUN")
             if tag in ("NOUN", "PROPN"):
                 head = w
             elif tag in ("ADJ", "NUM") and head is None:

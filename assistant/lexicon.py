@@ -154,9 +154,28 @@ _YES_NO = re.compile(r"\s*(?:is|are|was|were|did|does|do|has|have|had|can|could|
 
 def is_yes_no(text: str) -> bool:
     """An auxiliary opens the question and no what/how/why asks for more: "Did the man who …" and "Was the town
-    where …" are still yes or no (who/which/where/when open relative clauses there)."""
+    where …" are still yes or no (who/which/where/when open relative clauses there), and so is "Does the council
+    know why …?", whose why is what the council knows; "Do you know why …?" asks the why."""
     low = text.lower()
-    return _YES_NO.match(low) is not None and re.search(r"\b(?:what|how|why)\b", low) is None
+    if _YES_NO.match(low) is None:
+        return False
+    return re.search(r"\b(?:what|how|why)\b", low) is None or knowing_verb(low) is not None
+
+
+def knowing_verb(question: str) -> str | None:
+    """The verb of knowing or telling whose object is the question's wh-clause ("Does the council know why …?":
+    know), not in a request to the assistant ("Do you know why …?")."""
+    low = question.lower()
+    wh = re.search(r"\b(?:what|how|why)\b", low)
+    m = _KNOWING.search(low[: wh.end()]) if wh else None
+    return _KNOWING_LEMMA.get(m.group(1), m.group(1)) if m and not re.match(r"\s*\w+ (?:you|u)\b", low) else None
+
+
+# "… know why", "… explain how": a wh-clause that is the object of a verb of knowing or telling
+_KNOWING = re.compile(r"\b(know|knows|knew|explain|explained|reveal|revealed|understand|understood|disclose|"
+                      r"disclosed|ask|asked|wonder|wondered)\s+(?:what|how|why)$")
+_KNOWING_LEMMA = {"knows": "know", "knew": "know", "explained": "explain", "revealed": "reveal",
+                  "understood": "understand", "disclosed": "disclose", "asked": "ask", "wondered": "wonder"}
 
 
 NUMBER_WORDS = {

@@ -917,3 +917,19 @@ def test_a_role_holder_at_the_end_of_a_long_title_in_the_story_the_asker_names(s
                      "Who is the Chairman of the Joint Council mentioned in the Springfield caves story?"):
         answer = bot.ask(question)
         assert answer.short_answer is not None and answer.short_answer.text == "Jo Roe", (question, answer.text)
+
+
+def test_a_title_with_its_article_is_nobodys_name_and_knowing_is_answered_by_knowing(  # type: ignore[no-untyped-def]
+        settings, fake_embedder, tmp_path: Path) -> None:
+    """'The Member for Springfield says …' is a title: the she of the next quotation is the named woman before it.
+    "Does the council know why …?" is answered no by "the council does not know what …", whose verbs differ."""
+    bot = _small_bot(settings, fake_embedder, tmp_path,
+                     "Party debate\n\nLabor MP Jane Doe says the party must change its refugee policy. The Member "
+                     "for Springfield says Labor did not suffer in the polls. \"We committed to land rights, we "
+                     "refused the options the Government put forward,\" she said.\n",
+                     "Resignation\n\nThe mayor, Jo Roe, resigned on Friday after six years in office. Council leader "
+                     "Al Poe says the council does not know what motivated the mayor to quit.\n")
+    answer = bot.ask("Who said Labor committed to land rights and refused the Government's options?")
+    assert answer.short_answer is not None and "Doe" in answer.short_answer.text, answer.text
+    answer = bot.ask("Does the council know why Jo Roe resigned?")
+    assert answer.text.startswith("**No**"), answer.text

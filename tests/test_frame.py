@@ -148,3 +148,20 @@ def test_what_does_a_titled_person_say_asks_for_no_person() -> None:
     """"What does Treasurer Jo Roe say …?": the title after the auxiliary types no answer."""
     assert analyse_frame("What does Treasurer Jo Roe say is the only plan?", lexicon()).answer_type is None
     assert analyse_frame("Which senator was appointed?", lexicon()).answer_type == "PERSON"
+
+
+def test_the_counted_noun_stops_at_a_verb_the_corpus_never_uses() -> None:
+    """"How many building workers downed tools …?" counts workers: "downed", which the corpus lacks, is a verb in
+    the dictionary, not a noun that would make "tools" the counted thing."""
+    assert lexicon().head_noun("building workers downed tools to rally outside") == "workers"
+    assert lexicon().head_noun("striking miners walked out") == "miners"
+
+
+def test_a_question_about_what_someone_knows_is_yes_or_no_and_a_request_is_not() -> None:
+    from assistant.lexicon import is_yes_no, knowing_verb
+
+    assert is_yes_no("Does the council know why the mayor resigned?")
+    assert knowing_verb("Does the council know why the mayor resigned?") == "know"
+    assert knowing_verb("Has the minister explained how the money was spent?") == "explain"
+    assert not is_yes_no("Do you know why the mayor resigned?")
+    assert not is_yes_no("Did the council say how many jobs would go?")
