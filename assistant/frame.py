@@ -524,7 +524,8 @@ def analyse_frame(text: str, lexicon: Lexicon) -> Frame:
         w = raw.lower().replace("’", "'").split("'")[0]
         if w in STOPWORDS or w in _QUESTION_WORDS or (len(w) < 2 and not w.isdigit()):
             continue
-        known = w in lexicon.vocabulary or lexicon.normal(w) in lexicon.vocabulary
+        known = w in lexicon.vocabulary or lexicon.normal(w) in lexicon.vocabulary or (
+            len(w) >= 4 and any(w + end in lexicon.vocabulary for end in _DEMONYM_ENDS))  # Freedonia: "Freedonian"
         if not known:
             fixed = lexicon.correct(w, name=raw[:1].isupper())
             if fixed is not None:
@@ -583,6 +584,10 @@ def analyse_frame(text: str, lexicon: Lexicon) -> Frame:
                  hard=tuple(hard), unknown=tuple(unknown), names=tuple(names), weights=weights,
                  groups=tuple(tuple(g) for g in groups), unit=unit, attribute=attribute, corrected=tuple(corrected),
                  scope=tuple(scope))
+
+
+# a place's name becomes its people's adjective with one of these ("Freedonian", "Ruritani", "Sylvanese")
+_DEMONYM_ENDS = ("n", "an", "i", "ese", "ian")
 
 
 # "… in the Acme story", "… in the article about the Freedonia floods", "the report on Acme": which article

@@ -92,11 +92,11 @@ MALE_NOUNS = r"man|men|boy|father|husband|son|brother|widower|actor|king|prince|
 # Words news reports use for one another (general English, lemmas): a question's word is matched by any word of
 # its group ("When does the debate start?" against "will begin debate"; "chase" against "pursued").
 SYNONYM_GROUPS = (
-    {"start", "begin", "commence", "launch", "open"}, {"end", "finish", "conclude", "close"},
+    {"start", "begin", "commence", "launch", "open", "initiate"}, {"end", "finish", "conclude", "close"},
     {"chase", "pursue"}, {"buy", "purchase", "acquire"}, {"sell", "auction"}, {"quit", "resign"},
     {"arrest", "detain", "apprehend"}, {"jail", "imprison", "lock"}, {"sentence", "jail"},
     {"adjourn", "suspend", "postpone", "delay", "hold"}, {"die", "kill", "dead", "death"},
-    {"injure", "wound", "hurt"}, {"attack", "assault", "raid", "strike"}, {"help", "assist", "aid"},
+    {"injure", "injury", "wound", "hurt"}, {"war", "conflict", "fighting"}, {"attack", "assault", "raid", "strike"}, {"help", "assist", "aid"},
     {"car", "vehicle"}, {"boat", "yacht", "vessel", "ship"},
     {"plane", "aircraft", "jet", "airliner"}, {"child", "toddler", "boy", "girl", "kid"},
     {"money", "fund", "funding", "cash"}, {"rise", "increase", "grow", "climb", "jump"},
@@ -166,14 +166,14 @@ def knowing_verb(question: str) -> str | None:
     """The verb of knowing or telling whose object is the question's wh-clause ("Does the council know why …?":
     know), not in a request to the assistant ("Do you know why …?")."""
     low = question.lower()
-    wh = re.search(r"\b(?:what|how|why)\b", low)
+    wh = re.search(r"\b(?:what|how|why|where|when|who|whether|if)\b", low)
     m = _KNOWING.search(low[: wh.end()]) if wh else None
     return _KNOWING_LEMMA.get(m.group(1), m.group(1)) if m and not re.match(r"\s*\w+ (?:you|u)\b", low) else None
 
 
 # "… know why", "… explain how": a wh-clause that is the object of a verb of knowing or telling
 _KNOWING = re.compile(r"\b(know|knows|knew|explain|explained|reveal|revealed|understand|understood|disclose|"
-                      r"disclosed|ask|asked|wonder|wondered)\s+(?:what|how|why)$")
+                      r"disclosed|ask|asked|wonder|wondered)\s+(?:what|how|why|where|when|who|whether|if)$")
 _KNOWING_LEMMA = {"knows": "know", "knew": "know", "explained": "explain", "revealed": "reveal",
                   "understood": "understand", "disclosed": "disclose", "asked": "ask", "wondered": "wonder"}
 

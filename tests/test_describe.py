@@ -933,3 +933,16 @@ def test_a_title_with_its_article_is_nobodys_name_and_knowing_is_answered_by_kno
     assert answer.short_answer is not None and "Doe" in answer.short_answer.text, answer.text
     answer = bot.ask("Does the council know why Jo Roe resigned?")
     assert answer.text.startswith("**No**"), answer.text
+
+
+def test_yes_no_reads_news_synonyms_of_the_asked_words(settings, fake_embedder, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
+    """"Was anybody hurt?" is answered no by "no reported injuries"; "start a war" by "never initiate a conflict"."""
+    bot = _small_bot(settings, fake_embedder, tmp_path,
+                     "Church fire\n\nFire has damaged part of the Springfield cathedral. Fire officials say there were "
+                     "no reported injuries, but the cathedral's gift shop was badly damaged.\n",
+                     "Border tension\n\nThe Freedonian President Jo Roe is ready to meet the Ruritanian leader. "
+                     "President Roe says Freedonia will never initiate a conflict between the two countries.\n")
+    answer = bot.ask("Was anybody hurt in the Springfield cathedral fire?")
+    assert answer.text.startswith("**No**"), answer.text
+    answer = bot.ask("Does Roe say Freedonia might start a war?")
+    assert answer.text.startswith("**No**"), answer.text

@@ -163,5 +163,16 @@ def test_a_question_about_what_someone_knows_is_yes_or_no_and_a_request_is_not()
     assert is_yes_no("Does the council know why the mayor resigned?")
     assert knowing_verb("Does the council know why the mayor resigned?") == "know"
     assert knowing_verb("Has the minister explained how the money was spent?") == "explain"
+    assert knowing_verb("Does the army know where the rebels are hiding?") == "know"
+    assert knowing_verb("Is the ship where the crew said it was?") is None
     assert not is_yes_no("Do you know why the mayor resigned?")
     assert not is_yes_no("Did the council say how many jobs would go?")
+
+
+def test_a_place_whose_people_the_corpus_names_is_not_an_unknown_name() -> None:
+    """"Freedonia" in a question is no name the articles never mention when they write "Freedonian"."""
+    words = ["freedonian", "troops", "border", "ruritania"]
+    lex = Lexicon(lemma={w: w for w in words}, entity_words={"freedonian": Counter(NORP=3)}, df=Counter(words),
+                  n_sentences=50, vocabulary=frozenset(words), by_initial={})
+    assert analyse_frame("Did Freedonia send troops to the border?", lex).unknown == ()
+    assert analyse_frame("Did Sylvania send troops to the border?", lex).unknown == ("Sylvania",)
