@@ -293,18 +293,31 @@ class GroundedAnswerer(EvidenceStage):
         def names(e: Scored) -> set[str]:
             return {text[e.doc_id][a:b].lower() for a, b, _, _ in self.candidates(frame, snapshot, e)}
 
+        # "… offering flights to five major cities. The fares are for flights to A, B, C, D and E.": the items
+        # often follow in a sentence of their own beside the one that says what they are
+        following: set[tuple[str, int]] = set()
+        for e in evidence:
+            if e.hard_ok and any(e.doc_id == g.doc_id and 0 < e.index - g.index <= 2 for g in good[:3]):
+                text.setdefault(e.doc_id, snapshot.documents[e.doc_id].text)
+                if len(names(e)) >= 2:
+                    good += [] if e in good else [e]
+                    following.add((e.doc_id, e.index))
+
         ranked = sorted(good, key=lambda e: -(e.score + 0.15 * min(3, len(names(e)))))
         chosen: list[Scored] = []
         seen: set[str] = set()
         for e in ranked:
             new = names(e) - seen
-            if (new or not chosen) and _distinct(e, chosen) and (not chosen or e.score >= 0.6 * chosen[0].score):
+            if (new or not chosen) and _distinct(e, chosen) and (
+                    not chosen or e.score >= 0.6 * chosen[0].score or (e.doc_id, e.index) in following):
                 chosen.append(e)
                 seen |= new
             if len(chosen) >= 3:
                 break
         if not any(names(e) for e in chosen):
             return self._passage(frame, snapshot, evidence, book)
+        if following:  # the sentence that lists the items leads, the one that says what they are follows it
+            chosen.sort(key=lambda e: -len(names(e)) if (e.doc_id, e.index) in following else 0)
         parts = []
         for e in chosen:
             spans = sorted(self.candidates(frame, snapshot, e))

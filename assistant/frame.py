@@ -91,7 +91,7 @@ _NOUN_TYPES = {
               "location", "capital", "island", "nation", "district", "suburb", "street", "continent"},
     "ORG": {"company", "organisation", "organization", "group", "party", "agency", "team", "club", "firm", "bank",
             "newspaper", "outlet", "body", "union", "ministry", "department", "committee", "council", "airline",
-            "university", "universitie", "school", "college", "hospital", "website", "site", "platform", "network",
+            "university", "school", "college", "hospital", "website", "site", "platform", "network",
             "channel", "broadcaster", "station", "magazine", "publication", "charity", "court"},
     "DATE": {"year", "date", "day", "month", "time", "week", "decade", "century"},
     "PERCENT": {"percentage", "percent", "proportion", "share", "rate"},
@@ -448,9 +448,10 @@ def _answer_type(low: str) -> tuple[str | None, str | None]:
     m = re.search(r"\b(?:what|which)\s+(\w+)(?:\s+(\w+))?", low)
     if m and m.group(1) not in _AUXILIARIES:  # "What does Senator Jo Roe say …?" asks for no senator
         for noun in (m.group(1), m.group(2)):
+            one = noun and (noun[:-3] + "y" if noun.endswith("ies") else noun.rstrip("s"))  # cities -> city
             for kind, nouns in _NOUN_TYPES.items():
-                if noun and (noun in nouns or noun.rstrip("s") in nouns):
-                    return kind, noun.rstrip("s") if noun.endswith("s") and noun.rstrip("s") in nouns else noun
+                if noun and (noun in nouns or one in nouns):
+                    return kind, noun if noun in nouns else one
     return None, None
 
 

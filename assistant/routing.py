@@ -179,7 +179,8 @@ class RoutedAnswerer:
         lead = self.grounded.answer(question, snapshot, chunks, vector)
         if lead.abstained or lead.kind != "answer":
             return draft
-        if lead.short_answer is None and not self._says_all(frame, snapshot, chunks, vector):
+        listed = frame.intent == "list" and frame.labels and "**" in lead.text  # a list that names its items
+        if lead.short_answer is None and not listed and not self._says_all(frame, snapshot, chunks, vector):
             return draft
         limit = 1 if self._sure(frame, lead, snapshot, chunks, vector) else settings.max_sentences
         return lead_first(lead, draft, snapshot, limit, settings.lead_words, frame.groups)

@@ -946,3 +946,19 @@ def test_yes_no_reads_news_synonyms_of_the_asked_words(settings, fake_embedder, 
     assert answer.text.startswith("**No**"), answer.text
     answer = bot.ask("Does Roe say Freedonia might start a war?")
     assert answer.text.startswith("**No**"), answer.text
+
+
+def test_a_list_question_gets_the_sentence_that_names_the_items(settings, fake_embedder, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
+    """"Which cities …?" (a plural in -ies) asks for places; the items often sit in a sentence of their own after the
+    one that says what they are ("… to five major cities. … The fares are for flights to A, B, C …"): it leads."""
+    from assistant.frame import analyse_frame as frame_of
+
+    bot = _small_bot(settings, fake_embedder, tmp_path,
+                     "Cheap fares\n\nAcme Air has begun offering $5 flights from Springfield to five major cities, in "
+                     "an attempt to stave off competition. The 10,000 midweek seats are only available online until "
+                     "Monday. The one-way fares are for flights to Sydney, Brisbane, Adelaide, Perth and Canberra. "
+                     "An Acme spokesman says the fares thank customers for their support.\n")
+    snapshot, _ = bot._ready()
+    assert frame_of("Which cities can you fly to?", bot.answerer.grounded.lexicon(snapshot)).answer_type == "PLACE"  # type: ignore[attr-defined]
+    answer = bot.ask("Which cities can you fly to from Springfield for $5 with Acme Air?")
+    assert answer.text.startswith("The one-way fares are for flights to **Sydney**"), answer.text
