@@ -15,6 +15,7 @@ import threading
 import time
 import unicodedata
 from collections.abc import Callable, Iterator
+from contextlib import AbstractContextManager
 from dataclasses import replace
 from typing import TYPE_CHECKING, Any, Protocol
 
@@ -261,6 +262,11 @@ class Assistant:
         if follow_up:
             q = replace(q, prefer_docs=history[-1].docs)
         return text, q, (time.perf_counter() - started) * 1000, taught
+
+    def reading(self) -> AbstractContextManager[None]:
+        """A block in which text is read as these articles taught (their acronyms, their words that are no one's
+        name): for scoring or checking answers outside `ask`."""
+        return learned_from(self.taught())
 
     def taught(self) -> Learned:
         """What the indexed articles taught the answering code (nothing without an index)."""

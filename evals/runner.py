@@ -23,7 +23,6 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any, TextIO
 
 from assistant.errors import AssistantError
-from assistant.lexicon import learned_from
 from evals.calibrate import calibrate
 from evals.cases import EVALS, SPLITS, EvalDataError, case_file, check_gold, load_cases, load_json, load_pairs
 from evals.gate import Check, baseline_for, gate_metrics, limits_for, load_thresholds, read_baseline, record_baseline
@@ -64,7 +63,7 @@ def run_cases(bot: Assistant, cases: list[Case], texts: dict[str, str], threshol
             conv = bot.chat()
             for turn in case.turns:
                 answer = conv.ask(turn)
-            with learned_from(bot.taught()):  # the claims are read with what these articles taught
+            with bot.reading():  # the claims are read with what these articles taught
                 row = score_case(case, answer, texts, threshold)
         except Exception as exc:  # one broken case must not hide the other results
             log.debug("case %s raised", case.id, exc_info=True)

@@ -209,6 +209,8 @@ def test_what_one_corpus_teaches_never_reaches_another(settings, fake_embedder, 
     with learned_from(taught):
         assert "FRS" in fold_aliases("the Freedonia Radio Service said")
         assert not person_names("The mayor, Jo Springfield, said so.")
+    with places.reading():  # the public form of the same block
+        assert "FRS" in fold_aliases("the Freedonia Radio Service said")
     # outside that index's answers, and in the other index's, nothing of it is in effect
     assert fold_aliases("the Freedonia Radio Service said") == "the Freedonia Radio Service said"
     assert [n for n, _, _ in person_names("The mayor, Jo Springfield, said so.")] == ["Jo Springfield"]
