@@ -95,6 +95,7 @@ _NOUN_TYPES = {
             "channel", "broadcaster", "station", "magazine", "publication", "charity", "court"},
     "DATE": {"year", "date", "day", "month", "time", "week", "decade", "century"},
     "PERCENT": {"percentage", "percent", "proportion", "share", "rate"},
+    "AMOUNT": {"rise", "increase", "cut", "hike", "raise", "reduction", "discount"},  # "What pay rise …?": how much
 }
 PLACE_NOUNS = frozenset(_NOUN_TYPES["PLACE"])
 # "Who was Acme's chairman?", "Who is counsel assisting the inquiry?": a person noun right after the possessive or

@@ -176,3 +176,10 @@ def test_a_place_whose_people_the_corpus_names_is_not_an_unknown_name() -> None:
                   n_sentences=50, vocabulary=frozenset(words), by_initial={})
     assert analyse_frame("Did Freedonia send troops to the border?", lex).unknown == ()
     assert analyse_frame("Did Sylvania send troops to the border?", lex).unknown == ("Sylvania",)
+
+
+def test_what_rise_or_cut_asks_how_much() -> None:
+    """"What pay rise are the workers campaigning for?" and "What cut did the bank make?" ask for an amount."""
+    for question in ("What pay rise are the workers campaigning for?", "What cut did the bank make to its rate?",
+                     "Which increase did the council approve?"):
+        assert analyse_frame(question, lexicon()).answer_type == "AMOUNT", question
