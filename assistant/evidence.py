@@ -249,6 +249,9 @@ class EvidenceStage:
         for ent in map(_trim_entity(text), e.sentence.entities):
             if _PERCENT.search(text[ent.start : ent.end]):  # the parser's "92 per cent" as an amount of money
                 ent = Entity(ent.start, ent.end, "PERCENT")
+            unit = re.match(r"\s?(?:per ?cent|%)", text[ent.end : ent.end + 9]) if ent.label == "CARDINAL" else None
+            if unit:  # "just over 1" + " per cent": the parser left the unit out of the number
+                ent = Entity(ent.start, ent.end + unit.end(), "PERCENT")
             if ent.label not in frame.labels or (ent.label in ("NORP", "PERSON") and company_asked):
                 continue  # "Which airline …?" is never answered by a nationality or by a person
             if ent.label in ("NORP", "PERSON") and frame.answer_type in ("PERSON", "ORG") and _modifier(e.sentence, ent):

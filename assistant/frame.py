@@ -108,7 +108,7 @@ NAME_LABELS = frozenset({"PERSON", "ORG", "GPE", "LOC", "NORP", "FAC", "EVENT", 
 RELIABLE_TYPES = frozenset({"COUNT", "MONEY", "AMOUNT", "PERCENT", "QUANTITY", "AGE", "DATE", "DURATION", "NAME",
                             "PERSON_NAME"})
 # Answer types a sentence must hold a span of; for the others (which/what + noun) a strong passage may answer.
-STRICT_TYPES = frozenset({"PERSON", "DATE", "DURATION", "COUNT", "MONEY", "AGE", "PERCENT", "QUANTITY", "NAME",
+STRICT_TYPES = frozenset({"PERSON", "DATE", "DURATION", "COUNT", "MONEY", "AMOUNT", "AGE", "PERCENT", "QUANTITY", "NAME",
                           "PLACE", "ORG", "PERSON_NAME"})
 GENERIC_NOUNS = frozenset({"people", "person", "persons", "man", "men", "woman", "women", "money", "thing", "time",
                            "one", "ones", "number", "amount", "lot", "way", "year", "years", "day", "days"})
@@ -394,6 +394,9 @@ def _answer_type(low: str) -> tuple[str | None, str | None]:
         if re.match(r"\s+an? (?:deal|threat|problem|role|blow|setback|impact|issue|factor|risk|difference|concern"
                     r"|challenge|success|influence|part|surprise|victory|loss)\b", low[m.end(1):]):
             return None, None  # "how big a deal / a threat was it?" asks how much it mattered, not for a measure
+        size = re.match(r"\s+(?:is|was|are|were|will be) (?:the|this|that) ([a-z-]+)", low[m.end(1):])
+        if word in ("big", "large") and size:  # "How big is the budget blowout?": how much, of that thing
+            return "AMOUNT", size.group(1)
         return "QUANTITY", None
     m = re.search(r"\bwhat(?:'s| is| was| are| were| will be) (?:the |its |their |his |her |(?:[\w.&-]+ ){0,2}[\w.&-]+(?:'s|’s) )"
                   r"(?:[\w-]+ ){0,3}?(rate|price|cost|salary|fee|fine|budget|wage)s?\b(?! of (?:the )?(?:war|law)\b)"
@@ -545,9 +548,9 @@ def analyse_frame(text: str, lexicon: Lexicon) -> Frame:
         weights[term] = lexicon.idf(term) if known else 0.5 * lexicon.idf("")
         if i >= own_words:  # a word of the earlier turn a follow-up is about counts half as much as its own words
             weights[term] *= 0.5
-        if raw.lower() in scoped:  # the article's subject, not the answer's: its sentence need not say it
-            scope.append(term)
-            weights[term] *= 0.5
+        if raw.lower() in scoped or i >= own_words:  # the article's subject (or the earlier turn's, already at
+            scope.append(term)  # half weight), not the answer's: its sentence need not say it
+            weights[term] *= 0.5 if i < own_words else 1.0
         if (entity or (capital and not known)) and w not in GENERIC_NOUNS:
             hard.append(term)
             names.append(w)

@@ -962,3 +962,26 @@ def test_a_list_question_gets_the_sentence_that_names_the_items(settings, fake_e
     assert frame_of("Which cities can you fly to?", bot.answerer.grounded.lexicon(snapshot)).answer_type == "PLACE"  # type: ignore[attr-defined]
     answer = bot.ask("Which cities can you fly to from Springfield for $5 with Acme Air?")
     assert answer.text.startswith("The one-way fares are for flights to **Sydney**"), answer.text
+
+
+def test_size_and_share_questions_want_their_own_amount(settings, fake_embedder, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
+    """"How big is the budget blowout?" is not answered by a head count of soldiers (it is refused when no sentence
+    sizes the blowout); "What share of …?" takes "just over 1" + "per cent", which the parser split; a follow-up's
+    earlier name (the article's subject) need not be in the answering sentence."""
+    bot = _small_bot(settings, fake_embedder, tmp_path,
+                     "Budget blowout\n\nThe Freedonian Government has confirmed there is a blowout in the defence "
+                     "budget because of the cost of sending troops abroad. Up to 5,000 soldiers will be deployed later "
+                     "this month as an international force.\n",
+                     "Youth report\n\nA new report has revealed there are fewer young people using support services "
+                     "than thought. The report shows just over 1 per cent of people aged between 15 and 24 used such "
+                     "services over the past year.\n")
+    snapshot, _ = bot._ready()
+    frame = analyse_frame("How big is the blowout in the defence budget?", bot.answerer.grounded.lexicon(snapshot))  # type: ignore[attr-defined]
+    assert (frame.answer_type, frame.focus) == ("AMOUNT", "blowout")
+    assert bot.ask("How big is the blowout in the defence budget caused by the deployment?").abstained
+    answer = bot.ask("What share of people aged 15 to 24 used support services over the past year?")
+    assert answer.short_answer is not None and answer.short_answer.text == "just over 1 per cent", answer.text
+    chat = bot.chat()
+    chat.ask("What did the Freedonian Government confirm?")
+    answer = chat.ask("How many soldiers will be deployed?")
+    assert answer.short_answer is not None and "5,000" in answer.short_answer.text, answer.text
