@@ -126,6 +126,12 @@ _BY_AGENT = re.compile(r"\b(\w{4,}) by (?:the |a |an )?((?:[\w'-]+ ?){1,4}?)(?=[
                        r"|before|while|when|and|from|with)\b|$)", re.IGNORECASE)
 
 
+def _names_a(noun: str, name: str) -> bool:
+    """Does the (lower-cased) name end with the noun, as "springfield hospital" names a hospital?"""
+    words = name.split()
+    return len(words) >= 2 and words[-1].rstrip("s") == noun.rstrip("s")
+
+
 def _other_agent(frame: Frame, sentence: str) -> list[str]:
     """The question's "killed by X", when the sentence says the same verb was done by another ("killed by a
     misguided bomb" for "killed by rebel fire"): the question's words for X, which the sentence answers with a no."""
@@ -258,6 +264,11 @@ class GroundedAnswerer(EvidenceStage):
             options = [o for o in options if o[0] is good[0]] if good else options
         if frame.answer_type == "PERSON" and any(o[1][2] == "PERSON" for o in options):
             options = [o for o in options if o[1][2] == "PERSON"]
+        if frame.focus and frame.answer_type in ("ORG", "PLACE"):
+            # "Which hospital …?": a name that says it is one ("Shelbyville Hospital") answers it outright
+            # (in a sentence that says something else the question asks, beside its names)
+            named = [o for o in options if _names_a(frame.focus, o[2]) and o[0].matched - set(frame.hard) - {frame.focus}]
+            options = named or options
         for e, cand, key, rank in options:
             value = e.score + self.settings.weight_closeness * cand[3] + 0.05 * (counts[key] - 1) - 0.03 * rank
             if frame.answer_type in ("COUNT", "QUANTITY", "MONEY", "AMOUNT") and counts_asked(frame, e.sentence, cand[0], cand[1]):

@@ -985,3 +985,14 @@ def test_size_and_share_questions_want_their_own_amount(settings, fake_embedder,
     chat.ask("What did the Freedonian Government confirm?")
     answer = chat.ask("How many soldiers will be deployed?")
     assert answer.short_answer is not None and "5,000" in answer.short_answer.text, answer.text
+
+
+def test_which_hospital_is_answered_by_a_name_that_says_it_is_one(settings, fake_embedder, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
+    """"In which hospital …?": "Shelbyville General Hospital" names a hospital; "Freedonia Liberation Army", in the sentence that
+    repeats the question's words, does not."""
+    bot = _small_bot(settings, fake_embedder, tmp_path,
+                     "Siege\n\nPolice in Springfield have arrested a wounded Freedonia Liberation Army fighter, but seven other "
+                     "wounded fighters remain barricaded in a hospital in Springfield. They were wounded in earlier "
+                     "bombing and admitted to Shelbyville General Hospital before the siege began.\n")
+    answer = bot.ask("In which hospital are the wounded fighters barricaded in Springfield?")
+    assert answer.short_answer is not None and answer.short_answer.text == "Shelbyville General Hospital", answer.text
