@@ -352,7 +352,7 @@ class EvidenceStage:
             later = _named_next(text, snapshot.sentences(e.doc_id), e.index)
             if later is not None and not names_the_asked(frame, text[later[0] : later[1]]):
                 out.append((later[0], later[1], "PERSON", 0.7))
-        if frame.answer_type in ("COUNT", "AMOUNT") and frame.focus and out:
+        if frame.answer_type in ("COUNT", "AMOUNT", "QUANTITY") and frame.focus and out:
             # "How many people were injured in the quake?": in a sentence with neither the counted noun nor the
             # asked verb, a number that counts no noun ("a quake which measured over five") is no answer (one that
             # counts a noun may count the asked thing in other words: "six fighters" for attackers)
@@ -360,7 +360,7 @@ class EvidenceStage:
             if tied and not tied & e.matched:
                 # ("how much roofing": a head count of people, "up to 50 people", is none either)
                 out = [c for c in out if counts_asked(frame, e.sentence, c[0], c[1]) or (
-                    c[2] != "CARDINAL" if frame.answer_type == "AMOUNT" else _counted(e.sentence, c[0], c[1])[1])]
+                    c[2] != "CARDINAL" if frame.answer_type != "COUNT" else _counted(e.sentence, c[0], c[1])[1])]
         return out
 
     def _closeness(self, frame: Frame, snapshot: Snapshot, e: Scored, at: int) -> float:

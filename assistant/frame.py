@@ -395,8 +395,8 @@ def _answer_type(low: str) -> tuple[str | None, str | None]:
                     r"|challenge|success|influence|part|surprise|victory|loss)\b", low[m.end(1):]):
             return None, None  # "how big a deal / a threat was it?" asks how much it mattered, not for a measure
         size = re.match(r"\s+(?:is|was|are|were|will be) (?:the|this|that) ([a-z-]+)", low[m.end(1):])
-        if word in ("big", "large") and size:  # "How big is the budget blowout?": how much, of that thing
-            return "AMOUNT", size.group(1)
+        if word in ("big", "large") and size:  # "How big is the budget blowout?": a measure of that thing
+            return "QUANTITY", size.group(1)
         return "QUANTITY", None
     m = re.search(r"\bwhat(?:'s| is| was| are| were| will be) (?:the |its |their |his |her |(?:[\w.&-]+ ){0,2}[\w.&-]+(?:'s|’s) )"
                   r"(?:[\w-]+ ){0,3}?(rate|price|cost|salary|fee|fine|budget|wage)s?\b(?! of (?:the )?(?:war|law)\b)"

@@ -977,7 +977,7 @@ def test_size_and_share_questions_want_their_own_amount(settings, fake_embedder,
                      "services over the past year.\n")
     snapshot, _ = bot._ready()
     frame = analyse_frame("How big is the blowout in the defence budget?", bot.answerer.grounded.lexicon(snapshot))  # type: ignore[attr-defined]
-    assert (frame.answer_type, frame.focus) == ("AMOUNT", "blowout")
+    assert (frame.answer_type, frame.focus) == ("QUANTITY", "blowout")
     assert bot.ask("How big is the blowout in the defence budget caused by the deployment?").abstained
     answer = bot.ask("What share of people aged 15 to 24 used support services over the past year?")
     assert answer.short_answer is not None and answer.short_answer.text == "just over 1 per cent", answer.text
