@@ -383,6 +383,8 @@ def _asked_source(question: str) -> set[str]:
     """The content words of "according to X" in a question (acronyms folded as the articles define them)."""
     m = _ACCORDING.search(question)
     return {w for w in tokens(m.group(1)) if w not in STOPWORDS} if m else set()
+
+
 _COUNTED = re.compile(r"\bhow many (\w+)(?: (\w+))?", re.IGNORECASE)
 _AUXILIARY = {"were", "was", "are", "is", "have", "has", "had", "did", "do", "does", "will", "would", "could", "can",
               "may", "might", "remain", "remained"}

@@ -53,6 +53,8 @@ _OPPOSITES = {  # a word of a yes/no question, and words whose presence answers 
     "increase": frozenset({"fell", "fallen", "down", "decreased", "dropped", "declined", "slumped", "plunged"}),
     "grow": frozenset({"fell", "fallen", "shrank", "decreased", "dropped", "declined", "slumped", "contracted"}),
 }
+
+
 def _opposites(term: str) -> frozenset[str]:
     """The words that answer a yes/no question's word with a no, for the word or its base form ("admitted")."""
     for base in (term, re.sub(r"(?<=[aeiou])([bdgmnprt])\1(?:ed|ing)$", r"\1", term), re.sub(r"(?:ed|ing|s)$", "", term)):
@@ -311,8 +313,9 @@ class GroundedAnswerer(EvidenceStage):
             if e.hard_ok and any(e.doc_id == g.doc_id and 0 < e.index - g.index <= 2 for g in good[:3]):
                 text.setdefault(e.doc_id, snapshot.documents[e.doc_id].text)
                 if len(names(e)) >= 2:
-                    good += [] if e in good else [e]
                     following.add((e.doc_id, e.index))
+                    if e not in good:
+                        good.append(e)
 
         ranked = sorted(good, key=lambda e: -(e.score + 0.15 * min(3, len(names(e)))))
         chosen: list[Scored] = []

@@ -247,11 +247,11 @@ class EvidenceStage:
         # who a pronoun subject stands for, or who speaks the sentence's quoted words (looked up once)
         said = self.attribution(snapshot, e) if where_said or frame.answer_type in ("PERSON", "ORG", "NAME") else None
         for ent in map(_trim_entity(text), e.sentence.entities):
-            if _PERCENT.search(text[ent.start : ent.end]):  # the parser's "92 per cent" as an amount of money
-                ent = Entity(ent.start, ent.end, "PERCENT")
-            unit = re.match(r"\s?(?:per ?cent|%)", text[ent.end : ent.end + 9]) if ent.label == "CARDINAL" else None
-            if unit:  # "just over 1" + " per cent": the parser left the unit out of the number
-                ent = Entity(ent.start, ent.end + unit.end(), "PERCENT")
+            # a percentage: the parser's "92 per cent" as an amount of money, or "just over 1" + " per cent" (the
+            # unit left out of the number)
+            unit = _PERCENT_AFTER.match(text, ent.end) if ent.label == "CARDINAL" else None
+            if unit or _PERCENT.search(text[ent.start : ent.end]):
+                ent = Entity(ent.start, unit.end() if unit else ent.end, "PERCENT")
             if ent.label not in frame.labels or (ent.label in ("NORP", "PERSON") and company_asked):
                 continue  # "Which airline …?" is never answered by a nationality or by a person
             if ent.label in ("NORP", "PERSON") and frame.answer_type in ("PERSON", "ORG") and _modifier(e.sentence, ent):
@@ -569,8 +569,12 @@ NO_SUPPORT = "no evidence matches every constraint of the question"
 # bodies that are groups of people, which the recogniser may tag as a nationality or a people ("Which group …?")
 _PEOPLE_BODIES = frozenset({"group", "party", "body", "union", "team", "club", "organisation", "organization",
                             "movement", "faction", "militia", "tribe", "band"})
-_PERCENT = re.compile(r"\d\s*(?:%|per ?cent\b|percent\b)", re.IGNORECASE)
+_PERCENT_UNIT = r"(?:%|per ?cent\b)"
+_PERCENT = re.compile(rf"\d\s*{_PERCENT_UNIT}", re.IGNORECASE)
+_PERCENT_AFTER = re.compile(rf"\s?{_PERCENT_UNIT}", re.IGNORECASE)
 _CALENDAR_ASKED = re.compile(r"\b(?:what|which) (?:date|day of the month)\b|\bdate of\b", re.IGNORECASE)
+
+
 def _counted(sentence: ParsedSentence, start: int, end: int) -> tuple[set[str], bool]:
     """The words the number at [start, end) attaches to, with the nouns compounded into them ("two crew members":
     members, crew), and whether it counts a noun at all ("a quake which measured over five" counts none)."""
