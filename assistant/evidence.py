@@ -19,7 +19,7 @@ from dataclasses import dataclass, field, replace
 from functools import lru_cache
 
 from assistant.answer import RetrievedChunk
-from assistant.frame import PLACE_NOUNS, ROLE_HOLDER, Frame, Lexicon, analyse_frame, build_lexicon, stem
+from assistant.frame import PEOPLE_BODIES, PLACE_NOUNS, ROLE_HOLDER, Frame, Lexicon, analyse_frame, build_lexicon, stem
 from assistant.lexicon import FEMALE_NOUNS, MALE_NOUNS, MONTHS, PERSON_NOUNS, RELATION_NOUNS, SPELT_NUMBER, SYNONYMS
 from assistant.question import Question, looks_like_instruction
 from assistant.settings import AnswerSettings
@@ -239,7 +239,7 @@ class EvidenceStage:
         out = []
         q_words = set(frame.names) | set(frame.terms)
         # a company or another body that is not a group of people is asked for ("Which airline …?")
-        company_asked = frame.answer_type == "ORG" and frame.focus is not None and frame.focus not in _PEOPLE_BODIES
+        company_asked = frame.answer_type == "ORG" and frame.focus is not None and frame.focus not in PEOPLE_BODIES
         # quoted words whose speaker is named where the quotation closes ('…," she wrote on Chirper on Monday'):
         # that sentence says where and when they were said
         where_said = _quotes_words(e.text) and (frame.answer_type in ("ORG", "OUTLET") or (
@@ -394,6 +394,18 @@ class EvidenceStage:
                 sentences += 1
             values |= found
         return sentences >= 2 and len(values) >= 2
+
+    def names_nothing(self, frame: Frame, snapshot: Snapshot, evidence: list[Scored]) -> bool:
+        """Do the best supported sentences (those searched for a typed answer), and their article's opening one,
+        name nothing beside the question's own names: no proper noun, tagged or not? Then no name answers
+        "In which city …?" there, however the small model labels names."""
+        top = [e for e in self._supported(frame, evidence)[: self.settings.type_window] if e.predicate_ok]
+        for e in top:
+            text = snapshot.documents[e.doc_id].text
+            opening = snapshot.sentences(e.doc_id)[:1]
+            if any(names_something(frame, text, s) for s in [e.sentence, *opening]):
+                return False
+        return True
 
     def _supported(self, frame: Frame, evidence: list[Scored]) -> list[Scored]:
         floor, override = self.settings.min_coverage, self.settings.dense_override
@@ -567,8 +579,6 @@ def _asked_gender(question: str) -> str | None:
 NO_SPAN = "no span of the expected type"
 NO_SUPPORT = "no evidence matches every constraint of the question"
 # bodies that are groups of people, which the recogniser may tag as a nationality or a people ("Which group …?")
-_PEOPLE_BODIES = frozenset({"group", "party", "body", "union", "team", "club", "organisation", "organization",
-                            "movement", "faction", "militia", "tribe", "band"})
 _PERCENT_UNIT = r"(?:%|per ?cent\b)"
 _PERCENT = re.compile(rf"\d\s*{_PERCENT_UNIT}", re.IGNORECASE)
 _PERCENT_AFTER = re.compile(rf"\s?{_PERCENT_UNIT}", re.IGNORECASE)
@@ -696,6 +706,26 @@ def _speaker_in(text: str, sentence: ParsedSentence, people_only: bool = False) 
                 trimmed = _trim_entity(text)(ent)
                 return trimmed.start, trimmed.end
     return None
+
+
+_NOT_A_NAME = frozenset({"DATE", "TIME", "CARDINAL", "ORDINAL", "QUANTITY", "MONEY", "PERCENT", "NORP"})
+_WEEKDAYS = ("mon", "tue", "wed", "thu", "fri", "sat", "sun")
+
+
+def names_something(frame: Frame, text: str, sentence: ParsedSentence) -> bool:
+    """Does the sentence hold a proper name (an entity or a proper noun the recogniser missed) that is neither
+    the question's own, a date, a number, a people's adjective nor a title ("Senator")?"""
+    for ent in sentence.entities:
+        if ent.label not in _NOT_A_NAME and not names_the_asked(frame, text[ent.start : ent.end]):
+            return True
+    dated = [(x.start, x.end) for x in sentence.entities if x.label in _NOT_A_NAME]
+    for t in sentence.tokens:
+        word = text[t.start : t.end]
+        if t.pos != "PROPN" or any(a <= t.start < b for a, b in dated) or word.lower()[:3] in MONTHS + _WEEKDAYS:
+            continue
+        if word.lower() not in PERSON_NOUNS and not names_the_asked(frame, word):
+            return True
+    return False
 
 
 def subject_pronoun(text: str, sentence: ParsedSentence) -> str | None:

@@ -88,7 +88,8 @@ _LIST = re.compile(r"^\s*(?:list|name)\b|\bwhich (?:\w+ ){0,2}(?:were|are)\b.*\b
 _NOUN_TYPES = {
     "PERSON": set(PERSON_NOUNS),
     "PLACE": {"country", "city", "town", "place", "region", "state", "province", "republic", "village", "area",
-              "location", "capital", "island", "nation", "district", "suburb", "street", "continent"},
+              "location", "capital", "island", "nation", "district", "suburb", "street", "continent", "beach",
+              "river", "lake", "mountain", "airport", "port", "harbour", "bay", "park", "stadium", "highway"},
     "ORG": {"company", "organisation", "organization", "group", "party", "agency", "team", "club", "firm", "bank",
             "newspaper", "outlet", "body", "union", "ministry", "department", "committee", "council", "airline",
             "university", "school", "college", "hospital", "website", "site", "platform", "network",
@@ -98,6 +99,9 @@ _NOUN_TYPES = {
     "AMOUNT": {"rise", "increase", "cut", "hike", "raise", "reduction", "discount"},  # "What pay rise …?": how much
 }
 PLACE_NOUNS = frozenset(_NOUN_TYPES["PLACE"])
+# bodies that are groups of people: "Which party …?" may be answered by the people it stands for
+PEOPLE_BODIES = frozenset({"group", "party", "body", "union", "team", "club", "organisation", "organization",
+                           "movement", "faction", "militia", "tribe", "band"})
 # "Who was Acme's chairman?", "Who is counsel assisting the inquiry?": a person noun right after the possessive or
 # the verb names a role, whose holder is asked for
 ROLE_HOLDER = re.compile(r"\s*who (?:is|was|are|were) (?:[\w.&-]+(?:'s|’s) (?:[\w-]+ )?)?("
@@ -449,14 +453,33 @@ def _answer_type(low: str) -> tuple[str | None, str | None]:
         return "PLACE", None
     if re.search(r"\bwhat (?:percentage|percent|proportion|share)\b", low):
         return "PERCENT", None
-    m = re.search(r"\b(?:what|which)\s+(\w+)(?:\s+(\w+))?", low)
+    m = re.search(r"\b(?:what|which)\s+(\w+)(?:\s+(\w+))?(?:\s+(\w+))?", low)
     if m and m.group(1) not in _AUXILIARIES:  # "What does Senator Jo Roe say …?" asks for no senator
-        for noun in (m.group(1), m.group(2)):
-            one = noun and (noun[:-3] + "y" if noun.endswith("ies") else noun.rstrip("s"))  # cities -> city
+        asked = [m.group(1)]
+        # "Which Springfield beach …?": the kind noun may follow a name's words (not in "Which of her …?")
+        for later in (m.group(2), m.group(3)) if m.group(1) not in STOPWORDS else ():
+            if not later or later in _AUXILIARIES or later in STOPWORDS:
+                break
+            asked.append(later)
+        for noun in asked:
+            one = noun[:-3] + "y" if noun.endswith("ies") else noun.rstrip("s")  # cities -> city
             for kind, nouns in _NOUN_TYPES.items():
-                if noun and (noun in nouns or one in nouns):
+                if noun in nouns or one in nouns:
                     return kind, noun if noun in nouns else one
     return None, None
+
+
+_UNNAMED_PLACES = frozenset({"place", "area", "location", "region", "district", "street", "part"})
+
+
+def asks_a_named_kind(frame: Frame) -> bool:
+    """Does the question ask which one of a kind of named thing ("In which city …?", "Which airline …?"), that
+    only a proper name answers (not "Where …?", which "at a downtown bar" answers, nor a group of people)?"""
+    if frame.intent != "factoid" or not frame.focus:
+        return False
+    if frame.answer_type == "PLACE":
+        return frame.focus in PLACE_NOUNS and frame.focus not in _UNNAMED_PLACES
+    return frame.answer_type == "ORG" and (frame.focus not in PEOPLE_BODIES or frame.focus in ("party", "team"))
 
 
 def reliably_typed(frame: Frame) -> bool:
