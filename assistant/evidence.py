@@ -395,18 +395,6 @@ class EvidenceStage:
             values |= found
         return sentences >= 2 and len(values) >= 2
 
-    def names_nothing(self, frame: Frame, snapshot: Snapshot, evidence: list[Scored]) -> bool:
-        """Do the best supported sentences (those searched for a typed answer), and their article's opening one,
-        name nothing beside the question's own names: no proper noun, tagged or not? Then no name answers
-        "In which city …?" there, however the small model labels names."""
-        top = [e for e in self._supported(frame, evidence)[: self.settings.type_window] if e.predicate_ok]
-        for e in top:
-            text = snapshot.documents[e.doc_id].text
-            opening = snapshot.sentences(e.doc_id)[:1]
-            if any(names_something(frame, text, s) for s in [e.sentence, *opening]):
-                return False
-        return True
-
     def _supported(self, frame: Frame, evidence: list[Scored]) -> list[Scored]:
         floor, override = self.settings.min_coverage, self.settings.dense_override
         # the sentence with its neighbours must cover enough of the question (long questions spread over two),
@@ -706,26 +694,6 @@ def _speaker_in(text: str, sentence: ParsedSentence, people_only: bool = False) 
                 trimmed = _trim_entity(text)(ent)
                 return trimmed.start, trimmed.end
     return None
-
-
-_NOT_A_NAME = frozenset({"DATE", "TIME", "CARDINAL", "ORDINAL", "QUANTITY", "MONEY", "PERCENT", "NORP"})
-_WEEKDAYS = ("mon", "tue", "wed", "thu", "fri", "sat", "sun")
-
-
-def names_something(frame: Frame, text: str, sentence: ParsedSentence) -> bool:
-    """Does the sentence hold a proper name (an entity or a proper noun the recogniser missed) that is neither
-    the question's own, a date, a number, a people's adjective nor a title ("Senator")?"""
-    for ent in sentence.entities:
-        if ent.label not in _NOT_A_NAME and not names_the_asked(frame, text[ent.start : ent.end]):
-            return True
-    dated = [(x.start, x.end) for x in sentence.entities if x.label in _NOT_A_NAME]
-    for t in sentence.tokens:
-        word = text[t.start : t.end]
-        if t.pos != "PROPN" or any(a <= t.start < b for a, b in dated) or word.lower()[:3] in MONTHS + _WEEKDAYS:
-            continue
-        if word.lower() not in PERSON_NOUNS and not names_the_asked(frame, word):
-            return True
-    return False
 
 
 def subject_pronoun(text: str, sentence: ParsedSentence) -> str | None:

@@ -469,19 +469,6 @@ def _answer_type(low: str) -> tuple[str | None, str | None]:
     return None, None
 
 
-_UNNAMED_PLACES = frozenset({"place", "area", "location", "region", "district", "street", "part"})
-
-
-def asks_a_named_kind(frame: Frame) -> bool:
-    """Does the question ask which one of a kind of named thing ("In which city …?", "Which airline …?"), that
-    only a proper name answers (not "Where …?", which "at a downtown bar" answers, nor a group of people)?"""
-    if frame.intent != "factoid" or not frame.focus:
-        return False
-    if frame.answer_type == "PLACE":
-        return frame.focus in PLACE_NOUNS and frame.focus not in _UNNAMED_PLACES
-    return frame.answer_type == "ORG" and (frame.focus not in PEOPLE_BODIES or frame.focus in ("party", "team"))
-
-
 def reliably_typed(frame: Frame) -> bool:
     """Does the question ask for a span the language layer finds reliably: a number, an amount, an age, a date,
     or a name ("What is the name of her lawyer?"), rather than whoever or wherever a sentence may describe? (A

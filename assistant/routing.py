@@ -20,7 +20,7 @@ from assistant.answer import RetrievedChunk, ShortAnswer
 from assistant.compose import CitationBook, Draft, ExtractiveAnswerer
 from assistant.engine import GroundedAnswerer
 from assistant.evidence import NO_SPAN, NO_SUPPORT
-from assistant.frame import asks_a_named_kind, reliably_typed
+from assistant.frame import reliably_typed
 from assistant.question import Question
 from index.snapshot import Snapshot
 
@@ -175,12 +175,6 @@ class RoutedAnswerer:
             # a "when"/"how many"/"how much" question whose evidence holds no date or number, or whose every
             # sentence misses a name or too many words of it ("the cash rate" where only other rates are given)
             if reason in (NO_SPAN, NO_SUPPORT):
-                return self.grounded.refuse(question, snapshot, chunks, vector)
-        elif asks_a_named_kind(frame) and self.grounded.refusal_reason(question, snapshot, chunks, vector) == NO_SPAN:
-            # "In which city …?", "Which airline …?": only a name answers, and the best sentences name nothing but
-            # the question's own names (the small model's labels for a town or a company are not relied on here)
-            evidence = self.grounded.gather(frame, snapshot, chunks, vector)
-            if self.grounded.names_nothing(frame, snapshot, evidence):
                 return self.grounded.refuse(question, snapshot, chunks, vector)
         lead = self.grounded.answer(question, snapshot, chunks, vector)
         if lead.abstained or lead.kind != "answer":

@@ -997,25 +997,3 @@ def test_which_hospital_is_answered_by_a_name_that_says_it_is_one(settings, fake
     answer = bot.ask("In which hospital are the wounded fighters barricaded in Springfield?")
     assert answer.short_answer is not None and answer.short_answer.text == "Shelbyville General Hospital", answer.text
 
-
-def test_which_city_or_airline_is_refused_when_the_best_sentences_name_nothing(  # type: ignore[no-untyped-def]
-        settings, fake_embedder, tmp_path: Path) -> None:
-    """'In which city …?' and 'Which airline …?' are answered only by a name: when the sentences that say the
-    rest of the question (and their article's opening) name nothing beside the question's own names, the answer
-    is a refusal. A name there, however the small model labels it, is still given."""
-    unnamed = ("Gunman sought\n\nPolice are combing through videotapes to spot the gunman who shot a man dead at a "
-               "downtown massage parlour.\n\nThe man was 30 years old, police said.\n")
-    whale = ("Whale caught in net\n\nA young humpback whale remained tangled in a shark net off the Sunshine Coast "
-             "yesterday, despite efforts by rescuers.\n")
-    bot = _small_bot(settings, fake_embedder, tmp_path, unnamed, whale)
-    for question in ("In which city was the man shot dead at the massage parlour?",
-                     "Which Sunshine Coast beach was the humpback whale tangled off?",
-                     "Which airline flew the gunman to the massage parlour?"):
-        answer = bot.ask(question)
-        assert answer.abstained and answer.kind == "refusal" and not answer.citations, (question, answer.text)
-    named = ("Gunman sought\n\nPolice are combing through videotapes to spot the gunman who shot a man dead at a "
-             "downtown massage parlour in Shelbyville.\n\nThe man was 30 years old, police said.\n")
-    (tmp_path / "named").mkdir()
-    bot = _small_bot(settings, fake_embedder, tmp_path / "named", named)
-    answer = bot.ask("In which city was the man shot dead at the massage parlour?")
-    assert not answer.abstained and "Shelbyville" in answer.text
