@@ -144,6 +144,8 @@ class RoutedAnswerer:
                vector: list[float] | None) -> Draft:
         frame = self.grounded.frame(question, snapshot)
         draft = self._answer(frame, question, snapshot, chunks, vector)
+        if len(draft.figures) > 1 and draft.kind == "answer":  # the side-by-side table of the sentence answerer
+            draft = replace(draft, kind="figures")
         if frame.intent == "yes-no" and draft.kind == "answer" and not draft.abstained:
             # no sentence says yes or no outright: the evidence, and a plain word that it does not decide it
             draft = replace(draft, text=f"{NOT_DIRECT}\n\n{draft.text}")

@@ -36,6 +36,7 @@ def test_conflicting_figures_are_laid_side_by_side(fake_bot: Assistant) -> None:
     """Structure only: with hash embeddings fewer figures may be retrieved (tests/test_real.py checks all four)."""
     answer = fake_bot.ask("How many Russians fight with IS?")
     assert len({f.value for f in answer.figures}) >= 2
+    assert answer.kind == "figures"  # the UI styles the table by it; a plain "answer" it is not
     lines = answer.text.splitlines()
     assert lines[0].endswith(":") and lines[-1].startswith("Estimates range from about")
     assert sum(line.startswith("- **") for line in lines) == len(answer.figures)
