@@ -168,6 +168,7 @@ class Lexicon:
     pos: dict[str, Counter[str]] = field(default_factory=dict)
     gender: dict[str, str] = field(default_factory=dict)  # a person's surname -> "f" or "m", from the articles
     learned: Learned = NOTHING_LEARNED  # the acronyms and non-person words of these articles (`learned_from`)
+    initials: frozenset[str] = frozenset()  # of the articles' names of two or more words: "frc" of "Freedonia Rowing Club"
 
     def gender_of(self, name: str) -> str | None:
         """"f" or "m" when the articles refer to this person as she or he (and never the other way)."""
@@ -246,6 +247,7 @@ def build_lexicon(snapshot: Snapshot) -> Lexicon:
     pos: dict[str, Counter[str]] = {}
     entity_words: dict[str, Counter[str]] = {}
     df: Counter[str] = Counter()
+    initials: set[str] = set()
     n = 0
     for doc_id, doc in snapshot.documents.items():
         text = doc.text
@@ -264,8 +266,12 @@ def build_lexicon(snapshot: Snapshot) -> Lexicon:
                 seen.add(t.lemma)
                 seen.add(surface)
             for e in s.entities:
-                for w in _WORD.findall(text[e.start : e.end]):
+                words = _WORD.findall(text[e.start : e.end])
+                for w in words:
                     entity_words.setdefault(w.lower(), Counter())[e.label] += 1
+                capitals = [w[0].lower() for w in words if w[:1].isupper()]
+                if len(capitals) >= 2:
+                    initials.add("".join(capitals))
             df.update(seen)
     vocabulary = frozenset(lemma) | frozenset(lemma.values())
     learned = learn_from_corpus([d.text for d in snapshot.documents.values()], _non_person_words(snapshot))
@@ -275,7 +281,7 @@ def build_lexicon(snapshot: Snapshot) -> Lexicon:
             by_initial.setdefault(v[0], []).append(v)
     with learned_from(learned):
         genders = _genders(snapshot)
-    return Lexicon(lemma, entity_words, df, n, vocabulary, by_initial, pos, genders, learned)
+    return Lexicon(lemma, entity_words, df, n, vocabulary, by_initial, pos, genders, learned, frozenset(initials))
 
 
 _TITLE_GENDER = {"mr": "m", "sir": "m", "lord": "m", "king": "m", "prince": "m", "mrs": "f", "ms": "f", "miss": "f",

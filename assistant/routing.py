@@ -116,6 +116,17 @@ def join_answers(drafts: Sequence[Draft], snapshot: Snapshot, limit: int) -> Dra
 NOT_DIRECT = "The articles do not say it directly; the closest evidence:"  # a lead-in, not a claim
 
 
+_YEAR = re.compile(r"\b(?:1[89]|20)\d\d\b")
+
+
+def unheard_of(frame: Any, lexicon: Any) -> list[str]:
+    """The question's acronyms ("FIFA") and years ("2028") that no article has, nor a name the acronym stands for
+    ("FRC" for "Freedonia Rowing Club"): unlike a name's spelling or its adjective form, the articles would have them
+    as written."""
+    out = [w for w in frame.unknown if len(w) >= 3 and w.isalpha() and w.isupper() and w.lower() not in lexicon.initials]
+    return out + [y for y in _YEAR.findall(frame.text) if y not in lexicon.vocabulary]
+
+
 def _overlaps(a: tuple[str, int, int], b: tuple[str, int, int]) -> bool:
     """Two cited spans share text (the same sentence quoted whole and without its opening connective)."""
     return a[0] == b[0] and a[1] < b[2] and b[1] < a[2]
@@ -155,6 +166,9 @@ class RoutedAnswerer:
                 vector: list[float] | None) -> Draft:
         if frame.intent in ("chit-chat", "overview"):
             return self.grounded.answer(question, snapshot, chunks, vector)
+        if unheard_of(frame, self.grounded.lexicon(snapshot)):
+            # "Who won the 2028 Acme Cup?": an acronym or a year no article has, so none can say what it asks
+            return self.grounded.refuse(question, snapshot, chunks, vector)
         if frame.intent == "yes-no":  # "Yes"/"No" only when a sentence states it; else the evidence as usual
             verdict = self.grounded.answer(question, snapshot, chunks, vector)
             if verdict.kind == "yes-no" and verdict.short_answer is not None:

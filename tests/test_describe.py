@@ -997,3 +997,18 @@ def test_which_hospital_is_answered_by_a_name_that_says_it_is_one(settings, fake
     answer = bot.ask("In which hospital are the wounded fighters barricaded in Springfield?")
     assert answer.short_answer is not None and answer.short_answer.text == "Shelbyville General Hospital", answer.text
 
+
+
+def test_an_acronym_or_a_year_no_article_has_is_refused_and_an_acronym_of_their_names_is_not(  # type: ignore[no-untyped-def]
+        settings, fake_embedder, tmp_path: Path) -> None:
+    """"Who won the 2028 Springfield Cup final?" and "Who won the FRC Springfield Cup?" ask about what no article
+    has (neither a year nor an acronym is written another way); "SSC" stands for a name the articles have."""
+    bot = _small_bot(settings, fake_embedder, tmp_path,
+                     "Cup final\n\nJo Roe won the Springfield Cup final in 2001 for the Shelbyville Sailing Club, the "
+                     "club said.\n\nThe final was sailed in light winds.\n")
+    assert not bot.ask("Who won the Springfield Cup final in 2001?").abstained
+    for question in ("Who won the 2028 Springfield Cup final?", "Who won the FRC Springfield Cup final?"):
+        answer = bot.ask(question)
+        assert answer.abstained and not answer.citations, (question, answer.text)
+    answer = bot.ask("Who won the Springfield Cup final for the SSC?")
+    assert not answer.abstained and "Jo Roe" in answer.text, answer.text
