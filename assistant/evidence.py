@@ -19,7 +19,17 @@ from dataclasses import dataclass, field, replace
 from functools import lru_cache
 
 from assistant.answer import RetrievedChunk
-from assistant.frame import PEOPLE_BODIES, PLACE_NOUNS, ROLE_HOLDER, Frame, Lexicon, analyse_frame, build_lexicon, stem
+from assistant.frame import (
+    PEOPLE_BODIES,
+    PLACE_NOUNS,
+    ROLE_HOLDER,
+    Frame,
+    Lexicon,
+    analyse_frame,
+    aside_words,
+    build_lexicon,
+    stem,
+)
 from assistant.lexicon import FEMALE_NOUNS, MALE_NOUNS, MONTHS, PERSON_NOUNS, RELATION_NOUNS, SPELT_NUMBER, SYNONYMS
 from assistant.question import Question, looks_like_instruction
 from assistant.settings import AnswerSettings
@@ -117,6 +127,8 @@ class EvidenceStage:
                 if v is not None:
                     e.dense = float(np.dot(q, v))
         total = sum(frame.weights.get(t, 1.0) for t in frame.terms) or 1.0
+        lexicon = self.lexicon(snapshot)
+        aside = {lexicon.normal(w) for w in aside_words(frame.text)}  # which one is meant, not what is asked
         for e in scored:
             own = self._terms_of(snapshot, e.doc_id, e.sentence) | self._referred(snapshot, e)
             context = own | self._context_terms(snapshot, e)
@@ -133,7 +145,8 @@ class EvidenceStage:
                 group == (frame.focus,) and (
                 group[0] in e.near or e.dense >= self.settings.hard_relief_dense)) for group in frame.groups) or (
                 e.coverage >= self.settings.hard_relief_coverage and e.dense >= self.settings.hard_relief_dense)
-            predicate = [t for t in frame.terms if t not in frame.hard and frame.weights.get(t, 0) > 0]
+            predicate = [t for t in frame.terms if t not in frame.hard and t not in aside
+                         and frame.weights.get(t, 0) > 0]
             e.predicate_ok = not predicate or bool(set(predicate) & e.matched) or e.dense >= self.settings.dense_override
             e.near_coverage = sum(frame.weights.get(t, 1.0) for t in e.near) / total
             typed = bool(self.candidates(frame, snapshot, e)) if frame.labels else False
@@ -240,6 +253,7 @@ class EvidenceStage:
         q_words = set(frame.names) | set(frame.terms)
         # a company or another body that is not a group of people is asked for ("Which airline …?")
         company_asked = frame.answer_type == "ORG" and frame.focus is not None and frame.focus not in PEOPLE_BODIES
+        far = frame.answer_type == "QUANTITY" and _HOW_FAR.search(frame.text) is not None
         # quoted words whose speaker is named where the quotation closes ('…," she wrote on Chirper on Monday'):
         # that sentence says where and when they were said
         where_said = _quotes_words(e.text) and (frame.answer_type in ("ORG", "OUTLET") or (
@@ -276,6 +290,8 @@ class EvidenceStage:
                 continue  # "When …?" is not answered by "a 16-hour debate" or "for two days"
             if frame.unit and frame.unit not in text[ent.start : ent.end + 12].lower():
                 continue  # "how high, in metres": only a span measured in metres answers
+            if far and not _DISTANCE.search(text[ent.start : ent.end + 14]):
+                continue  # "How far …?" is answered by a distance, not by "two sheds"
             bonus = 0.0
             if frame.answer_type == "PERSON":
                 bonus = {"PERSON": 0.3, "ORG": 0.1}.get(ent.label, 0.0)
@@ -304,6 +320,8 @@ class EvidenceStage:
                     if _CLOCK.search(text[t.start : t.end + 4]):
                         continue
                     if frame.unit and frame.unit not in text[t.start : t.end + 12].lower():
+                        continue
+                    if far and not _DISTANCE.search(text[t.start : t.end + 14]):
                         continue
                     end = _with_unit(text, e.sentence, t.end)
                     out.append((t.start, end, "CARDINAL", self._closeness(frame, snapshot, e, t.start)))
@@ -567,6 +585,9 @@ def _asked_gender(question: str) -> str | None:
 NO_SPAN = "no span of the expected type"
 NO_SUPPORT = "no evidence matches every constraint of the question"
 # bodies that are groups of people, which the recogniser may tag as a nationality or a people ("Which group …?")
+_HOW_FAR = re.compile(r"\bhow far\b(?! back\b)", re.IGNORECASE)
+_DISTANCE = re.compile(r"\d\s*(?:km|mi)\b|\b(?:kilomet(?:re|er)s?|km|miles?|met(?:re|er)s?|feet|foot|yards?"
+                       r"|nautical|kms|klicks)\b", re.IGNORECASE)
 _PERCENT_UNIT = r"(?:%|per ?cent\b)"
 _PERCENT = re.compile(rf"\d\s*{_PERCENT_UNIT}", re.IGNORECASE)
 _PERCENT_AFTER = re.compile(rf"\s?{_PERCENT_UNIT}", re.IGNORECASE)

@@ -616,9 +616,20 @@ _SCOPE = re.compile(r"\b(?:in|from) (?:the|that|this|your) ((?:[\w'’-]+ ){1,4}
                     r"|\b(?:story|article|report|piece|item) (?:about|on) ((?:[\w'’-]+ ?){1,5})", re.IGNORECASE)
 
 
+# an aside between commas that says which one is meant: "How far is Springfield, where the mill fire broke out,
+# from Shelbyville?" (the answer's sentence need not say it again)
+_ASIDE = re.compile(r",\s*(?:where|which|who|whose|when)\b([^,?]*),")
+
+
+def aside_words(question: str) -> set[str]:
+    """Lower-cased words of an aside between commas that says which one is meant (", where the fire broke out,")."""
+    return {w.lower() for m in _ASIDE.finditer(question) for w in _WORD.findall(m.group(1))}
+
+
 def _scope_words(question: str) -> set[str]:
-    """Lower-cased words of the phrase that says which article a question is about."""
-    return {w.lower() for m in _SCOPE.finditer(question) for g in m.groups() if g for w in _WORD.findall(g)}
+    """Lower-cased words of the phrase that says which article a question is about, or which one it means."""
+    return {w.lower() for m in (*_SCOPE.finditer(question), *_ASIDE.finditer(question)) for g in m.groups() if g
+            for w in _WORD.findall(g)}
 
 
 _QUESTION_WORDS = frozenset(

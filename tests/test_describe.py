@@ -1012,3 +1012,19 @@ def test_an_acronym_or_a_year_no_article_has_is_refused_and_an_acronym_of_their_
         assert answer.abstained and not answer.citations, (question, answer.text)
     answer = bot.ask("Who won the Springfield Cup final for the SSC?")
     assert not answer.abstained and "Jo Roe" in answer.text, answer.text
+
+
+def test_an_aside_that_says_which_one_is_meant_need_not_be_said_again_by_the_answer(  # type: ignore[no-untyped-def]
+        settings, fake_embedder, tmp_path: Path) -> None:
+    """"How far is Springfield, where the mill fire broke out, from Shelbyville?": the aside says which town is
+    meant; the sentence that gives the distance need not mention the fire."""
+    from assistant.frame import aside_words
+
+    assert aside_words("How far is Springfield, where the mill fire broke out, from Shelbyville?") == {
+        "the", "mill", "fire", "broke", "out"}
+    assert aside_words("Where did the mill fire break out?") == set()
+    bot = _small_bot(settings, fake_embedder, tmp_path,
+                     "Mill fire\n\nA fire broke out at a timber mill in Springfield on Monday, destroying two sheds."
+                     "\n\nThe town is about 200 kilometres east of Shelbyville.\n")
+    answer = bot.ask("How far is Springfield, where the mill fire broke out, from Shelbyville?")
+    assert not answer.abstained and "200 kilometres" in _first(answer), answer.text
