@@ -97,7 +97,8 @@ def analyse(text: str) -> Question:
         qtype=qtype,
         terms=terms(cleaned),
         focus=focus_terms(own) if qtype == "quantity" else [],
-        kind=kind_of(own) if qtype == "quantity" else None,
+        # "How old was she when she was shot dead?" asks an age, whatever its clause says happened
+        kind=("age" if re.search(r"\bhow old\b", own, re.IGNORECASE) else kind_of(own)) if qtype == "quantity" else None,
     )
 
 

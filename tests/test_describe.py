@@ -1028,3 +1028,15 @@ def test_an_aside_that_says_which_one_is_meant_need_not_be_said_again_by_the_ans
                      "\n\nThe town is about 200 kilometres east of Shelbyville.\n")
     answer = bot.ask("How far is Springfield, where the mill fire broke out, from Shelbyville?")
     assert not answer.abstained and "200 kilometres" in _first(answer), answer.text
+
+
+def test_how_old_someone_was_when_shot_dead_asks_an_age_not_a_death_toll(  # type: ignore[no-untyped-def]
+        settings, fake_embedder, tmp_path: Path) -> None:
+    from assistant.question import analyse
+
+    assert analyse("How old was Jo Roe when he was shot dead?").kind == "age"
+    bot = _small_bot(settings, fake_embedder, tmp_path,
+                     "Sailor killed\n\nSailing champion Jo Roe was killed in a shooting on the river today.\n\n"
+                     "Mr Roe, 53, was aboard a boat with his crew when pirates attacked and he was shot dead.\n")
+    answer = bot.ask("How old was Jo Roe when he was shot dead on the river?")
+    assert not answer.abstained and "53" in _first(answer), answer.text
