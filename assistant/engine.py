@@ -28,7 +28,7 @@ from assistant.evidence import (
     subject_pronoun,
 )
 from assistant.frame import STRICT_TYPES, Frame
-from assistant.lexicon import MONTHS, NUMBER_WORDS, knowing_verb
+from assistant.lexicon import MONTHS, NUMBER_WORDS, SYNONYMS, knowing_verb
 from assistant.question import Question
 from assistant.settings import AnswerSettings
 from index.language import ParsedSentence
@@ -64,6 +64,10 @@ def _opposites(term: str) -> frozenset[str]:
 
 
 _NEGATION = frozenset({"not", "no", "never", "n't", "nobody", "none", "nothing", "neither", "nor"})
+_NOBODY = frozenset({"nobody", "none"})  # "nobody was hurt", "none of them" ("no one", "no detainees": by "no")
+# "Was anyone injured …?", "Were any detainees hurt …?": whether somebody was, the participle asked about
+_ANYONE = re.compile(r"^\s*(?:was|were|has|have|had)\s+(?:there\s+)?(?:anyone|anybody|someone|somebody|any\s+[a-z]+)"
+                     r"\s+(?:been\s+)?([a-z]+(?:ed|en|t))\b", re.IGNORECASE)
 _CONTINUING = re.compile(r"\b(?:still|currently|now|remains?|continues? to)\b", re.IGNORECASE)
 _PAST_ONLY = frozenset({"previously", "formerly", "former", "once", "ex"})
 
@@ -394,8 +398,12 @@ class GroundedAnswerer(EvidenceStage):
 
     def _yes_no(self, frame: Frame, snapshot: Snapshot, evidence: list[Scored], book: CitationBook) -> Draft:
         good = self._yes_no_evidence(frame, evidence)
-        for e in good[:YES_NO_WINDOW]:  # the first of the best sentences that states the answer outright
-            verdict = self._verdict(frame, snapshot, e)
+        asked = _ANYONE.search(frame.text)
+        # "Was anyone hurt in the fire?": a sentence about the event that says who was (or that nobody was) answers
+        verdicts = [(self._anyone_verdict(snapshot, e, asked.group(1)), e) for e in good[:YES_NO_WINDOW + 2]] \
+            if asked else []
+        verdicts += [(self._verdict(frame, snapshot, e), e) for e in good[:YES_NO_WINDOW]]
+        for verdict, e in verdicts:  # the first of the best sentences that states the answer outright
             if verdict is not None:
                 n = self._cite(book, e)
                 return Draft(text=f"**{verdict}** — {with_marker(e.text, n)}", citations=book.citations,
@@ -403,6 +411,30 @@ class GroundedAnswerer(EvidenceStage):
         n = self._cite(book, good[0])
         text = f"The articles do not say directly. The closest evidence: {with_marker(good[0].text, n)}"
         return Draft(text=text, citations=book.citations, kind="yes-no")
+
+    def _anyone_verdict(self, snapshot: Snapshot, e: Scored, participle: str) -> str | None:
+        """"No" when the sentence says nobody (no one, no detainees) was what the question asks ("injured"), or that
+        they were not; "Yes" when it says who was ("one man was arrested"); None when it does not say."""
+        lexicon = self.lexicon(snapshot)
+        asked = lexicon.normal(participle)
+        family = {asked, participle} | SYNONYMS.get(asked, frozenset())
+        text = snapshot.documents[e.doc_id].text
+        tokens = e.sentence.tokens
+        for i, t in enumerate(tokens):
+            if t.lemma not in family and text[t.start : t.end].lower() not in family:
+                continue
+            children = [j for j, c in enumerate(tokens) if c.head == i and j != i]
+            subjects = [j for j in children if tokens[j].dep in ("nsubjpass", "nsubj")]
+            if not subjects:
+                continue
+            said = {text[tokens[j].start : tokens[j].end].lower() for j in children}
+            subject = subjects[0]
+            det = {text[c.start : c.end].lower() for c in tokens if c.head == subject}
+            words = {text[tokens[subject].start : tokens[subject].end].lower()} | det
+            if words & _NOBODY or said & _NEGATION or "no" in det:
+                return "No"
+            return "Yes"
+        return None
 
     def _yes_no_evidence(self, frame: Frame, evidence: list[Scored]) -> list[Scored]:
         """The supported sentences, and those that miss a name of the question only because they name another

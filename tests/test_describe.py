@@ -1040,3 +1040,17 @@ def test_how_old_someone_was_when_shot_dead_asks_an_age_not_a_death_toll(  # typ
                      "Mr Roe, 53, was aboard a boat with his crew when pirates attacked and he was shot dead.\n")
     answer = bot.ask("How old was Jo Roe when he was shot dead on the river?")
     assert not answer.abstained and "53" in _first(answer), answer.text
+
+
+def test_was_anyone_hurt_is_answered_no_by_nobody_was_and_yes_by_who_was(  # type: ignore[no-untyped-def]
+        settings, fake_embedder, tmp_path: Path) -> None:
+    bot = _small_bot(settings, fake_embedder, tmp_path,
+                     "Mill attacked\n\nFreedonian helicopters fired four missiles into a timber mill in the "
+                     "northern township of Springfield overnight. The building was completely destroyed, but nobody "
+                     "was injured in the attack.\n",
+                     "Warehouse blaze\n\nA warehouse in Shelbyville burned down on Sunday.\n\nAccording to police, "
+                     "one man was arrested at the scene of the warehouse blaze and an inquiry has been opened.\n")
+    answer = bot.ask("Was anyone injured when Freedonian helicopters destroyed the timber mill in Springfield?")
+    assert answer.kind == "yes-no" and answer.short_answer is not None and answer.short_answer.text == "No", answer.text
+    answer = bot.ask("Was anybody arrested over the Shelbyville warehouse blaze?")
+    assert answer.short_answer is not None and answer.short_answer.text == "Yes", answer.text
