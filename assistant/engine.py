@@ -64,6 +64,8 @@ def _opposites(term: str) -> frozenset[str]:
 
 
 _NEGATION = frozenset({"not", "no", "never", "n't", "nobody", "none", "nothing", "neither", "nor"})
+_DENIAL = re.compile(r"\b(?:deny|denied|denies|reject|rejected|rejects|refuse|refused|refuses|dismiss|dismissed"
+                     r"|rule out|ruled out|rules out)\b", re.IGNORECASE)
 _NOBODY = frozenset({"nobody", "none"})  # "nobody was hurt", "none of them" ("no one", "no detainees": by "no")
 # "Was anyone injured …?", "Were any detainees hurt …?": whether somebody was, the participle asked about
 _ANYONE = re.compile(r"^\s*(?:was|were|has|have|had)\s+(?:there\s+)?(?:anyone|anybody|someone|somebody|any\s+[a-z]+)"
@@ -476,9 +478,10 @@ class GroundedAnswerer(EvidenceStage):
         if opposed:
             negated = not negated
         # "Did X deny …?" asks about a negation: a sentence that negates ("I am not …") answers yes
-        q_negated = bool(re.search(r"\b(?:not|n't|never|no)\b", frame.text.lower())) != bool(
-            re.search(r"\b(?:deny|denied|denies|reject|rejected|refuse|refused|dismiss|dismissed|rule out|ruled out)\b",
-                      frame.text.lower()))
+        asked_not = bool(re.search(r"\b(?:not|n't|never|no)\b", frame.text.lower()))
+        q_negated = asked_not != bool(_DENIAL.search(frame.text))
+        if _DENIAL.search(frame.text) and _DENIAL.search(e.text):
+            q_negated = asked_not  # "Has X ruled out …?" against "X has not ruled out …": its own "not" says no
         if _CONTINUING.search(frame.text) and any(
                 doc_text[t.start : t.end].lower() in _PAST_ONLY for t in e.sentence.tokens):
             negated = not negated  # "Is it still active?" against "the previously active group": not any more

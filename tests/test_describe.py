@@ -1054,3 +1054,17 @@ def test_was_anyone_hurt_is_answered_no_by_nobody_was_and_yes_by_who_was(  # typ
     assert answer.kind == "yes-no" and answer.short_answer is not None and answer.short_answer.text == "No", answer.text
     answer = bot.ask("Was anybody arrested over the Shelbyville warehouse blaze?")
     assert answer.short_answer is not None and answer.short_answer.text == "Yes", answer.text
+
+
+def test_has_it_ruled_out_is_answered_no_by_has_not_ruled_out(  # type: ignore[no-untyped-def]
+        settings, fake_embedder, tmp_path: Path) -> None:
+    """A question that asks about a denial ("ruled out", "denied") is answered by the sentence's own negation of
+    that verb: "has not ruled out" says no; "denied" says yes."""
+    bot = _small_bot(settings, fake_embedder, tmp_path,
+                     "Merger talk\n\nThe Acme Party has rejected a merger with the Globex Party at this stage, but it "
+                     "has not ruled out the option over the next three years.\n\nParty president Jo Roe denied "
+                     "meeting Globex Party officials last week.\n")
+    answer = bot.ask("Has the Acme Party ruled out a merger with the Globex Party?")
+    assert answer.short_answer is not None and answer.short_answer.text == "No", answer.text
+    answer = bot.ask("Did Jo Roe deny meeting Globex Party officials?")
+    assert answer.short_answer is not None and answer.short_answer.text == "Yes", answer.text
