@@ -15,6 +15,7 @@ Usage::
 from __future__ import annotations
 
 import re
+from itertools import chain
 
 from assistant.answer import RetrievedChunk, ShortAnswer
 from assistant.compose import CitationBook, Draft, ExtractiveAnswerer, with_marker
@@ -401,11 +402,12 @@ class GroundedAnswerer(EvidenceStage):
     def _yes_no(self, frame: Frame, snapshot: Snapshot, evidence: list[Scored], book: CitationBook) -> Draft:
         good = self._yes_no_evidence(frame, evidence)
         asked = _ANYONE.search(frame.text)
-        # "Was anyone hurt in the fire?": a sentence about the event that says who was (or that nobody was) answers
-        verdicts = [(self._anyone_verdict(snapshot, e, asked.group(1)), e) for e in good[:YES_NO_WINDOW + 2]] \
-            if asked else []
-        verdicts += [(self._verdict(frame, snapshot, e), e) for e in good[:YES_NO_WINDOW]]
-        for verdict, e in verdicts:  # the first of the best sentences that states the answer outright
+        # "Was anyone hurt in the fire?": a sentence about the event that says who was (or that nobody was) answers;
+        # then the first of the best sentences that states the answer outright (each read only when needed)
+        anyone = ((self._anyone_verdict(snapshot, e, asked.group(1)), e) for e in good[:YES_NO_WINDOW + 2]) \
+            if asked else iter(())
+        stated = ((self._verdict(frame, snapshot, e), e) for e in good[:YES_NO_WINDOW])
+        for verdict, e in chain(anyone, stated):
             if verdict is not None:
                 n = self._cite(book, e)
                 return Draft(text=f"**{verdict}** — {with_marker(e.text, n)}", citations=book.citations,
@@ -479,9 +481,9 @@ class GroundedAnswerer(EvidenceStage):
             negated = not negated
         # "Did X deny …?" asks about a negation: a sentence that negates ("I am not …") answers yes
         asked_not = bool(re.search(r"\b(?:not|n't|never|no)\b", frame.text.lower()))
-        q_negated = asked_not != bool(_DENIAL.search(frame.text))
-        if _DENIAL.search(frame.text) and _DENIAL.search(e.text):
-            q_negated = asked_not  # "Has X ruled out …?" against "X has not ruled out …": its own "not" says no
+        denial = _DENIAL.search(frame.text) is not None
+        # "Has X ruled out …?" against "X has not ruled out …": the sentence's own "not" says no
+        q_negated = asked_not if denial and _DENIAL.search(e.text) else asked_not != denial
         if _CONTINUING.search(frame.text) and any(
                 doc_text[t.start : t.end].lower() in _PAST_ONLY for t in e.sentence.tokens):
             negated = not negated  # "Is it still active?" against "the previously active group": not any more

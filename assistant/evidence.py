@@ -254,6 +254,12 @@ class EvidenceStage:
         # a company or another body that is not a group of people is asked for ("Which airline …?")
         company_asked = frame.answer_type == "ORG" and frame.focus is not None and frame.focus not in PEOPLE_BODIES
         far = frame.answer_type == "QUANTITY" and _HOW_FAR.search(frame.text) is not None
+
+        def unmeasured(start: int, end: int) -> bool:
+            """"how high, in metres": only a span measured in metres answers; "How far …?" only a distance (not
+            "two sheds")."""
+            return bool(frame.unit and frame.unit not in text[start : end + 12].lower()) or (
+                far and not _DISTANCE.search(text[start : end + 14]))
         # quoted words whose speaker is named where the quotation closes ('…," she wrote on Chirper on Monday'):
         # that sentence says where and when they were said
         where_said = _quotes_words(e.text) and (frame.answer_type in ("ORG", "OUTLET") or (
@@ -288,10 +294,8 @@ class EvidenceStage:
             if frame.answer_type == "DATE" and _DURATION.fullmatch(surface) and not re.match(
                     r"\s+(?:ago|earlier|later|before|after)\b", text[ent.end : ent.end + 8]):
                 continue  # "When …?" is not answered by "a 16-hour debate" or "for two days"
-            if frame.unit and frame.unit not in text[ent.start : ent.end + 12].lower():
-                continue  # "how high, in metres": only a span measured in metres answers
-            if far and not _DISTANCE.search(text[ent.start : ent.end + 14]):
-                continue  # "How far …?" is answered by a distance, not by "two sheds"
+            if unmeasured(ent.start, ent.end):
+                continue
             bonus = 0.0
             if frame.answer_type == "PERSON":
                 bonus = {"PERSON": 0.3, "ORG": 0.1}.get(ent.label, 0.0)
@@ -319,9 +323,7 @@ class EvidenceStage:
                         continue
                     if _CLOCK.search(text[t.start : t.end + 4]):
                         continue
-                    if frame.unit and frame.unit not in text[t.start : t.end + 12].lower():
-                        continue
-                    if far and not _DISTANCE.search(text[t.start : t.end + 14]):
+                    if unmeasured(t.start, t.end):
                         continue
                     end = _with_unit(text, e.sentence, t.end)
                     out.append((t.start, end, "CARDINAL", self._closeness(frame, snapshot, e, t.start)))

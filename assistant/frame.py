@@ -475,6 +475,17 @@ def _answer_type(low: str) -> tuple[str | None, str | None]:
     return None, None
 
 
+_YEAR = re.compile(r"\b(?:1[89]|20)\d\d\b")
+
+
+def unheard_of(frame: Frame, lexicon: Lexicon) -> list[str]:
+    """The question's acronyms ("FIFA") and years ("2028") that no article has, nor a name the acronym stands for
+    ("FRC" for "Freedonia Rowing Club"): unlike a name's spelling or its adjective form, the articles would have them
+    as written."""
+    out = [w for w in frame.unknown if len(w) >= 3 and w.isalpha() and w.isupper() and w.lower() not in lexicon.initials]
+    return out + [y for y in _YEAR.findall(frame.text) if y not in lexicon.vocabulary]
+
+
 def reliably_typed(frame: Frame) -> bool:
     """Does the question ask for a span the language layer finds reliably: a number, an amount, an age, a date,
     or a name ("What is the name of her lawyer?"), rather than whoever or wherever a sentence may describe? (A
@@ -628,8 +639,8 @@ def aside_words(question: str) -> set[str]:
 
 def _scope_words(question: str) -> set[str]:
     """Lower-cased words of the phrase that says which article a question is about, or which one it means."""
-    return {w.lower() for m in (*_SCOPE.finditer(question), *_ASIDE.finditer(question)) for g in m.groups() if g
-            for w in _WORD.findall(g)}
+    return {w.lower() for m in _SCOPE.finditer(question) for g in m.groups() if g
+            for w in _WORD.findall(g)} | aside_words(question)
 
 
 _QUESTION_WORDS = frozenset(

@@ -20,7 +20,7 @@ from assistant.answer import RetrievedChunk, ShortAnswer
 from assistant.compose import CitationBook, Draft, ExtractiveAnswerer
 from assistant.engine import GroundedAnswerer
 from assistant.evidence import NO_SPAN, NO_SUPPORT
-from assistant.frame import reliably_typed
+from assistant.frame import reliably_typed, unheard_of
 from assistant.question import Question
 from index.snapshot import Snapshot
 
@@ -114,17 +114,6 @@ def join_answers(drafts: Sequence[Draft], snapshot: Snapshot, limit: int) -> Dra
 
 
 NOT_DIRECT = "The articles do not say it directly; the closest evidence:"  # a lead-in, not a claim
-
-
-_YEAR = re.compile(r"\b(?:1[89]|20)\d\d\b")
-
-
-def unheard_of(frame: Any, lexicon: Any) -> list[str]:
-    """The question's acronyms ("FIFA") and years ("2028") that no article has, nor a name the acronym stands for
-    ("FRC" for "Freedonia Rowing Club"): unlike a name's spelling or its adjective form, the articles would have them
-    as written."""
-    out = [w for w in frame.unknown if len(w) >= 3 and w.isalpha() and w.isupper() and w.lower() not in lexicon.initials]
-    return out + [y for y in _YEAR.findall(frame.text) if y not in lexicon.vocabulary]
 
 
 def _overlaps(a: tuple[str, int, int], b: tuple[str, int, int]) -> bool:
