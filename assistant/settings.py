@@ -164,7 +164,7 @@ class Settings(BaseSettings):
     def index_key(self) -> str:
         """Hash of everything that changes stored vectors: embedder and chunking."""
         payload = {"embedder": self.embedder.model, "sha": self.embedder.sha256, "format": INDEX_FORMAT,
-                   **self.chunking.model_dump()}
+                   "chunk_vectors": self.embedder.chunk_vectors, **self.chunking.model_dump()}
         return _digest(payload)[:12]
 
     def collection_name(self) -> str:

@@ -27,6 +27,7 @@ from index.errors import StoreError
 from index.language import ParseCache, ParsedSentence
 from index.settings import IndexConfig
 from index.store import IndexStore, Manifest, now_iso
+from index.vectors import embed_group
 
 if TYPE_CHECKING:
     from chromadb.api.models.Collection import Collection
@@ -110,18 +111,6 @@ def _nodes_for(article: Article, settings: IndexConfig) -> list[Any]:
     return nodes
 
 
-def _embed(embedder: BaseEmbedding, texts: Sequence[str], batch: int, tick: Callable[[int], None]) -> list[list[float]]:
-    """Vectors of `texts` in input order, embedded in length-sorted batches (little padding per batch)."""
-    order = sorted(range(len(texts)), key=lambda i: len(texts[i]))
-    vectors: list[list[float]] = [[] for _ in texts]
-    for i in range(0, len(order), batch):
-        part = order[i : i + batch]
-        for j, vector in zip(part, embedder.get_text_embedding_batch([texts[j] for j in part])):
-            vectors[j] = vector
-        tick(len(part))
-    return vectors
-
-
 def _copy_docs(src: Collection, dst: Collection, doc_ids: Iterable[str]) -> int:
     """Copy stored records (with vectors) of unchanged articles into the new generation."""
     ids = list(doc_ids)
@@ -202,8 +191,8 @@ def _in_background(items: Iterator[T], ahead: int = AHEAD) -> Iterator[T]:
 
 
 def _estimate_texts(articles: Sequence[Article]) -> int:
-    """A progress-bar guess of how many texts (chunks and sentences) the articles will embed."""
-    return sum(max(1, len(a.text) // 110) for a in articles)
+    """A progress-bar guess of how many texts (their sentences) the articles will embed."""
+    return sum(max(1, len(a.text) // 140) for a in articles)
 
 
 REBUILD_SPACE_FACTOR = 1.5  # a rebuild writes a new generation beside the current one
@@ -380,8 +369,8 @@ def _build_index(
     vector_store = ChromaVectorStore(chroma_collection=chunk_coll)
     counts = dict(current.chunk_counts) if current else {}
     sent_counts = dict(current.sentence_counts) if current else {}
-    # a group of articles at a time: one spaCy stream, one length-sorted embedding stream over chunks and
-    # sentences, batched writes; memory stays flat however large the corpus. The next groups are parsed and
+    # a group of articles at a time: one spaCy stream, one length-sorted embedding stream over its sentences
+    # (chunk vectors are pooled from them, `index.vectors`), batched writes; memory stays flat however large the corpus. The next groups are parsed and
     # chunked in a background thread while this one is embedded (spaCy is single-threaded, the embedder
     # runs one forward pass per core): the cores stay busy.
     groups = (to_embed[first : first + BUILD_GROUP] for first in range(0, len(to_embed), BUILD_GROUP))
@@ -389,14 +378,16 @@ def _build_index(
         nodes = [node for article_nodes in group.nodes for node in article_nodes]
         sentences = [(a, i, s) for a, sents in zip(group.articles, group.parsed) for i, s in enumerate(sents)]
         sentence_texts = [a.text[s.start : s.end] for a, _, s in sentences]
-        texts = [n.text for n in nodes] + sentence_texts
-        total += len(texts) - _estimate_texts(group.articles)
-        vectors = _embed(embedder, texts, settings.embedder.batch_size, tick)
-        for node, vector in zip(nodes, vectors):
+        total += len(sentences) - _estimate_texts(group.articles)
+        chunk_vectors, sent_vectors = embed_group(
+            embedder, [(str(n.metadata["doc_id"]), (int(n.metadata["start"]), int(n.metadata["end"])), n.text)
+                       for n in nodes],
+            [(a.doc_id, (s.start, s.end), text) for (a, _, s), text in zip(sentences, sentence_texts)],
+            settings.embedder.chunk_vectors, settings.embedder.batch_size, tick)
+        for node, vector in zip(nodes, chunk_vectors):
             node.embedding = vector
         if nodes:
             vector_store.add(nodes)
-        sent_vectors = vectors[len(nodes) :]
         for j in range(0, len(sentences), COPY_BATCH):
             part = sentences[j : j + COPY_BATCH]
             sent_coll.add(

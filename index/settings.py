@@ -75,6 +75,12 @@ class EmbedderSettings(_Section):
         "onnx", description="onnx: a verified ONNX export (fast start); torch: sentence-transformers directly."
     )
     device: str = Field("cpu", description="torch device for the embedder.")
+    chunk_vectors: Literal["sentences", "embedded"] = Field(
+        "sentences",
+        description="sentences: a chunk's vector is the mean of its sentences' vectors (weighted by the characters "
+                    "each covers), so every text is embedded once; embedded: each chunk text is embedded as well "
+                    "(about twice the embedding work of a build).",
+    )
 
 
 
