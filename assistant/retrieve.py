@@ -1,4 +1,4 @@
-"""Hybrid retrieval: dense (Chroma) and BM25 (bm25s) candidates fused by reciprocal rank fusion.
+"""Hybrid retrieval: dense (Chroma) and BM25 (impact-ordered postings) candidates fused by reciprocal rank fusion.
 
 Kept free of llama-index imports so a cold `assistant ask` starts fast; `as_llama_retriever()` wraps it
 as a llama-index `BaseRetriever` for users who compose it with llama-index query engines.
@@ -44,7 +44,7 @@ class HybridRetriever:
 
     @cached_property
     def _bm25(self) -> BM25Index:
-        return self.snapshot.bm25()
+        return self.snapshot.bm25(self.settings.bm25_postings)
 
     def dense(self, vector: list[float], top_k: int) -> list[tuple[str, float]]:
         """(chunk id, cosine similarity) best first."""

@@ -41,6 +41,11 @@ class RetrievalSettings(_Section):
     top_k: int = Field(8, ge=1, le=100, description="Chunks kept after fusion.")
     rrf_k: int = Field(60, ge=1, le=1000, description="Reciprocal rank fusion constant.")
     mode: Literal["hybrid", "dense", "bm25"] = Field("hybrid", description="Which retrievers to use.")
+    bm25_postings: int = Field(
+        2000, ge=10, le=10_000_000,
+        description="BM25 keeps each term's this many highest-scoring chunks, so a search reads at most this many "
+                    "entries per query term however large the corpus (exact while no term is in more chunks).",
+    )
 
 
 class AnswerSettings(_Section):

@@ -30,14 +30,14 @@ DIM = 384
 class SyntheticSnapshot:
     """What HybridRetriever reads from a Snapshot, over a synthetic collection."""
 
-    def __init__(self, collection: Any, records: list[Any]) -> None:
+    def __init__(self, collection: Any, records: list[Any], postings: int) -> None:
         from index.bm25 import BM25Index
 
         self.chunks = collection
         self.records_by_id = {r.chunk_id: r for r in records}
-        self._bm25 = BM25Index(records)
+        self._bm25 = BM25Index(records, postings)
 
-    def bm25(self) -> Any:
+    def bm25(self, postings: int) -> Any:
         return self._bm25
 
 
@@ -118,7 +118,7 @@ def run_size(client: Any, n: int, queries: list[str], vectors: Vectors, sentence
                  metadatas=[{"doc_id": r.doc_id, "start": 0, "end": r.end} for r in part])
     add_s = time.perf_counter() - started
     started = time.perf_counter()
-    snapshot = SyntheticSnapshot(coll, records)
+    snapshot = SyntheticSnapshot(coll, records, RetrievalSettings().bm25_postings)
     bm25_s = time.perf_counter() - started
     retriever = HybridRetriever(snapshot, embedder=None, settings=RetrievalSettings())  # type: ignore[arg-type]
     qvecs = vectors.queries(queries)

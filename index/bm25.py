@@ -1,8 +1,17 @@
-"""BM25 over the chunk texts of one stored generation (bm25s, English stemmer and stopwords).
+"""BM25 over the chunk texts of one stored generation (bm25s scoring, English stemmer and stopwords), searched
+so that a search reads a bounded number of postings per query term however large the corpus grows.
+
+bm25s scores every (term, chunk) pair at index time. Each term also keeps an impact-ordered list of its
+`postings` highest-scoring chunks. A search takes its candidates from those lists, then scores every candidate
+exactly, term by term, by binary search in the terms' full (chunk-ordered) postings. A term in no more than
+`postings` chunks (a name, a rare word: the terms that decide most news queries) therefore finds every chunk
+that has it, with its exact score; only a chunk whose every query term is common, and which is in none of
+their kept lists, can be missed (the dense half of the hybrid search can still find it). While no term is in
+more than `postings` chunks the ranking is exactly bm25s's.
 
 Usage::
 
-    bm25 = BM25Index(snapshot.records)
+    bm25 = BM25Index(snapshot.records, postings=2000)
     bm25.search("how many people", top_k=12)     # [(chunk_id, score), …]
 """
 
@@ -10,7 +19,9 @@ from __future__ import annotations
 
 import logging
 from collections.abc import Sequence
-from typing import Protocol
+from typing import Any, Protocol
+
+DEFAULT_POSTINGS = 2000
 
 
 class ChunkText(Protocol):
@@ -22,28 +33,99 @@ class ChunkText(Protocol):
     def text(self) -> str: ...
 
 
-class BM25Index:
-    """bm25s over chunk texts with an English stemmer and stopwords."""
+def impact_ordered(data: Any, docs: Any, indptr: Any, keep: int) -> tuple[Any, Any, Any]:
+    """Per term (a column of a CSC score matrix), its `keep` highest scores and their documents, best first."""
+    import numpy as np
 
-    def __init__(self, records: Sequence[ChunkText]) -> None:
+    lengths = np.diff(indptr)
+    kept = np.minimum(lengths, keep)
+    out_ptr = np.zeros(len(lengths) + 1, dtype=np.int64)
+    np.cumsum(kept, out=out_ptr[1:])
+    out_data = np.empty(int(out_ptr[-1]), dtype=np.float32)
+    out_docs = np.empty(int(out_ptr[-1]), dtype=np.int32)
+    for term in range(len(lengths)):
+        a, b = int(indptr[term]), int(indptr[term + 1])
+        scores, ids = data[a:b], docs[a:b]
+        if b - a > keep:
+            top = np.argpartition(-scores, keep - 1)[:keep]
+            scores, ids = scores[top], ids[top]
+        order = np.argsort(-scores, kind="stable")
+        out_data[out_ptr[term] : out_ptr[term + 1]] = scores[order]
+        out_docs[out_ptr[term] : out_ptr[term + 1]] = ids[order]
+    return out_data, out_docs, out_ptr
+
+
+def _doc_ordered(data: Any, docs: Any, indptr: Any) -> tuple[Any, Any, Any]:
+    """The CSC score matrix with each term's postings ordered by chunk (for binary search)."""
+    import numpy as np
+
+    terms = np.repeat(np.arange(len(indptr) - 1), np.diff(indptr))
+    order = np.lexsort((docs, terms))
+    return (np.asarray(data, dtype=np.float32)[order], np.asarray(docs, dtype=np.int32)[order],
+            np.asarray(indptr, dtype=np.int64))
+
+
+def _empty_csc() -> tuple[Any, Any, Any]:
+    import numpy as np
+
+    return np.zeros(0, dtype=np.float32), np.zeros(0, dtype=np.int32), np.zeros(1, dtype=np.int64)
+
+
+class BM25Index:
+    """bm25s over chunk texts with an English stemmer and stopwords, searched through impact-ordered postings."""
+
+    def __init__(self, records: Sequence[ChunkText], postings: int = DEFAULT_POSTINGS) -> None:
         import bm25s
         import Stemmer
 
+        if postings < 1:
+            raise ValueError(f"postings must be at least 1, got {postings}")
         logging.getLogger("bm25s").setLevel(logging.WARNING)  # it sets itself to DEBUG on import
         self.ids = [r.chunk_id for r in records]
+        self.postings = postings
         self.stemmer = Stemmer.Stemmer("english")
-        self.model = bm25s.BM25()
+        self.vocab: dict[str, int] = {}
+        self.full_data, self.full_docs, self.full_ptr = _empty_csc()
+        self.data, self.docs, self.indptr = impact_ordered(*_empty_csc(), postings)
+        self.exact = True
+        if not records:
+            return
+        model = bm25s.BM25()
         tokens = bm25s.tokenize([r.text for r in records], stopwords="en", stemmer=self.stemmer, show_progress=False)
-        self.model.index(tokens, show_progress=False)
+        model.index(tokens, show_progress=False)
+        self.vocab = dict(model.vocab_dict)
+        scores = model.scores
+        self.full_data, self.full_docs, self.full_ptr = _doc_ordered(scores["data"], scores["indices"],
+                                                                    scores["indptr"])
+        self.data, self.docs, self.indptr = impact_ordered(scores["data"], scores["indices"], scores["indptr"],
+                                                           postings)
+        longest = scores["indptr"][1:] - scores["indptr"][:-1]
+        self.exact = not len(longest) or int(longest.max()) <= postings
 
     def search(self, query: str, top_k: int) -> list[tuple[str, float]]:
+        """(chunk id, BM25 score) of the best `top_k` chunks with a positive score, best first (ties: input order)."""
         import bm25s
+        import numpy as np
 
-        tokens = bm25s.tokenize([query], stopwords="en", stemmer=self.stemmer, show_progress=False)
-        if not tokens.ids or not tokens.ids[0] or not self.ids:
+        if not self.ids or top_k < 1:
             return []
-        try:
-            docs, scores = self.model.retrieve(tokens, k=min(top_k, len(self.ids)), show_progress=False)
-        except (ValueError, IndexError):  # a query made only of unknown terms
+        words = bm25s.tokenize([query], stopwords="en", stemmer=self.stemmer, show_progress=False,
+                               return_ids=False)[0]
+        terms = [self.vocab[w] for w in words if w in self.vocab and w]
+        if not terms:
             return []
-        return [(self.ids[int(d)], float(s)) for d, s in zip(docs[0], scores[0]) if s > 0]
+        spans = [(int(self.indptr[t]), int(self.indptr[t + 1])) for t in terms]
+        candidates = np.unique(np.concatenate([self.docs[a:b] for a, b in spans]))
+        if not len(candidates):
+            return []
+        totals = np.zeros(len(candidates), dtype=np.float64)
+        for t in terms:  # the exact score of every candidate: each term's full postings, ordered by chunk
+            a, b = int(self.full_ptr[t]), int(self.full_ptr[t + 1])
+            docs = self.full_docs[a:b]
+            at = np.minimum(np.searchsorted(docs, candidates), max(b - a - 1, 0))
+            hit = docs[at] == candidates if b > a else np.zeros(len(candidates), dtype=bool)
+            totals[hit] += self.full_data[a:b][at[hit]]
+        k = min(top_k, len(candidates))
+        best = np.argpartition(-totals, k - 1)[:k] if k < len(candidates) else np.arange(len(candidates))
+        best = best[np.lexsort((candidates[best], -totals[best]))]
+        return [(self.ids[int(candidates[i])], float(totals[i])) for i in best if totals[i] > 0]

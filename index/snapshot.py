@@ -7,6 +7,7 @@ from dataclasses import dataclass, field
 from functools import cached_property
 from typing import TYPE_CHECKING, Any
 
+from index.bm25 import DEFAULT_POSTINGS
 from index.corpus import Article
 from index.errors import StoreError
 from index.language import ParseCache, ParsedSentence
@@ -87,13 +88,14 @@ class Snapshot:
     def records_by_id(self) -> dict[str, ChunkRecord]:
         return {r.chunk_id: r for r in self.records}
 
-    def bm25(self) -> BM25Index:
-        """A BM25 index over this generation's chunks (built once per snapshot)."""
-        if "_bm25" not in self.__dict__:
+    def bm25(self, postings: int = DEFAULT_POSTINGS) -> BM25Index:
+        """A BM25 index over this generation's chunks (built once per snapshot and posting-list length)."""
+        key = f"_bm25_{postings}"
+        if key not in self.__dict__:
             from index.bm25 import BM25Index
 
-            self.__dict__["_bm25"] = BM25Index(self.records)
-        return self.__dict__["_bm25"]  # type: ignore[no-any-return]
+            self.__dict__[key] = BM25Index(self.records, postings)
+        return self.__dict__[key]  # type: ignore[no-any-return]
 
     def sentence_vectors(self, ids: list[str]) -> dict[str, Any]:
         """Stored embeddings of the given sentence ids (fetched once per snapshot, then kept in memory)."""
