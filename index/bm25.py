@@ -18,10 +18,12 @@ Usage::
 from __future__ import annotations
 
 import logging
+import re
 from collections.abc import Sequence
 from typing import Any, Protocol
 
 DEFAULT_POSTINGS = 2000
+_TOKEN = re.compile(r"(?u)\b\w\w+\b")  # bm25s.tokenize's default token_pattern
 
 
 class ChunkText(Protocol):
@@ -84,6 +86,9 @@ class BM25Index:
         self.ids = [r.chunk_id for r in records]
         self.postings = postings
         self.stemmer = Stemmer.Stemmer("english")
+        # queries are split here (`words`), not by bm25s.tokenize: its per-call progress-bar objects took half
+        # the time of a small search
+        self.stopwords = frozenset(bm25s.stopwords.STOPWORDS_EN)
         self.vocab: dict[str, int] = {}
         self.full_data, self.full_docs, self.full_ptr = _empty_csc()
         self.data, self.docs, self.indptr = impact_ordered(*_empty_csc(), postings)
@@ -102,16 +107,17 @@ class BM25Index:
         longest = scores["indptr"][1:] - scores["indptr"][:-1]
         self.exact = not len(longest) or int(longest.max()) <= postings
 
+    def words(self, query: str) -> list[str]:
+        """The query's stemmed terms, split as bm25s splits the chunks (its pattern, lower case, its stopwords)."""
+        return self.stemmer.stemWords([w for w in _TOKEN.findall(query.lower()) if w not in self.stopwords])
+
     def search(self, query: str, top_k: int) -> list[tuple[str, float]]:
         """(chunk id, BM25 score) of the best `top_k` chunks with a positive score, best first (ties: input order)."""
-        import bm25s
         import numpy as np
 
         if not self.ids or top_k < 1:
             return []
-        words = bm25s.tokenize([query], stopwords="en", stemmer=self.stemmer, show_progress=False,
-                               return_ids=False)[0]
-        terms = [self.vocab[w] for w in words if w in self.vocab and w]
+        terms = [self.vocab[w] for w in self.words(query) if w in self.vocab and w]
         if not terms:
             return []
         spans = [(int(self.indptr[t]), int(self.indptr[t + 1])) for t in terms]

@@ -83,3 +83,15 @@ def test_truncated_postings_still_find_a_terms_best_chunks_and_bound_the_work() 
     assert max(int(b - a) for a, b in zip(cut.indptr[:-1], cut.indptr[1:])) == 20
     with pytest.raises(ValueError, match="postings"):
         BM25Index(records, postings=0)
+
+
+@pytest.mark.parametrize("query", ["How many Russians fight with IS?", "Kadyrov's Instagram post, 2015",
+                                   "Who's the U.S. envoy to the North-Caucasus?", "Café Müller — naïve façade",
+                                   "the of and", "", "1,700 fighters; 2,500 citizens"])
+def test_a_query_is_split_and_stemmed_as_bm25s_splits_the_chunks(query: str) -> None:
+    import bm25s
+    import Stemmer
+
+    want = bm25s.tokenize([query], stopwords="en", stemmer=Stemmer.Stemmer("english"), show_progress=False,
+                          return_ids=False)[0]
+    assert BM25Index([Rec("c1", "anything at all")]).words(query) == [w for w in want if w]
