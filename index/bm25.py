@@ -19,6 +19,7 @@ from __future__ import annotations
 
 import logging
 import re
+from collections import Counter
 from collections.abc import Sequence
 from typing import Any, Protocol
 
@@ -107,6 +108,12 @@ class BM25Index:
         longest = scores["indptr"][1:] - scores["indptr"][:-1]
         self.exact = not len(longest) or int(longest.max()) <= postings
 
+    def cut_at(self, term: int) -> float:
+        """The lowest score the term's kept list holds when it was cut to `postings` chunks, else 0."""
+        a, b = int(self.indptr[term]), int(self.indptr[term + 1])
+        full = int(self.full_ptr[term + 1] - self.full_ptr[term])
+        return float(self.data[b - 1]) if full > b - a and b > a else 0.0
+
     def words(self, query: str) -> list[str]:
         """The query's stemmed terms, split as bm25s splits the chunks (its pattern, lower case, its stopwords)."""
         return self.stemmer.stemWords([w for w in _TOKEN.findall(query.lower()) if w not in self.stopwords])
@@ -120,17 +127,35 @@ class BM25Index:
         terms = [self.vocab[w] for w in self.words(query) if w in self.vocab and w]
         if not terms:
             return []
-        spans = [(int(self.indptr[t]), int(self.indptr[t + 1])) for t in terms]
-        candidates = np.unique(np.concatenate([self.docs[a:b] for a, b in spans]))
-        if not len(candidates):
+        weight = Counter(terms)  # a term asked twice counts twice, as in bm25s
+        order = list(weight)
+        spans = [(int(self.indptr[t]), int(self.indptr[t + 1])) for t in order]
+        kept_docs = np.concatenate([self.docs[a:b] for a, b in spans])
+        if not len(kept_docs):
             return []
-        totals = np.zeros(len(candidates), dtype=np.float64)
-        for t in terms:  # the exact score of every candidate: each term's full postings, ordered by chunk
-            a, b = int(self.full_ptr[t]), int(self.full_ptr[t + 1])
-            docs = self.full_docs[a:b]
-            at = np.minimum(np.searchsorted(docs, candidates), max(b - a - 1, 0))
-            hit = docs[at] == candidates if b > a else np.zeros(len(candidates), dtype=bool)
-            totals[hit] += self.full_data[a:b][at[hit]]
+        kept_scores = np.concatenate([self.data[a:b] * weight[t] for t, (a, b) in zip(order, spans)])
+        # a term whose list was cut may still score a candidate outside its list, by at most its lowest kept score
+        cut = [self.cut_at(t) * weight[t] for t in order]
+        entry_cut = np.repeat(np.asarray(cut, dtype=np.float64), [b - a for a, b in spans])
+        candidates, inverse = np.unique(kept_docs, return_inverse=True)
+        known = np.bincount(inverse, weights=kept_scores)
+        bound = known + sum(cut) - np.bincount(inverse, weights=entry_cut)
+        k = min(top_k, len(candidates))
+        if sum(cut) > 0 and k < len(candidates):  # drop candidates that cannot reach the k-th best known score
+            floor = np.partition(known, len(known) - k)[len(known) - k]
+            keep = bound >= floor
+            candidates, known = candidates[keep], known[keep]
+            totals = np.zeros(len(candidates), dtype=np.float64)
+            for t in order:  # the exact score of every remaining candidate: each term's full chunk-ordered postings
+                a, b = int(self.full_ptr[t]), int(self.full_ptr[t + 1])
+                if b == a:
+                    continue
+                docs = self.full_docs[a:b]
+                at = np.minimum(np.searchsorted(docs, candidates), b - a - 1)
+                hit = docs[at] == candidates
+                totals[hit] += self.full_data[a:b][at[hit]] * weight[t]
+        else:  # no list was cut: the kept scores are the whole scores
+            totals = known.astype(np.float64)
         k = min(top_k, len(candidates))
         best = np.argpartition(-totals, k - 1)[:k] if k < len(candidates) else np.arange(len(candidates))
         best = best[np.lexsort((candidates[best], -totals[best]))]

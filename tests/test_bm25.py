@@ -95,3 +95,18 @@ def test_a_query_is_split_and_stemmed_as_bm25s_splits_the_chunks(query: str) -> 
     want = bm25s.tokenize([query], stopwords="en", stemmer=Stemmer.Stemmer("english"), show_progress=False,
                           return_ids=False)[0]
     assert BM25Index([Rec("c1", "anything at all")]).words(query) == [w for w in want if w]
+
+
+def test_a_chunk_outside_a_cut_terms_list_still_gets_that_terms_score() -> None:
+    # "river" is in every chunk and its kept list is full of one-word chunks; the chunks that also say "flood" are
+    # longer, so outside that list: their "river" score must come from the term's full postings
+    records = [Rec(f"r{j:03d}", "river") for j in range(100)]
+    records += [Rec(f"f{i:03d}", "flood river " + " ".join(f"word{x}" for x in range(i + 3))) for i in range(20)]
+    full, cut = BM25Index(records, postings=10_000), BM25Index(records, postings=20)
+    river = cut.vocab["river"]
+    kept = {records[int(d)].chunk_id for d in cut.docs[cut.indptr[river] : cut.indptr[river + 1]]}
+    assert cut.cut_at(river) > 0 and full.cut_at(river) == 0
+    got, want = cut.search("flood river", 5), full.search("flood river", 5)
+    assert [c for c, _ in got] == [c for c, _ in want] == ["f000", "f001", "f002", "f003", "f004"]
+    assert not kept & {c for c, _ in got}
+    assert [round(s, 5) for _, s in got] == [round(s, 5) for _, s in want]
