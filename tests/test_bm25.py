@@ -69,6 +69,11 @@ def test_each_term_keeps_its_best_chunks_best_first() -> None:
     assert list(ptr) == [0, 3]
     assert list(kept_docs) == [1, 3, 2]
     assert np.allclose(kept_data, [0.9, 0.7, 0.5])
+    # two terms; equal scores keep document order, so a cut list is the same on every run
+    data = np.array([0.4, 0.4, 0.4, 0.8, 0.2], dtype=np.float32)
+    docs = np.array([7, 2, 5, 1, 3], dtype=np.int32)
+    kept_data, kept_docs, ptr = impact_ordered(data, docs, np.array([0, 3, 5]), keep=2)
+    assert list(ptr) == [0, 2, 4] and list(kept_docs) == [2, 5, 1, 3]
 
 
 def test_truncated_postings_still_find_a_terms_best_chunks_and_bound_the_work() -> None:
