@@ -138,7 +138,7 @@ class BM25Index:
         if sum(cut) > 0 and k < len(candidates):  # drop candidates that cannot reach the k-th best known score
             floor = np.partition(known, len(known) - k)[len(known) - k]
             keep = bound >= floor
-            candidates, known = candidates[keep], known[keep]
+            candidates = candidates[keep]
             totals = np.zeros(len(candidates), dtype=np.float64)
             for t in order:  # the exact score of every remaining candidate: each term's full chunk-ordered postings
                 a, b = int(self.full_ptr[t]), int(self.full_ptr[t + 1])

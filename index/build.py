@@ -370,9 +370,9 @@ def _build_index(
     counts = dict(current.chunk_counts) if current else {}
     sent_counts = dict(current.sentence_counts) if current else {}
     # a group of articles at a time: one spaCy stream, one length-sorted embedding stream over its sentences
-    # (chunk vectors are pooled from them, `index.vectors`), batched writes; memory stays flat however large the corpus. The next groups are parsed and
-    # chunked in a background thread while this one is embedded (spaCy is single-threaded, the embedder
-    # runs one forward pass per core): the cores stay busy.
+    # (chunk vectors are pooled from them, `index.vectors`), batched writes; memory stays flat however large the
+    # corpus. The next groups are parsed and chunked in a background thread while this one is embedded (spaCy is
+    # single-threaded, the embedder runs one forward pass per core): the cores stay busy.
     groups = (to_embed[first : first + BUILD_GROUP] for first in range(0, len(to_embed), BUILD_GROUP))
     for group in _in_background(_prepare(group, parses, settings) for group in groups):
         nodes = [node for article_nodes in group.nodes for node in article_nodes]

@@ -13,7 +13,6 @@ Usage::
 
 from __future__ import annotations
 
-import math
 from collections.abc import Callable, Sequence
 from typing import TYPE_CHECKING, Literal
 
@@ -40,39 +39,44 @@ def embed_texts(embedder: BaseEmbedding, texts: Sequence[str], batch: int, tick:
 def pool(chunks: Sequence[Span], sentences: Sequence[Span], vectors: Sequence[Vector]) -> list[Vector | None]:
     """Per chunk, the unit-length mean of the vectors of the sentences it overlaps, each weighted by the number
     of characters it shares with the chunk; None for a chunk that overlaps no sentence. Spans are (start, end)
-    character offsets into the same text; sentences are in text order."""
+    character offsets into the same text."""
+    import numpy as np
+
+    if not sentences:
+        return [None for _ in chunks]
+    spans, matrix = np.asarray(sentences, dtype=np.int64), np.asarray(vectors, dtype=np.float64)
     out: list[Vector | None] = []
-    first = 0
     for start, end in chunks:
-        while first < len(sentences) and sentences[first][1] <= start:
-            first += 1  # chunks come in text order too: sentences wholly before this one are done with
-        total: Vector | None = None
-        for (s_start, s_end), vector in zip(sentences[first:], vectors[first:]):
-            if s_start >= end:
-                break
-            shared = min(s_end, end) - max(s_start, start)
-            if shared <= 0:
-                continue
-            total = [shared * v for v in vector] if total is None else [t + shared * v for t, v in zip(total, vector)]
-        norm = math.sqrt(sum(t * t for t in total)) if total is not None else 0.0
-        out.append([t / norm for t in total] if total is not None and norm > 0 else None)
+        shared = np.clip(np.minimum(spans[:, 1], end) - np.maximum(spans[:, 0], start), 0, None)
+        total = shared @ matrix
+        norm = float(np.linalg.norm(total))
+        out.append((total / norm).tolist() if norm > 0 else None)
     return out
 
 
 def embed_group(embedder: BaseEmbedding, chunks: Sequence[tuple[str, Span, str]],
                 sentences: Sequence[tuple[str, Span, str]], mode: ChunkVectors, batch: int,
                 tick: Callable[[int], None]) -> tuple[list[Vector], list[Vector]]:
-    """(chunk vectors, sentence vectors) of a group of articles. Chunks and sentences are (doc_id, span, text),
-    each article's in text order. In "sentences" mode only the sentences are embedded, and a chunk that holds
+    """(chunk vectors, sentence vectors) of a group of articles, in the order given. Chunks and sentences are
+    (doc_id, span, text). In "sentences" mode only the sentences are embedded, and a chunk that holds
     none of them (text the sentence splitter skipped) is embedded on its own."""
     if mode == "embedded":
         vectors = embed_texts(embedder, [c[2] for c in chunks] + [s[2] for s in sentences], batch, tick)
         return vectors[: len(chunks)], vectors[len(chunks) :]
     sentence_vectors = embed_texts(embedder, [s[2] for s in sentences], batch, tick)
-    pooled: list[Vector | None] = []
-    for doc_id in dict.fromkeys(c[0] for c in chunks):
-        own = [(s[1], v) for s, v in zip(sentences, sentence_vectors) if s[0] == doc_id]
-        pooled += pool([c[1] for c in chunks if c[0] == doc_id], [span for span, _ in own], [v for _, v in own])
+    by_doc: dict[str, tuple[list[Span], list[Vector]]] = {}
+    for (doc_id, span, _), vector in zip(sentences, sentence_vectors):
+        spans, vectors = by_doc.setdefault(doc_id, ([], []))
+        spans.append(span)
+        vectors.append(vector)
+    chunks_of: dict[str, list[int]] = {}
+    for i, (doc_id, _, _) in enumerate(chunks):
+        chunks_of.setdefault(doc_id, []).append(i)
+    pooled: list[Vector | None] = [None] * len(chunks)
+    for doc_id, where in chunks_of.items():  # each chunk pooled from its own article's sentences
+        spans, vectors = by_doc.get(doc_id, ([], []))
+        for i, mean in zip(where, pool([chunks[i][1] for i in where], spans, vectors)):
+            pooled[i] = mean
     missing = [i for i, v in enumerate(pooled) if v is None]
     for i, vector in zip(missing, embed_texts(embedder, [chunks[i][2] for i in missing], batch, tick)):
         pooled[i] = vector

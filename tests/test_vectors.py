@@ -82,3 +82,13 @@ def test_stored_chunk_vectors_are_pooled_from_the_stored_sentence_vectors(settin
 def test_how_chunk_vectors_are_made_names_the_collection(settings, mode: str) -> None:  # type: ignore[no-untyped-def]
     other = settings.model_copy(update={"embedder": settings.embedder.model_copy(update={"chunk_vectors": mode})})
     assert (other.collection_name() == settings.collection_name()) == (mode == settings.embedder.chunk_vectors)
+
+
+def test_chunks_of_articles_given_interleaved_keep_their_order() -> None:
+    embedder = HashEmbedding()
+    a, b = "Rain fell on Monday in the hills.", "The port closed for the strike."
+    sentences = [("a", (0, len(a)), a), ("b", (0, len(b)), b)]
+    chunks = [("b", (0, len(b)), b), ("a", (0, len(a)), a), ("b", (0, len(b)), b)]
+    chunk_vectors, _ = embed_group(embedder, chunks, sentences, "sentences", batch=8, tick=lambda n: None)
+    for (_, _, text), vector in zip(chunks, chunk_vectors):
+        assert np.allclose(vector, embedder.get_text_embedding(text))
