@@ -271,6 +271,11 @@ class GroundedAnswerer(EvidenceStage):
                 options.append((e, cand, key, rank))
         if frame.answer_type not in STRICT_TYPES:
             options = [o for o in options if o[0] is good[0]] if good else options
+        if frame.answer_type == "PERSON":
+            # "Who released it?": whoever a sentence names as the doer of the asked verb ("released by Acme TV") comes
+            # before any person a sentence without that verb names
+            doing = [o for o in options if self._doers(frame, snapshot, o[0])]
+            options = doing or options
         if frame.answer_type == "PERSON" and any(o[1][2] == "PERSON" for o in options):
             options = [o for o in options if o[1][2] == "PERSON"]
         if frame.focus and frame.answer_type in ("ORG", "PLACE"):

@@ -363,6 +363,14 @@ class EvidenceStage:
                        and any(_beside(e.sentence, c[0], c[1], r) for r in roles)]
             else:  # "Who is the chief executive of X?", "the name of the fighter": whoever a sentence without the
                 out = []  # role names is not known to hold it
+        elif frame.answer_type == "PERSON" and frame.focus and _WHICH.match(frame.text):
+            roles = [i for i, t in enumerate(e.sentence.tokens) if t.lemma == frame.focus]
+            if roles:  # "Which premier did they meet?": where the sentence names the role, its holder stands beside it
+                out = [c for c in out if not (e.sentence.start <= c[0] < e.sentence.end and c[2] == "PERSON")
+                       or any(_beside(e.sentence, c[0], c[1], r) for r in roles)]
+        if frame.answer_type == "NAME" and frame.focus:  # "the Italian Raffaello module": a proper noun the small
+            out += [c for c in _named_by_compound(text, e.sentence, frame.focus)  # model left untagged, naming
+                    if not any(a <= c[0] < b for a, b, _, _ in out) and not names_the_asked(frame, text[c[0] : c[1]])]
         if frame.answer_type == "NAME" and frame.focus:  # "the name of the website": a name standing beside
             roles = [i for i, t in enumerate(e.sentence.tokens) if t.lemma == frame.focus]  # that noun, and
             place = frame.focus in PLACE_NOUNS  # a place's name only when a place is asked for
@@ -492,8 +500,11 @@ class EvidenceStage:
 def names_the_asked(frame: Frame, surface: str) -> bool:
     """Is this name only the question's own subject ("Which countries did the ministry urge …?" is not answered
     by "the ministry")?"""
-    words = {w.lower() for w in re.findall(r"[A-Za-z0-9]+", surface)} - {"s", "the"}
+    found = re.findall(r"[A-Za-z0-9]+", surface)
+    words = {w.lower() for w in found} - {"s", "the"}
     asked = set(frame.names) | set(frame.terms)
+    if len(found) >= 2 and found[-1][:1].isupper() and found[-1].lower() in frame.names:
+        return True  # "Solomon Lew" is the "Lew" the question names: a full name ends in the name it goes by
     # a word of the same family counts: "Freedonia" is the subject of "… Freedonian students"
     return bool(words) and all(w in asked or (len(w) >= 6 and any(len(a) >= 6 and a[:6] == w[:6] for a in asked))
                                for w in words)
@@ -620,6 +631,7 @@ _CALENDAR = re.compile(r"\d|\b(?:" + "|".join(MONTHS) + r")[a-z]*\b\.?", re.IGNO
 # "What is the name of her lawyer?", "Who is the chief executive of Acme?": the asked person holds a role
 _ROLE_QUESTION = re.compile(r"\s*(?:what (?:is|was|were|are) the names? of|who (?:is|was|are|were) (?:the|its|their|his|her)\b)",
                             re.IGNORECASE)
+_WHICH = re.compile(r"\s*(?:which|what)\b", re.IGNORECASE)
 _REFERENTS = {"he": frozenset({"PERSON"}), "she": frozenset({"PERSON"}),
               "it": frozenset({"ORG", "GPE", "NORP"}), "they": frozenset({"ORG", "NORP", "GPE", "PERSON"})}
 
@@ -786,6 +798,20 @@ def _modifier(sentence: ParsedSentence, ent: Entity) -> bool:
     last = tokens[inside[-1]]
     return last.dep in ("compound", "amod") and 0 <= last.head < len(tokens) and last.head not in inside \
         and tokens[last.head].pos == "NOUN"
+
+
+def _named_by_compound(text: str, sentence: ParsedSentence, noun: str) -> list[tuple[int, int, str, float]]:
+    """The proper nouns right before `noun` that name it ("the Raffaello module", "the Acme Two rocket")."""
+    tokens, out = sentence.tokens, []
+    for r, t in enumerate(tokens):
+        if t.lemma != noun:
+            continue
+        j = r
+        while j > 0 and tokens[j - 1].pos == "PROPN" and tokens[j - 1].dep == "compound" and j - 1 < tokens[j - 1].head <= r:
+            j -= 1
+        if j < r:
+            out.append((tokens[j].start, tokens[r - 1].end, "NAME", 0.5))
+    return out
 
 
 def untagged_names(text: str, sentence: ParsedSentence) -> list[tuple[int, int]]:

@@ -417,10 +417,13 @@ def _answer_type(low: str) -> tuple[str | None, str | None]:
                   r"|estimates?|figures?|numbers?)\b(?: of| for| have| has| did| do| were| are| given)?\s*(.*)", low)
     if m:
         return "COUNT", m.group(1)
-    m = re.search(r"\b(?:code)?names? of (?:the |an? )?([\w' -]+?)(?:\s+(?:who|that|which|whom|where|in|at|of|for)\b"
+    m = re.search(r"\b(?:code)?names? of (?:the |an? )?([\w' -]+?)(?:\s+(?:who|that|which|whom|where|in|at|of|for"
+                  r"|on|over|from|with|by|to|about|after|during|near|under|against"
+                  r"|the|an?|this|these|those|his|her|its|their)\b"
                   r"|\s+\w+(?:ed|ing|en)\s+(?:at|in|into|on|by|for|from|with|to|after|during|near|over|out|up|off|last|this"
                   r"|the|an?)\b"
-                  r"|[?.]|$)", low)  # the noun phrase ends before a clause or a participle ("… arrested at")
+                  r"|[?.]|$)", low)  # the noun phrase ends before a clause, a participle ("… arrested at") or the
+    # determiner of a clause without "that" ("the name of the module the shuttle carries")
     if m:
         noun = m.group(1).split()[-1].rstrip("s") if m.group(1).split() else ""
         if noun in ("men", "women", "people", "person", "individual", "victim", "attacker", "suspect"):

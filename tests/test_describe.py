@@ -1068,3 +1068,30 @@ def test_has_it_ruled_out_is_answered_no_by_has_not_ruled_out(  # type: ignore[n
     assert answer.short_answer is not None and answer.short_answer.text == "No", answer.text
     answer = bot.ask("Did Jo Roe deny meeting Globex Party officials?")
     assert answer.short_answer is not None and answer.short_answer.text == "Yes", answer.text
+
+
+def test_which_role_is_the_name_beside_the_role_and_never_a_full_name_of_the_asked_person(  # type: ignore[no-untyped-def]
+        settings, fake_embedder, tmp_path: Path) -> None:
+    """"Which premier did Roe and Poe meet?": the name beside "premier" answers, and "Jo Roe" is the "Roe" of the
+    question, never its answer; "Who launched it?" is answered by the doer of the asked verb ("launched by Acme
+    TV"), not by a person a sentence without that verb names."""
+    bot = _small_bot(settings, fake_embedder, tmp_path,
+                     "Airline bid\n\nBusinessmen Jo Roe and Al Poe have called on the government to help their bid for "
+                     "Skyways. The pair met with the Freedonian Premier, Max Dalby, yesterday to discuss the bid.\n",
+                     "Campaign video\n\nThe campaign video was launched by Acme TV on Monday. Senator Ann Kirk said "
+                     "the campaign video would mislead voters.\n")
+    answer = bot.ask("Which Freedonian premier did Roe and Poe meet about their Skyways bid?")
+    assert answer.short_answer is not None and answer.short_answer.text == "Max Dalby", answer.text
+    answer = bot.ask("Who launched the campaign video?")
+    assert answer.short_answer is not None and answer.short_answer.text == "Acme TV", answer.text
+
+
+def test_the_name_of_a_thing_may_be_a_proper_noun_the_recogniser_left_untagged(  # type: ignore[no-untyped-def]
+        settings, fake_embedder, tmp_path: Path) -> None:
+    """"the Italian Raffaello module": the proper noun compounded with the asked noun is its name, and the noun
+    phrase of "the name of the module the shuttle is carrying" ends before the clause that follows it."""
+    bot = _small_bot(settings, fake_embedder, tmp_path,
+                     "Shuttle launch\n\nThe shuttle lifted off on Monday. The shuttle is also carrying the Italian "
+                     "Raffaello module, laden with tonnes of equipment and food.\n")
+    answer = bot.ask("What is the name of the Italian module the shuttle is carrying?")
+    assert answer.short_answer is not None and answer.short_answer.text == "Raffaello", answer.text
