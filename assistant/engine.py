@@ -15,6 +15,7 @@ Usage::
 from __future__ import annotations
 
 import re
+from collections.abc import Callable
 from itertools import chain
 
 from assistant.answer import RetrievedChunk, ShortAnswer
@@ -43,7 +44,7 @@ _OPPOSITES = {  # a word of a yes/no question, and words whose presence answers 
     "alive": frozenset({"dead", "killed", "died"}),
     "survive": frozenset({"dead", "killed", "died"}),
     "win": frozenset({"lost", "lose", "defeated"}),
-    "accept": frozenset({"rejected", "reject", "refused", "declined"}),
+    "accept": frozenset({"rejected", "reject", "refused", "declined", "deny", "denied", "denies", "denying"}),
     "guilty": frozenset({"acquitted", "innocent", "cleared"}),
     "admit": frozenset({"deny", "denied", "denies", "denying", "rejected"}),
     "confirm": frozenset({"deny", "denied", "denies", "denying"}),
@@ -58,10 +59,28 @@ _OPPOSITES = {  # a word of a yes/no question, and words whose presence answers 
 
 def _opposites(term: str) -> frozenset[str]:
     """The words that answer a yes/no question's word with a no, for the word or its base form ("admitted")."""
+    # the word with a negating prefix says no too: "unhurt" for "hurt", "unaware" for "aware", "illegal" for "legal"
+    negated = frozenset(prefix + term for prefix in _NEGATING_PREFIXES)
     for base in (term, re.sub(r"(?<=[aeiou])([bdgmnprt])\1(?:ed|ing)$", r"\1", term), re.sub(r"(?:ed|ing|s)$", "", term)):
         if base in _OPPOSITES:
-            return _OPPOSITES[base]
-    return frozenset()
+            return _OPPOSITES[base] | negated
+    return negated
+
+
+_SCENE = re.compile(r"\s(?:when|while|after|before|because|since|until|as soon as)\s", re.IGNORECASE)
+
+
+def _scene_words(question: str, normal: Callable[[str], str]) -> frozenset[str]:
+    """The words (normalised) of the clause after "when", "after", "because" … in a question that opens otherwise:
+    the circumstances of what is asked, not what is asked."""
+    m = _SCENE.search(question)
+    if m is None:
+        return frozenset()
+    head = {normal(w.lower()) for w in re.findall(r"[A-Za-z]+", question[: m.start()])}
+    return frozenset(normal(w.lower()) for w in re.findall(r"[A-Za-z]+", question[m.end() :])) - head
+
+
+_NEGATING_PREFIXES = ("un", "in", "im", "il", "ir", "non", "non-", "dis")
 
 
 _NEGATION = frozenset({"not", "no", "never", "n't", "nobody", "none", "nothing", "neither", "nor"})
@@ -477,7 +496,10 @@ class GroundedAnswerer(EvidenceStage):
             for group in frame.groups:
                 if any(t in e.near for t in group):
                     matched |= set(group)
-            verbs = [t for t in frame.terms if t not in frame.hard and self._is_verb(snapshot, t)] if not knowing else []
+            # the verbs of a clause that only sets the scene ("… when missiles hit the post?") need not be said
+            scene = _scene_words(frame.text, self.lexicon(snapshot).normal)
+            verbs = [t for t in frame.terms if t not in frame.hard and t not in scene and self._is_verb(snapshot, t)
+                     ] if not knowing else []
             # (what the sentence knows or tells is the clause the question asks about: its verbs may differ)
             if any(t not in e.matched and t not in opposed for t in verbs) or \
                     sum(frame.weights.get(t, 1.0) for t in matched | set(opposed)) / total < self.settings.yes_no_coverage:

@@ -286,6 +286,22 @@ def test_a_yes_no_question_is_answered_no_by_the_opposite_word(settings, fake_em
     assert answer.text.startswith("**No**")
 
 
+def test_a_yes_no_question_is_answered_no_by_its_word_with_a_negating_prefix(settings, fake_embedder,  # type: ignore[no-untyped-def]
+                                                                              tmp_path: Path) -> None:
+    """"Was Jo Roe hurt when rockets hit the post next to his office?" against "… but the leader, who was in his
+    office, was unhurt": no, though the sentence says "fired" for the "hit" of the clause that only sets the
+    scene; "Does the general accept …?" against "He denies …": no."""
+    bot = _small_bot(settings, fake_embedder, tmp_path,
+                     "Post struck\n\nJo Roe leads the Springfield council. Army forces fired rockets on a security post next to Mr Roe's office in "
+                     "Springfield, but the leader, who was in his office at the time, was unhurt.\n",
+                     "Army claim\n\nGeneral Max Dalby has confirmed a man linked to the rebels served with the army. "
+                     "General Dalby denies reports the man was a member of the 3rd Battalion.\n")
+    answer = bot.ask("Was Jo Roe hurt when army rockets hit the security post next to his Springfield office?")
+    assert answer.text.startswith("**No**"), answer.text
+    answer = bot.ask("Does General Dalby accept reports the man was a member of the 3rd Battalion?")
+    assert answer.text.startswith("**No**"), answer.text
+
+
 def test_the_english_word_list_comes_from_the_verified_lemmatizer_tables(monkeypatch) -> None:  # type: ignore[no-untyped-def]
     import index.language as language
 
