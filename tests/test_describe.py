@@ -1111,3 +1111,15 @@ def test_the_name_of_a_thing_may_be_a_proper_noun_the_recogniser_left_untagged( 
                      "Raffaello module, laden with tonnes of equipment and food.\n")
     answer = bot.ask("What is the name of the Italian module the shuttle is carrying?")
     assert answer.short_answer is not None and answer.short_answer.text == "Raffaello", answer.text
+
+
+def test_a_count_asked_for_a_year_is_not_taken_from_a_sentence_about_another_year(  # type: ignore[no-untyped-def]
+        settings, fake_embedder, tmp_path: Path) -> None:
+    """"How many Freedonians died of drug-related causes in 2000?": the sentence that says 1999 gives 1999's count,
+    the one that says 2000 answers, though it says "people" where the other says "Freedonians"."""
+    bot = _small_bot(settings, fake_embedder, tmp_path,
+                     "Drug deaths fall\n\nAccording to the Freedonian Bureau of Statistics, 1,570 people died from drug "
+                     "related causes in the year 2000. That figure is a substantial drop from 1999 when 1,740 "
+                     "Freedonians died of drug related causes.\n")
+    answer = bot.ask("How many Freedonians died of drug-related causes in 2000?")
+    assert answer.short_answer is not None and answer.short_answer.text == "1,570", answer.text
