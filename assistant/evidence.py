@@ -289,6 +289,9 @@ class EvidenceStage:
             if frame.answer_type == "DATE" and _CALENDAR_ASKED.search(frame.text) and (
                     ent.label == "TIME" or not _CALENDAR.search(surface)):
                 continue  # "On what date …?" is not answered by "early this morning" or "on Sunday"
+            part = _CALENDAR_PART_ASKED.search(frame.text) if frame.answer_type == "DATE" else None
+            if part is not None and not (_MONTH_NAME if part.group(1).lower() == "month" else _YEAR_NUMBER).search(surface):
+                continue  # "In which month …?" is answered by a month, "In what year …?" by a year, not "this morning"
             if frame.answer_type in ("DURATION", "DATE") and _looks_like_age(text, ent.start, ent.end):
                 continue
             if frame.answer_type == "DATE" and _DURATION.fullmatch(surface) and not re.match(
@@ -327,7 +330,7 @@ class EvidenceStage:
                         continue
                     end = _with_unit(text, e.sentence, t.end)
                     out.append((t.start, end, "CARDINAL", self._closeness(frame, snapshot, e, t.start)))
-        people = [n for n in frame.names if _mostly(self.lexicon(snapshot).entity_words.get(n), "PERSON")] \
+        people = [n for n in _age_subject(frame) if _mostly(self.lexicon(snapshot).entity_words.get(n), "PERSON")] \
             if frame.answer_type == "AGE" else []
         if people:
             # "How old is Jo Roe?": an age beside that name ("Roe, 41,", "41-year-old Jo Roe") or said of the
@@ -510,6 +513,15 @@ def names_the_asked(frame: Frame, surface: str) -> bool:
                                for w in words)
 
 
+def _age_subject(frame: Frame) -> list[str]:
+    """The names whose age is asked: "How old is Jo Roe, the man convicted of killing Al Poe?" asks Jo Roe's age (the
+    first name of a question that opens "How old is"), any other question every name it gives."""
+    if re.match(r"\s*how old (?:is|was|are|were)\b", frame.text, re.IGNORECASE) and frame.groups:
+        first = set(frame.groups[0])
+        return [n for n in frame.names if n in first]
+    return list(frame.names)
+
+
 def _paragraph_start(sentences: list[ParsedSentence], i: int) -> int:
     """The index of the first sentence of sentence i's paragraph."""
     while i > 0 and sentences[i - 1].paragraph == sentences[i].paragraph:
@@ -604,6 +616,9 @@ _DISTANCE = re.compile(r"\d\s*(?:km|mi)\b|\b(?:kilomet(?:re|er)s?|km|miles?|met(
 _PERCENT_UNIT = r"(?:%|per ?cent\b)"
 _PERCENT = re.compile(rf"\d\s*{_PERCENT_UNIT}", re.IGNORECASE)
 _PERCENT_AFTER = re.compile(rf"\s?{_PERCENT_UNIT}", re.IGNORECASE)
+_CALENDAR_PART_ASKED = re.compile(r"\b(?:what|which) (month|year)\b", re.IGNORECASE)
+_MONTH_NAME = re.compile(r"\b(?:" + "|".join(MONTHS) + r")[a-z]*\b", re.IGNORECASE)
+_YEAR_NUMBER = re.compile(r"\b(?:1[89]|20)\d\d\b|'\d\d\b")
 _CALENDAR_ASKED = re.compile(r"\b(?:what|which) (?:date|day of the month)\b|\bdate of\b", re.IGNORECASE)
 
 

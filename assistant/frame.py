@@ -55,6 +55,7 @@ ANSWER_LABELS: dict[str, frozenset[str]] = {
     "AGE": frozenset({"DATE", "CARDINAL"}),
     "NAME": frozenset({"PERSON", "ORG", "GPE", "LOC", "FAC", "EVENT", "WORK_OF_ART", "PRODUCT", "LAW", "NORP"}),
 }
+_SIZE_ASKED = re.compile(r"\bhow (?:big|large)\b", re.IGNORECASE)
 _OVERVIEW = re.compile(
     r"\b(?:what|which) (?:news |main |key |other )?(?:topics?|subjects?|stories|themes|news|events) (?:do|does|are|is|did)\b"
     r"|\bwhat (?:do|does|did) (?:the |these |those |your |all the |all your )?(?:news )?(?:articles?|stories|sources"
@@ -152,7 +153,10 @@ class Frame:
 
     @property
     def labels(self) -> frozenset[str]:
-        return ANSWER_LABELS.get(self.answer_type or "", frozenset())
+        out = ANSWER_LABELS.get(self.answer_type or "", frozenset())
+        if self.answer_type == "QUANTITY" and _SIZE_ASKED.search(self.text):
+            out |= {"MONEY"}  # "How big is Freedonia's foreign debt?": a sum of money is a size too
+        return out
 
 
 @dataclass

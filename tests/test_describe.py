@@ -1123,3 +1123,21 @@ def test_a_count_asked_for_a_year_is_not_taken_from_a_sentence_about_another_yea
                      "Freedonians died of drug related causes.\n")
     answer = bot.ask("How many Freedonians died of drug-related causes in 2000?")
     assert answer.short_answer is not None and answer.short_answer.text == "1,570", answer.text
+
+
+def test_how_old_asks_the_first_name_a_month_is_a_month_and_how_big_may_be_money(  # type: ignore[no-untyped-def]
+        settings, fake_embedder, tmp_path: Path) -> None:
+    """"How old is Jo Roe, the man convicted of killing Al Poe?" is not answered by Al Poe's age; "In which month
+    …?" is not answered by "this morning"; "How big is Freedonia's foreign debt?" is answered by a sum of money."""
+    bot = _small_bot(settings, fake_embedder, tmp_path,
+                     "Life sentence\n\nJo Roe, convicted of killing eight-year-old Al Poe, was sentenced to life "
+                     "imprisonment. The trial judge said Roe should never be released.\n",
+                     "Inquiry resumes\n\nThe royal commission into the collapse of insurance giant Acme will resume "
+                     "in Springfield this morning.\n",
+                     "Debt talks\n\nThe Freedonian government hopes to avoid default on the $150 billion foreign debt "
+                     "of Freedonia.\n")
+    assert bot.ask("How old is Jo Roe, the man convicted of killing Al Poe?").abstained
+    assert "**eight-year-old**" in _first(bot.ask("How old was Al Poe?"))
+    assert bot.ask("In which month did the insurance company Acme collapse?").abstained
+    answer = bot.ask("How big is Freedonia's foreign debt?")
+    assert answer.short_answer is not None and answer.short_answer.text == "$150 billion", answer.text
