@@ -950,24 +950,40 @@ def _token_at(sentence: ParsedSentence, at: int) -> int:
     return next((i for i, t in enumerate(sentence.tokens) if t.start >= at), len(sentence.tokens))
 
 
+Family = tuple[frozenset[str], dict[str, tuple[str, ...]], frozenset[str]]
+# a noun made from a verb, by its ending, and the verb's ending: "invasion" ~ "invade", "reduction" ~ "reduce",
+# "description" ~ "describe", "admission" ~ "admit", "detention" ~ "detain", "consumption" ~ "consume"
+_NOMINAL = (("umption", "um"), ("mission", "mit"), ("ention", "ain"), ("ption", "b"), ("ction", "c"), ("sion", "d"))
+
+
+def _derivation_key(word: str) -> str | None:
+    """The shared root of a verb and the noun made from it ("invad" for "invade" and "invasion"), for longer words."""
+    if len(word) < 5 or not word.isalpha():
+        return None
+    for suffix, root in _NOMINAL:
+        if word.endswith(suffix) and len(word) - len(suffix) >= 2:
+            return word[: -len(suffix)] + root
+    return word[:-1] if word.endswith("e") else word
+
+
 @lru_cache(maxsize=8192)
-def _family(words: frozenset[str]) -> tuple[frozenset[str], dict[str, tuple[str, ...]]]:
+def _family(words: frozenset[str]) -> Family:
     """A sentence's words indexed for `_kin` (the same sentences come back question after question): the crude
-    stems of its longer words, and its words by their first four letters."""
+    stems of its longer words, its words by their first four letters, and their verb-and-noun roots."""
     by_opening: dict[str, list[str]] = {}
     for w in words:
         by_opening.setdefault(w[:4], []).append(w)
-    return frozenset(stem(w) for w in words if len(w) >= 7), {k: tuple(v) for k, v in by_opening.items()}
+    roots = frozenset(k for k in map(_derivation_key, words) if k is not None)
+    return frozenset(stem(w) for w in words if len(w) >= 7), {k: tuple(v) for k, v in by_opening.items()}, roots
 
 
-def _kin(term: str, words: set[str] | frozenset[str],
-         family: tuple[frozenset[str], dict[str, tuple[str, ...]]] | None = None) -> bool:
-    """A word of the same family is present: same crude stem, or the term begins a longer word ("lead" ~
-    "leadership", "financ" ~ "financial")."""
+def _kin(term: str, words: set[str] | frozenset[str], family: Family | None = None) -> bool:
+    """A word of the same family is present: same crude stem, the term begins a longer word ("lead" ~
+    "leadership", "financ" ~ "financial"), or one is the noun made from the other ("invade" ~ "invasion")."""
     if len(term) < 4:
         return False
-    stems, by_opening = family if family is not None else _family(frozenset(words))
-    if stem(term) in stems:
+    stems, by_opening, roots = family if family is not None else _family(frozenset(words))
+    if stem(term) in stems or _derivation_key(term) in roots:
         return True
     return any(w.startswith(term) and len(w) - len(term) <= 6 for w in by_opening.get(term[:4], ()))
 

@@ -193,3 +193,13 @@ def test_which_named_beach_asks_for_a_place_and_which_of_them_does_not() -> None
     frame = analyse_frame("Which airline was the man with the loaded gun flying with?", lexicon())
     assert (frame.answer_type, frame.focus) == ("ORG", "airline")
     assert analyse_frame("Which of Springfield Island's children were quarantined?", lexicon()).answer_type is None
+
+
+def test_a_verb_of_the_question_matches_the_noun_made_from_it() -> None:
+    from assistant.evidence import _kin
+
+    sentence = {"the", "invasion", "took", "place", "on", "december"}
+    assert _kin("invade", sentence)
+    assert _kin("reduce", {"a", "reduction"}) and _kin("describe", {"description"}) and _kin("admit", {"admission"})
+    assert _kin("decision", {"they", "decide"}) and _kin("detain", {"detention"})
+    assert not _kin("invade", {"inventory", "invited"}) and not _kin("vision", {"vie"})
