@@ -280,6 +280,8 @@ class EvidenceStage:
             surface = text[ent.start : ent.end]
             if names_the_asked(frame, surface):
                 continue
+            if frame.focus and frame.answer_type in ("PLACE", "ORG") and _kind_of_many(text, e.sentence, ent, frame.focus):
+                continue  # "Which Pacific nation …?" is not answered by the "Pacific Island" of "Pacific Island nations"
             if frame.answer_type == "AGE" and not _looks_like_age(text, ent.start, ent.end):
                 continue
             if frame.answer_type == "COUNT" and re.fullmatch(r"(?:19|20)\d\d", surface.strip()):
@@ -842,6 +844,20 @@ def untagged_names(text: str, sentence: ParsedSentence) -> list[tuple[int, int]]
     return [(run[0].start, run[-1].end) for run in runs if len(run) >= 2
             and any(not is_english_word(text[t.start : t.end].lower()) for t in run)
             and not _modifier(sentence, Entity(run[0].start, run[-1].end, "PERSON"))]  # "the Acme Isles population"
+
+
+def _kind_of_many(text: str, sentence: ParsedSentence, ent: Entity, noun: str) -> bool:
+    """Does the name only say what kind of `noun` many are ("Pacific Island nations", "Gulf states"): it modifies
+    the plural of the asked noun?"""
+    inside = [t for t in sentence.tokens if ent.start <= t.start < ent.end]
+    if not inside:
+        return False
+    head = inside[-1].head
+    if not 0 <= head < len(sentence.tokens) or sentence.tokens[head].start < ent.end:
+        return False
+    h = sentence.tokens[head]
+    surface = text[h.start : h.end].lower()
+    return h.lemma == noun and surface != h.lemma and inside[-1].dep in ("compound", "amod", "nmod")
 
 
 def _plural_head(text: str, sentence: ParsedSentence, a: int, b: int) -> bool:

@@ -519,8 +519,9 @@ def intent_of(text: str) -> str:
         return "list"
     if re.match(r"\s*(?:who|what) (?:is|was|are|were) (?:the )?[\w.'-]+(?: [\w.'-]+){0,4}\??\s*$", low) and not re.search(
             r"\b(?:name|number|reason|date|cause|figure|estimate|role|job)\b", low) and not re.match(
-            r"\s*who (?:is|was|are|were) the\b", low) and not ROLE_HOLDER.match(low):
-        return "definition"  # "Who is the chief executive of Acme?" and "Who was Acme's chairman?" ask for a person
+            r"\s*who (?:is|was|are|were) (?:the|its|his|her|their)\b", low) and not ROLE_HOLDER.match(low):
+        return "definition"  # "Who is the chief executive of Acme?", "Who was Acme's chairman?", "Who is its
+        # president?" ask for a person
     if re.match(r"\s*who (?:is|was) [A-Z][\w.'-]+(?: [A-Z][\w.'-]+){0,3},? and\b", text.strip(), re.IGNORECASE) and \
             re.match(r"\s*\w+ \w+ [A-Z]", text.strip()):  # "Who is Jane Doe, and what does she want?"
         return "definition"

@@ -1141,3 +1141,13 @@ def test_how_old_asks_the_first_name_a_month_is_a_month_and_how_big_may_be_money
     assert bot.ask("In which month did the insurance company Acme collapse?").abstained
     answer = bot.ask("How big is Freedonia's foreign debt?")
     assert answer.short_answer is not None and answer.short_answer.text == "$150 billion", answer.text
+
+
+def test_the_kind_of_many_is_no_answer_to_which_one(settings, fake_embedder, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
+    """"Which Pacific nation …?" is never answered by the "Pacific Island" of "Pacific Island nations": it says what
+    kind the nations are, not which one."""
+    bot = _small_bot(settings, fake_embedder, tmp_path,
+                     "Asylum deal\n\nThe minister says he is pleased with the program, which uses Pacific Island "
+                     "nations to process asylum seekers wanting to come to Freedonia.\n")
+    answer = bot.ask("Which Pacific nation processes asylum seekers for Freedonia?")
+    assert answer.short_answer is None or "Pacific" not in answer.short_answer.text, answer.text

@@ -203,3 +203,9 @@ def test_a_verb_of_the_question_matches_the_noun_made_from_it() -> None:
     assert _kin("reduce", {"a", "reduction"}) and _kin("describe", {"description"}) and _kin("admit", {"admission"})
     assert _kin("decision", {"they", "decide"}) and _kin("detain", {"detention"})
     assert not _kin("invade", {"inventory", "invited"}) and not _kin("vision", {"vie"})
+
+
+def test_who_is_its_president_asks_for_the_holder_of_a_role() -> None:
+    frame = analyse_frame("Who is its president?", lexicon())
+    assert (frame.intent, frame.answer_type, frame.focus) == ("factoid", "PERSON", "president")
+    assert analyse_frame("Who is Brian Greig?", lexicon()).intent == "definition"
