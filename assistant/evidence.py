@@ -510,6 +510,9 @@ def names_the_asked(frame: Frame, surface: str) -> bool:
     asked = set(frame.names) | set(frame.terms)
     if len(found) >= 2 and found[-1][:1].isupper() and found[-1].lower() in frame.names:
         return True  # "Solomon Lew" is the "Lew" the question names: a full name ends in the name it goes by
+    initials = "".join(w[0] for w in found if w[:1].isupper()).lower()
+    if len(initials) >= 2 and initials in frame.names:
+        return True  # "the Australian Securities and Investment Commission" is the question's "ASIC"
     # a word of the same family counts: "Freedonia" is the subject of "… Freedonian students"
     return bool(words) and all(w in asked or (len(w) >= 6 and any(len(a) >= 6 and a[:6] == w[:6] for a in asked))
                                for w in words)

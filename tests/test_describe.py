@@ -1151,3 +1151,14 @@ def test_the_kind_of_many_is_no_answer_to_which_one(settings, fake_embedder, tmp
                      "nations to process asylum seekers wanting to come to Freedonia.\n")
     answer = bot.ask("Which Pacific nation processes asylum seekers for Freedonia?")
     assert answer.short_answer is None or "Pacific" not in answer.short_answer.text, answer.text
+
+
+def test_a_name_whose_initials_are_an_acronym_of_the_question_is_the_asked_body(  # type: ignore[no-untyped-def]
+        settings, fake_embedder, tmp_path: Path) -> None:
+    """"Who are the other directors FSIC is suing alongside Jo Roe?" is never answered by "the Freedonian Securities and Investment
+    Commission (FSIC)": that is FSIC itself."""
+    bot = _small_bot(settings, fake_embedder, tmp_path,
+                     "Directors sued\n\nJo Roe says civil proceedings brought by the Freedonian Securities and "
+                     "Investment Commission (FSIC) against him and two other former directors are baseless.\n")
+    answer = bot.ask("Who are the other former directors FSIC is suing alongside Jo Roe?")
+    assert answer.short_answer is None or "Commission" not in answer.short_answer.text, answer.text
