@@ -277,8 +277,14 @@ class ExtractiveAnswerer:
             if nxt.paragraph in (top.paragraph, top.paragraph + 1) and (opens_quote or continues or reason) and not any(
                 c.start == nxt.start and c.doc_id == top.doc_id for c in out
             ) and not looks_like_instruction(text):
-                out.insert(1, Evidence(f"{top.doc_id}:next", top.doc_id, nxt.start, nxt.end, nxt.paragraph, text,
-                                       top.dense, top.lexical, top.bonus, top.prior))
+                # "Why …?": a best sentence that restates what is asked without a reason is followed by the reason;
+                # the reason leads
+                # (unless it opens by pointing back: "According to them, …" reads only after who "they" are)
+                back = re.search(r"\b(?:he|she|they|them|it|his|her|their|this|these|those)\b",
+                                 " ".join(text.split()[:4]), re.IGNORECASE)
+                at = 0 if reason and not opens_quote and not back and not _WHY.search(top.text) else 1
+                out.insert(at, Evidence(f"{top.doc_id}:next", top.doc_id, nxt.start, nxt.end, nxt.paragraph, text,
+                                        top.dense, top.lexical, top.bonus, top.prior))
         covered = {c.doc_id for c in out}
         for e in evidence:
             if e.doc_id not in covered and e.score >= 0.55 * best and not is_heading(e.text) and len(e.text) >= 25:

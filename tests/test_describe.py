@@ -1162,3 +1162,21 @@ def test_a_name_whose_initials_are_an_acronym_of_the_question_is_the_asked_body(
                      "Investment Commission (FSIC) against him and two other former directors are baseless.\n")
     answer = bot.ask("Who are the other former directors FSIC is suing alongside Jo Roe?")
     assert answer.short_answer is None or "Commission" not in answer.short_answer.text, answer.text
+
+
+def test_why_leads_with_the_reason_that_follows_a_restatement_of_the_question(  # type: ignore[no-untyped-def]
+        settings, fake_embedder, tmp_path: Path) -> None:
+    """"Why is the group unlikely to change the situation in Freedonia?": the best sentence restates it ("… it is
+    unlikely that its presence can change the situation"); the next one gives the reason and comes first. A next
+    sentence that points back ("According to them, …") stays second."""
+    bot = _small_bot(settings, fake_embedder, tmp_path,
+                     "Group in the north\n\nThough the Acme Front has achieved a presence in northern Freedonia it is "
+                     "unlikely that its presence can significantly change the situation on the ground there. The "
+                     "insurgency that raged in the north in the 1990s has been largely defeated, and the security "
+                     "forces are strong enough to contain any new threat.\n",
+                     "Denial\n\nOn their website, local activists denied reports that those killed were with the Acme "
+                     "Front. According to them, the fighters had not pledged allegiance to the Acme Front.\n")
+    answer = bot.ask("Why is the Acme Front unlikely to change the situation on the ground in Freedonia?")
+    assert answer.citations[0].quote.startswith("The insurgency"), answer.text
+    answer = bot.ask("Why do local activists deny that those killed were with the Acme Front?")
+    assert answer.citations[0].quote.startswith("On their website"), answer.text
