@@ -168,6 +168,11 @@ class ExtractiveAnswerer:
             return 1.0 if _WHERE.search(text) else 0.0
         if qtype == "why":
             return 1.0 if _WHY.search(text) else 0.0
+        if qtype == "what" and _DEED_ASKED.match(question.text):
+            # "What did the gang in Acme plan to do?": the sentence that says the asked words beside the names
+            # ("planning"), not one that only names the place
+            asked = _asked_words(question.text)
+            return len(asked & sentence_terms(text)) / len(asked) if asked else 0.0
         return 0.0
 
     def coverage(self, question: Question, snapshot: Snapshot, top: list[Evidence]) -> float:
@@ -437,6 +442,17 @@ def _new_scope(m: Mention) -> str | None:
         return None
     parts = [p for p in m.scope.split(", ") if p not in m.what]
     return ", ".join(parts) or None
+
+
+_DEED_ASKED = re.compile(r"\s*what (?:did|does|do|will|would|has|have|had)\b", re.IGNORECASE)
+
+
+@lru_cache(maxsize=4096)
+def _asked_words(question: str) -> frozenset[str]:
+    """The question's own words that are not names (not capitalised after its first word), as terms."""
+    own = question.split(" (about: ")[0]
+    words = own.split()
+    return frozenset(terms(" ".join(w for i, w in enumerate(words) if i == 0 or not w[:1].isupper())))
 
 
 @lru_cache(maxsize=200_000)

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import re
 from pathlib import Path
 
 import pytest
@@ -71,3 +72,10 @@ def test_every_eval_answer_has_exact_span_citations(real_bot, case) -> None:  # 
             x for n in marks for x in (cited[n].title, cited[n].outlet or "", cited[n].date or "")
         ]
         assert not unsupported(sentence, evidence), sentence
+
+
+def test_what_did_someone_do_leads_with_the_sentence_that_says_the_asked_deed(real_bot) -> None:  # type: ignore[no-untyped-def]
+    """The sentence that says what the gang did (assisting travel to Syria, plotting attacks) leads, not one that
+    only names the republic (real embeddings: the order depends on them)."""
+    answer = real_bot.ask("What did the gang in Kabardino-Balkaria plan to do?")
+    assert re.search(r"plotting terrorist attacks|planning terror attacks", answer.citations[0].quote), answer.text
