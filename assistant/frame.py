@@ -385,9 +385,13 @@ _AUXILIARIES = frozenset({"do", "does", "did", "is", "was", "are", "were", "has"
                           "can", "could", "should", "may", "might", "must"})
 
 
-def _answer_type(low: str) -> tuple[str | None, str | None]:
-    """(answer type, focus word) from the wh-phrase."""
-    low = re.sub(r"\b(what|who|where|when)'s\b", r"\1 is", low)
+def _answer_type(low: str, text: str | None = None) -> tuple[str | None, str | None]:
+    """(answer type, focus word) from the wh-phrase (`text`: the question as written, whose capitals end a noun
+    phrase before a name: "the name of the boat Jo Roe was on")."""
+    if text is not None and len(text) != len(low):
+        text = None
+    if re.search(r"\b(what|who|where|when)'s\b", low):
+        low, text = re.sub(r"\b(what|who|where|when)'s\b", r"\1 is", low), None
     m = re.search(r"\bhow (many|much|old|far|long|big|large|often|tall|high|heavy|wide|deep|fast|thick|hot|cold|steep)\b"
                   r"(?:\s+(\w+))?", low)
     if m:
@@ -429,12 +433,18 @@ def _answer_type(low: str) -> tuple[str | None, str | None]:
                   r"|[?.]|$)", low)  # the noun phrase ends before a clause, a participle ("… arrested at") or the
     # determiner of a clause without "that" ("the name of the module the shuttle carries")
     if m:
-        noun = m.group(1).split()[-1].rstrip("s") if m.group(1).split() else ""
+        phrase = m.group(1)
+        if text is not None:  # "the name of the boat Jo Roe was on": the phrase ends before the name after its noun
+            written = text[m.start(1) : m.end(1)].split()
+            first = next((i for i, w in enumerate(written) if w[:1].islower()), None)
+            cut = next((i for i, w in enumerate(written) if first is not None and i > first and w[:1].isupper()), None)
+            phrase = " ".join(phrase.split()[:cut]) if cut is not None else phrase
+        noun = phrase.split()[-1].rstrip("s") if phrase.split() else ""
         if noun in ("men", "women", "people", "person", "individual", "victim", "attacker", "suspect"):
             return "PERSON_NAME", None  # "the names of the six men": only people's names answer
         if noun in _NOUN_TYPES["PERSON"] or noun in _RELATIONS or noun + "s" in _RELATIONS:
             return "PERSON", noun  # the role noun: the name must stand beside it ("his counterpart, Jo Doe")
-        return "NAME", (m.group(1).split()[-1] if m.group(1).split() else None)  # "the name of the website"
+        return "NAME", (phrase.split()[-1] if phrase.split() else None)  # "the name of the website"
     if re.match(r"\s*(?:what|which) (?:is|was) the (?:code ?)?name\b", low):
         return "NAME", None
     m = re.match(r"\s*(?:what|which) (?:(make|model|brand) of (?:the |an? )?([\w-]+)"
@@ -542,7 +552,7 @@ def analyse_frame(text: str, lexicon: Lexicon) -> Frame:
     own = text.split(" (about: ")[0]
     intent = intent_of(own)
     low = own.lower()
-    answer_type, focus = _answer_type(low) if intent not in ("chit-chat", "overview", "why", "how") else (None, None)
+    answer_type, focus = _answer_type(low, own) if intent not in ("chit-chat", "overview", "why", "how") else (None, None)
     if intent == "definition" and re.match(r"\s*who\b", low):
         answer_type = None
     terms: list[str] = []

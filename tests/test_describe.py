@@ -1180,4 +1180,3 @@ def test_why_leads_with_the_reason_that_follows_a_restatement_of_the_question(  
     assert answer.citations[0].quote.startswith("The insurgency"), answer.text
     answer = bot.ask("Why do local activists deny that those killed were with the Acme Front?")
     assert answer.citations[0].quote.startswith("On their website"), answer.text
-

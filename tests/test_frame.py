@@ -209,3 +209,12 @@ def test_who_is_its_president_asks_for_the_holder_of_a_role() -> None:
     frame = analyse_frame("Who is its president?", lexicon())
     assert (frame.intent, frame.answer_type, frame.focus) == ("factoid", "PERSON", "president")
     assert analyse_frame("Who is Brian Greig?", lexicon()).intent == "definition"
+
+
+def test_the_name_of_a_thing_ends_before_a_name_that_follows_its_noun() -> None:
+    from assistant.frame import _answer_type
+
+    text = "What was the name of the boat Jo Roe was on when pirates attacked it?"
+    assert _answer_type(text.lower(), text) == ("NAME", "boat")
+    text = "What is the name of the Italian module the shuttle is carrying?"
+    assert _answer_type(text.lower(), text) == ("NAME", "module")
