@@ -175,15 +175,9 @@ class EvidenceStage:
         """Token indices of the subjects and agents of the sentence's verbs that are the question's verbs (with what
         stands beside them: compounds, appositions, conjuncts; a relative "who" stands for the noun it follows);
         None when the sentence has none of the question's verbs as a verb."""
-        m = re.match(r"\s*who\s+(?:(?:is|was|were|are|has|have|had|did|does|do|will|would|could|can|been|being|"
-                     r"first|later|then|also|actually|reportedly)\s+)*([a-z]+)", frame.text, re.IGNORECASE)
-        if m is None:
+        verb = self._asked_verb(frame, snapshot)
+        if verb is None:
             return None
-        surface = m.group(1).lower()
-        tags = self.lexicon(snapshot).pos.get(surface)
-        verb = self.lexicon(snapshot).normal(surface)
-        if verb in SPEECH_VERBS or not (tags.most_common(1)[0][0] == "VERB" if tags else "verb" in english_pos(surface)):
-            return None  # the question's own verb: "Who said …" is read from quotes and speakers instead
         verbs = {verb}
         tokens = e.sentence.tokens
         found = [i for i, t in enumerate(tokens) if t.pos == "VERB" and t.lemma in verbs]
@@ -217,6 +211,20 @@ class EvidenceStage:
                 elif tokens[c].dep == "agent":
                     doers |= subtree(c)
         return doers
+
+    def _asked_verb(self, frame: Frame, snapshot: Snapshot) -> str | None:
+        """The verb of a "Who <verb> …?" question ("filed" of "Who filed the lawsuit?"), as the corpus normalises it;
+        None for another question, or for a verb of saying ("Who said …" is read from quotes and speakers)."""
+        m = re.match(r"\s*who\s+(?:(?:is|was|were|are|has|have|had|did|does|do|will|would|could|can|been|being|"
+                     r"first|later|then|also|actually|reportedly)\s+)*([a-z]+)", frame.text, re.IGNORECASE)
+        if m is None:
+            return None
+        surface = m.group(1).lower()
+        tags = self.lexicon(snapshot).pos.get(surface)
+        verb = self.lexicon(snapshot).normal(surface)
+        if verb in SPEECH_VERBS or not (tags.most_common(1)[0][0] == "VERB" if tags else "verb" in english_pos(surface)):
+            return None
+        return verb
 
     def _is_verb(self, snapshot: Snapshot, term: str) -> bool:
         """Mostly a verb in the articles or, for a word they never use, only a verb in the dictionary."""
@@ -318,6 +326,11 @@ class EvidenceStage:
             doers = self._doers(frame, snapshot, e)
             if doers is not None:
                 out = [c for c in out if _token_at(e.sentence, c[0]) in doers]
+            elif frame.intent == "factoid" and (verb := self._asked_verb(frame, snapshot)) is not None and \
+                    verb in frame.terms and verb not in e.matched and not _QUOTE_OR_SPEECH.search(e.text):
+                # "Who filed the lawsuit?" against a sentence that never says who filed anything (nor in other
+                # words): the people it names did something else
+                out = [c for c in out if not e.sentence.start <= c[0] < e.sentence.end]
         if frame.answer_type in _NUMBER_TYPES:
             inside = [(x.start, x.end) for x in e.sentence.entities]
             for t in e.sentence.tokens:
@@ -704,6 +717,9 @@ _PERSON_WORDS = PERSON_NOUNS | RELATION_NOUNS
 _PERSON_NOUN = re.compile("|".join(sorted(PERSON_NOUNS | RELATION_NOUNS)) + "|" + FEMALE_NOUNS + "|" + MALE_NOUNS)
 SPEECH_VERBS = frozenset({"say", "tell", "write", "add", "state", "claim", "declare", "note", "insist", "warn",
                           "explain", "argue", "announce", "report", "ask", "reply", "respond", "accord"})
+# a sentence that reports words: who said them may be who did what the question asks in other words ("scoffed")
+_QUOTE_OR_SPEECH = re.compile(r"[“”\"]|\b(?:said|told|wrote|written|" + "|".join(sorted(SPEECH_VERBS)) + r")(?:s|ed|d)?\b",
+                              re.IGNORECASE)
 
 
 def _proper_subject(text: str, sentence: ParsedSentence) -> tuple[int, int] | None:

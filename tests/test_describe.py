@@ -1180,3 +1180,14 @@ def test_why_leads_with_the_reason_that_follows_a_restatement_of_the_question(  
     assert answer.citations[0].quote.startswith("The insurgency"), answer.text
     answer = bot.ask("Why do local activists deny that those killed were with the Acme Front?")
     assert answer.citations[0].quote.startswith("On their website"), answer.text
+
+
+def test_who_did_it_is_never_a_name_from_a_sentence_that_does_not_say_it_was_done(  # type: ignore[no-untyped-def]
+        settings, fake_embedder, tmp_path: Path) -> None:
+    """"Who won the first Test at Acme Oval?" over a sentence about the two captains deciding their line-ups: neither
+    captain is given as the winner (the sentence says nothing of winning)."""
+    bot = _small_bot(settings, fake_embedder, tmp_path,
+                     "Test preview\n\nFreedonian captain Jo Roe and his Ruritanian counterpart, Al Poe, will decide on "
+                     "their line-ups after an inspection of the pitch before the first Test at Acme Oval.\n")
+    answer = bot.ask("Who won the first Test between Freedonia and Ruritania at Acme Oval?")
+    assert answer.short_answer is None, answer.text
