@@ -1020,6 +1020,8 @@ def _kin(term: str, words: set[str] | frozenset[str], family: Family | None = No
     stems, by_opening, roots = family if family is not None else _family(frozenset(words))
     if stem(term) in stems or _derivation_key(term) in roots:
         return True
+    if term.startswith("re") and len(term) >= 7 and _kin(term[2:], words, family):
+        return True  # "reshuffle" ~ "shuffle", "reelect" ~ "elected": the deed done again is the same deed
     return any(w.startswith(term) and len(w) - len(term) <= 6 for w in by_opening.get(term[:4], ()))
 
 

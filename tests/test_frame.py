@@ -203,6 +203,7 @@ def test_a_verb_of_the_question_matches_the_noun_made_from_it() -> None:
     assert _kin("reduce", {"a", "reduction"}) and _kin("describe", {"description"}) and _kin("admit", {"admission"})
     assert _kin("decision", {"they", "decide"}) and _kin("detain", {"detention"})
     assert not _kin("invade", {"inventory", "invited"}) and not _kin("vision", {"vie"})
+    assert _kin("reshuffle", {"a", "cabinet", "shuffle"}) and not _kin("report", {"port"})
 
 
 def test_who_is_its_president_asks_for_the_holder_of_a_role() -> None:
