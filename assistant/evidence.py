@@ -289,7 +289,7 @@ class EvidenceStage:
             if names_the_asked(frame, surface):
                 continue
             if frame.focus and frame.answer_type in ("PLACE", "ORG") and _kind_of_many(text, e.sentence, ent, frame.focus):
-                continue  # "Which Pacific nation …?" is not answered by the "Pacific Island" of "Pacific Island nations"
+                continue  # "Which Acme nation …?" is not answered by the "Acme Island" of "Acme Island nations"
             if frame.answer_type == "AGE" and not _looks_like_age(text, ent.start, ent.end):
                 continue
             if frame.answer_type == "COUNT" and re.fullmatch(r"(?:19|20)\d\d", surface.strip()):
@@ -386,7 +386,7 @@ class EvidenceStage:
             if roles:  # "Which premier did they meet?": where the sentence names the role, its holder stands beside it
                 out = [c for c in out if not (e.sentence.start <= c[0] < e.sentence.end and c[2] == "PERSON")
                        or any(_beside(e.sentence, c[0], c[1], r) for r in roles)]
-        if frame.answer_type == "NAME" and frame.focus:  # "the Italian Raffaello module": a proper noun the small
+        if frame.answer_type == "NAME" and frame.focus:  # "the Freedonian Zephyr module": a proper noun the small
             out += [c for c in _named_by_compound(text, e.sentence, frame.focus)  # model left untagged, naming
                     if not any(a <= c[0] < b for a, b, _, _ in out) and not names_the_asked(frame, text[c[0] : c[1]])]
         if frame.answer_type == "NAME" and frame.focus:  # "the name of the website": a name standing beside
@@ -522,10 +522,10 @@ def names_the_asked(frame: Frame, surface: str) -> bool:
     words = {w.lower() for w in found} - {"s", "the"}
     asked = set(frame.names) | set(frame.terms)
     if len(found) >= 2 and found[-1][:1].isupper() and found[-1].lower() in frame.names:
-        return True  # "Solomon Lew" is the "Lew" the question names: a full name ends in the name it goes by
+        return True  # "Jo Roebuck" is the "Roebuck" the question names: a full name ends in the name it goes by
     initials = "".join(w[0] for w in found if w[:1].isupper()).lower()
     if len(initials) >= 2 and initials in frame.names:
-        return True  # "the Australian Securities and Investment Commission" is the question's "ASIC"
+        return True  # "the Freedonian Zoning Commission" is the question's "FZC"
     # a word of the same family counts: "Freedonia" is the subject of "… Freedonian students"
     return bool(words) and all(w in asked or (len(w) >= 6 and any(len(a) >= 6 and a[:6] == w[:6] for a in asked))
                                for w in words)
@@ -837,7 +837,7 @@ def _modifier(sentence: ParsedSentence, ent: Entity) -> bool:
 
 
 def _named_by_compound(text: str, sentence: ParsedSentence, noun: str) -> list[tuple[int, int, str, float]]:
-    """The proper nouns right before `noun` that name it ("the Raffaello module", "the Acme Two rocket")."""
+    """The proper nouns right before `noun` that name it ("the Zephyr module", "the Acme Two rocket")."""
     tokens, out = sentence.tokens, []
     for r, t in enumerate(tokens):
         if t.lemma != noun:
@@ -866,7 +866,7 @@ def untagged_names(text: str, sentence: ParsedSentence) -> list[tuple[int, int]]
 
 
 def _kind_of_many(text: str, sentence: ParsedSentence, ent: Entity, noun: str) -> bool:
-    """Does the name only say what kind of `noun` many are ("Pacific Island nations", "Gulf states"): it modifies
+    """Does the name only say what kind of `noun` many are ("Acme Island nations", "Ruritanian states"): it modifies
     the plural of the asked noun?"""
     inside = [t for t in sentence.tokens if ent.start <= t.start < ent.end]
     if not inside:
