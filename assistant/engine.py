@@ -59,7 +59,8 @@ _OPPOSITES = {  # a word of a yes/no question, and words whose presence answers 
 
 def _opposites(term: str) -> frozenset[str]:
     """The words that answer a yes/no question's word with a no, for the word or its base form ("admitted")."""
-    # the word with a negating prefix says no too: "unhurt" for "hurt", "unaware" for "aware", "illegal" for "legal"
+    # the word with a negating prefix says no too: "unhurt" for "hurt", "unaware" for "aware", "non-binding" (not
+    # "in-", "im-", "dis-": "inform", "impose", "discharged" are no negations of "form", "pose", "charged")
     negated = frozenset(prefix + term for prefix in _NEGATING_PREFIXES)
     for base in (term, re.sub(r"(?<=[aeiou])([bdgmnprt])\1(?:ed|ing)$", r"\1", term), re.sub(r"(?:ed|ing|s)$", "", term)):
         if base in _OPPOSITES:
@@ -81,7 +82,7 @@ def _scene_words(question: str, normal: Callable[[str], str]) -> frozenset[str]:
     return frozenset(normal(w.lower()) for w in re.findall(r"[A-Za-z]+", question[m.end() :])) - head
 
 
-_NEGATING_PREFIXES = ("un", "in", "im", "il", "ir", "non", "non-", "dis")
+_NEGATING_PREFIXES = ("un", "non", "non-")
 
 
 _NEGATION = frozenset({"not", "no", "never", "n't", "nobody", "none", "nothing", "neither", "nor"})
