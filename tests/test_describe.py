@@ -37,6 +37,11 @@ def _first(answer: Answer) -> str:
     return answer.text.split("[1]")[0]
 
 
+def _short(answer: Answer) -> str | None:
+    """The short answer's text, or None when the answer has none."""
+    return answer.short_answer.text if answer.short_answer is not None else None
+
+
 def _small_bot(settings, fake_embedder, tmp_path: Path, *articles: str, filler: bool = True) -> Assistant:  # type: ignore[no-untyped-def]
     """An Assistant over the given articles (a.txt, b.txt, …), plus by default one unrelated article of twelve
     sentences: a corpus large enough for the lexicon to tell names from ordinary words."""
@@ -292,8 +297,9 @@ def test_a_yes_no_question_is_answered_no_by_its_word_with_a_negating_prefix(set
     office, was unhurt": no, though the sentence says "fired" for the "hit" of the clause that only sets the
     scene; "Does the general accept …?" against "He denies …": no."""
     bot = _small_bot(settings, fake_embedder, tmp_path,
-                     "Post struck\n\nJo Roe leads the Springfield council. Army forces fired rockets on a security post next to Mr Roe's office in "
-                     "Springfield, but the leader, who was in his office at the time, was unhurt.\n",
+                     "Post struck\n\nJo Roe leads the Springfield council. Army forces fired rockets on a security "
+                     "post next to Mr Roe's office in Springfield, but the leader, who was in his office at the time, "
+                     "was unhurt.\n",
                      "Army claim\n\nGeneral Max Dalby has confirmed a man linked to the rebels served with the army. "
                      "General Dalby denies reports the man was a member of the 3rd Battalion.\n")
     answer = bot.ask("Was Jo Roe hurt when army rockets hit the security post next to his Springfield office?")
@@ -1097,9 +1103,9 @@ def test_which_role_is_the_name_beside_the_role_and_never_a_full_name_of_the_ask
                      "Campaign video\n\nThe campaign video was launched by Acme TV on Monday. Senator Ann Kirk said "
                      "the campaign video would mislead voters.\n")
     answer = bot.ask("Which Freedonian premier did Roe and Poe meet about their Skyways bid?")
-    assert answer.short_answer is not None and answer.short_answer.text == "Max Dalby", answer.text
+    assert _short(answer) == "Max Dalby", answer.text
     answer = bot.ask("Who launched the campaign video?")
-    assert answer.short_answer is not None and answer.short_answer.text == "Acme TV", answer.text
+    assert _short(answer) == "Acme TV", answer.text
 
 
 def test_the_name_of_a_thing_may_be_a_proper_noun_the_recogniser_left_untagged(  # type: ignore[no-untyped-def]
@@ -1110,7 +1116,7 @@ def test_the_name_of_a_thing_may_be_a_proper_noun_the_recogniser_left_untagged( 
                      "Shuttle launch\n\nThe shuttle lifted off on Monday. The shuttle is also carrying the Italian "
                      "Raffaello module, laden with tonnes of equipment and food.\n")
     answer = bot.ask("What is the name of the Italian module the shuttle is carrying?")
-    assert answer.short_answer is not None and answer.short_answer.text == "Raffaello", answer.text
+    assert _short(answer) == "Raffaello", answer.text
 
 
 def test_a_count_asked_for_a_year_is_not_taken_from_a_sentence_about_another_year(  # type: ignore[no-untyped-def]
@@ -1122,7 +1128,7 @@ def test_a_count_asked_for_a_year_is_not_taken_from_a_sentence_about_another_yea
                      "related causes in the year 2000. That figure is a substantial drop from 1999 when 1,740 "
                      "Freedonians died of drug related causes.\n")
     answer = bot.ask("How many Freedonians died of drug-related causes in 2000?")
-    assert answer.short_answer is not None and answer.short_answer.text == "1,570", answer.text
+    assert _short(answer) == "1,570", answer.text
 
 
 def test_how_old_asks_the_first_name_a_month_is_a_month_and_how_big_may_be_money(  # type: ignore[no-untyped-def]
@@ -1140,7 +1146,7 @@ def test_how_old_asks_the_first_name_a_month_is_a_month_and_how_big_may_be_money
     assert "**eight-year-old**" in _first(bot.ask("How old was Al Poe?"))
     assert bot.ask("In which month did the insurance company Acme collapse?").abstained
     answer = bot.ask("How big is Freedonia's foreign debt?")
-    assert answer.short_answer is not None and answer.short_answer.text == "$150 billion", answer.text
+    assert _short(answer) == "$150 billion", answer.text
 
 
 def test_the_kind_of_many_is_no_answer_to_which_one(settings, fake_embedder, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
