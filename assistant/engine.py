@@ -29,7 +29,7 @@ from assistant.evidence import (
     names_the_asked,
     subject_pronoun,
 )
-from assistant.frame import STRICT_TYPES, Frame
+from assistant.frame import STRICT_TYPES, YEAR, Frame
 from assistant.lexicon import MONTHS, NUMBER_WORDS, SYNONYMS, knowing_verb
 from assistant.question import Question
 from assistant.settings import AnswerSettings
@@ -68,7 +68,6 @@ def _opposites(term: str) -> frozenset[str]:
     return negated
 
 
-_YEAR = re.compile(r"\b(?:1[89]|20)\d\d\b")
 _SCENE = re.compile(r"\s(?:when|while|after|before|because|since|until|as soon as)\s", re.IGNORECASE)
 
 
@@ -304,11 +303,11 @@ class GroundedAnswerer(EvidenceStage):
             # (in a sentence that says something else the question asks, beside its names)
             named = [o for o in options if _names_a(frame.focus, o[2]) and o[0].matched - set(frame.hard) - {frame.focus}]
             options = named or options
-        asked_years = set(_YEAR.findall(frame.text))
-        if asked_years and any(asked_years & set(_YEAR.findall(o[0].text)) for o in options):
+        asked_years = set(YEAR.findall(frame.text))
+        if asked_years and any(asked_years & set(YEAR.findall(o[0].text)) for o in options):
             # "… died in 2000?": a sentence that names 2000 answers; one that names only other years ("a drop from
             # 1999, when 1,740 died") gives another year's figure
-            options = [o for o in options if asked_years & set(_YEAR.findall(o[0].text)) or not _YEAR.search(o[0].text)]
+            options = [o for o in options if asked_years & set(YEAR.findall(o[0].text)) or not YEAR.search(o[0].text)]
         for e, cand, key, rank in options:
             value = e.score + self.settings.weight_closeness * cand[3] + 0.05 * (counts[key] - 1) - 0.03 * rank
             if frame.answer_type in ("COUNT", "QUANTITY", "MONEY", "AMOUNT") and counts_asked(frame, e.sentence, cand[0], cand[1]):

@@ -23,6 +23,7 @@ from assistant.frame import (
     PEOPLE_BODIES,
     PLACE_NOUNS,
     ROLE_HOLDER,
+    YEAR,
     Frame,
     Lexicon,
     analyse_frame,
@@ -176,11 +177,12 @@ class EvidenceStage:
         stands beside them: compounds, appositions, conjuncts; a relative "who" stands for the noun it follows);
         None when the sentence has none of the question's verbs as a verb."""
         verb = self._asked_verb(frame, snapshot)
-        if verb is None:
-            return None
-        verbs = {verb}
+        return None if verb is None else self._doers_of(verb, snapshot, e)
+
+    def _doers_of(self, verb: str, snapshot: Snapshot, e: Scored) -> set[int] | None:
+        """`_doers` for the question's verb, already read."""
         tokens = e.sentence.tokens
-        found = [i for i, t in enumerate(tokens) if t.pos == "VERB" and t.lemma in verbs]
+        found = [i for i, t in enumerate(tokens) if t.pos == "VERB" and t.lemma == verb]
         if not found:
             return None
         children: dict[int, list[int]] = {}
@@ -323,11 +325,12 @@ class EvidenceStage:
         if frame.answer_type == "PERSON" and re.match(r"\s*who\b", frame.text, re.IGNORECASE):
             # "Who filed the lawsuit?" against "The papers, filed in a lawsuit, name Acme": whoever the sentence
             # names is not the one who filed unless they are the subject (or agent) of its "filed"
-            doers = self._doers(frame, snapshot, e)
+            verb = self._asked_verb(frame, snapshot)
+            doers = None if verb is None else self._doers_of(verb, snapshot, e)
             if doers is not None:
                 out = [c for c in out if _token_at(e.sentence, c[0]) in doers]
-            elif frame.intent == "factoid" and (verb := self._asked_verb(frame, snapshot)) is not None and \
-                    verb in frame.terms and verb not in e.matched and not _QUOTE_OR_SPEECH.search(e.text):
+            elif frame.intent == "factoid" and verb is not None and verb in frame.terms and verb not in e.matched \
+                    and not _QUOTE_OR_SPEECH.search(e.text):
                 # "Who filed the lawsuit?" against a sentence that never says who filed anything (nor in other
                 # words): the people it names did something else
                 out = [c for c in out if not e.sentence.start <= c[0] < e.sentence.end]
@@ -389,9 +392,9 @@ class EvidenceStage:
         if frame.answer_type == "NAME" and frame.focus:  # "the Freedonian Zephyr module": a proper noun the small
             out += [c for c in _named_by_compound(text, e.sentence, frame.focus)  # model left untagged, naming
                     if not any(a <= c[0] < b for a, b, _, _ in out) and not names_the_asked(frame, text[c[0] : c[1]])]
-        if frame.answer_type == "NAME" and frame.focus:  # "the name of the website": a name standing beside
-            roles = [i for i, t in enumerate(e.sentence.tokens) if t.lemma == frame.focus]  # that noun, and
-            place = frame.focus in PLACE_NOUNS  # a place's name only when a place is asked for
+            # "the name of the website": a name standing beside that noun, and a place's name only when a place
+            roles = [i for i, t in enumerate(e.sentence.tokens) if t.lemma == frame.focus]  # is asked for
+            place = frame.focus in PLACE_NOUNS
             out = [c for c in out if e.sentence.start <= c[0] < e.sentence.end and (
                 place or c[2] not in ("GPE", "LOC")) and any(_beside(e.sentence, c[0], c[1], r) for r in roles)]
         if frame.answer_type in ("PERSON", "PERSON_NAME") and not any(c[2] == "PERSON" for c in out):
@@ -635,8 +638,8 @@ _PERCENT_UNIT = r"(?:%|per ?cent\b)"
 _PERCENT = re.compile(rf"\d\s*{_PERCENT_UNIT}", re.IGNORECASE)
 _PERCENT_AFTER = re.compile(rf"\s?{_PERCENT_UNIT}", re.IGNORECASE)
 _CALENDAR_PART_ASKED = re.compile(r"\b(?:what|which) (month|year)\b", re.IGNORECASE)
-_MONTH_NAME = re.compile(r"\b(?:" + "|".join(MONTHS) + r")[a-z]*\b", re.IGNORECASE)
-_YEAR_NUMBER = re.compile(r"\b(?:1[89]|20)\d\d\b|'\d\d\b")
+_MONTH_NAME = re.compile(r"\b(?:" + "|".join(MONTHS) + r")[a-z]*\b", re.IGNORECASE)  # "sept" is "sep" + t
+_YEAR_NUMBER = re.compile(YEAR.pattern + r"|'\d\d\b")  # "1993", or "'93"
 _CALENDAR_ASKED = re.compile(r"\b(?:what|which) (?:date|day of the month)\b|\bdate of\b", re.IGNORECASE)
 
 
@@ -660,7 +663,7 @@ def counts_asked(frame: Frame, sentence: ParsedSentence, start: int, end: int) -
 
 _NUMBER_TYPES = frozenset({"COUNT", "AGE", "QUANTITY", "AMOUNT"})
 _CLOCK = re.compile(r"\d:\d\d|\b\d{1,2}(?::\d\d)?\s?[ap]\.?m\b", re.IGNORECASE)  # a time of day: "12:30am", "6 pm", "14:05"
-_CALENDAR = re.compile(r"\d|\b(?:" + "|".join(MONTHS) + r")[a-z]*\b\.?", re.IGNORECASE)  # "sept" is "sep" + t
+_CALENDAR = re.compile(r"\d|" + _MONTH_NAME.pattern + r"\.?", re.IGNORECASE)
 # "What is the name of her lawyer?", "Who is the chief executive of Acme?": the asked person holds a role
 _ROLE_QUESTION = re.compile(r"\s*(?:what (?:is|was|were|are) the names? of|who (?:is|was|are|were) (?:the|its|their|his|her)\b)",
                             re.IGNORECASE)

@@ -390,8 +390,9 @@ def _answer_type(low: str, text: str | None = None) -> tuple[str | None, str | N
     phrase before a name: "the name of the boat Jo Roe was on")."""
     if text is not None and len(text) != len(low):
         text = None
-    if re.search(r"\b(what|who|where|when)'s\b", low):
-        low, text = re.sub(r"\b(what|who|where|when)'s\b", r"\1 is", low), None
+    expanded = re.sub(r"\b(what|who|where|when)'s\b", r"\1 is", low)
+    if expanded != low:  # "what's" read as "what is": the written question no longer lines up with it
+        low, text = expanded, None
     m = re.search(r"\bhow (many|much|old|far|long|big|large|often|tall|high|heavy|wide|deep|fast|thick|hot|cold|steep)\b"
                   r"(?:\s+(\w+))?", low)
     if m:
@@ -492,7 +493,7 @@ def _answer_type(low: str, text: str | None = None) -> tuple[str | None, str | N
     return None, None
 
 
-_YEAR = re.compile(r"\b(?:1[89]|20)\d\d\b")
+YEAR = re.compile(r"\b(?:1[89]|20)\d\d\b")  # a year as news writes it: 1850-2099
 
 
 def unheard_of(frame: Frame, lexicon: Lexicon) -> list[str]:
@@ -500,7 +501,7 @@ def unheard_of(frame: Frame, lexicon: Lexicon) -> list[str]:
     ("FRC" for "Freedonia Rowing Club"): unlike a name's spelling or its adjective form, the articles would have them
     as written."""
     out = [w for w in frame.unknown if len(w) >= 3 and w.isalpha() and w.isupper() and w.lower() not in lexicon.initials]
-    return out + [y for y in _YEAR.findall(frame.text) if y not in lexicon.vocabulary]
+    return out + [y for y in YEAR.findall(frame.text) if y not in lexicon.vocabulary]
 
 
 def reliably_typed(frame: Frame) -> bool:

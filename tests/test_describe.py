@@ -1149,25 +1149,20 @@ def test_how_old_asks_the_first_name_a_month_is_a_month_and_how_big_may_be_money
     assert _short(answer) == "$150 billion", answer.text
 
 
-def test_the_kind_of_many_is_no_answer_to_which_one(settings, fake_embedder, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
-    """"Which Pacific nation …?" is never answered by the "Pacific Island" of "Pacific Island nations": it says what
-    kind the nations are, not which one."""
-    bot = _small_bot(settings, fake_embedder, tmp_path,
-                     "Asylum deal\n\nThe minister says he is pleased with the program, which uses Pacific Island "
-                     "nations to process asylum seekers wanting to come to Freedonia.\n")
-    answer = bot.ask("Which Pacific nation processes asylum seekers for Freedonia?")
-    assert answer.short_answer is None or "Pacific" not in answer.short_answer.text, answer.text
-
-
-def test_a_name_whose_initials_are_an_acronym_of_the_question_is_the_asked_body(  # type: ignore[no-untyped-def]
-        settings, fake_embedder, tmp_path: Path) -> None:
-    """"Who are the other directors FSIC is suing alongside Jo Roe?" is never answered by "the Freedonian Securities and Investment
-    Commission (FSIC)": that is FSIC itself."""
-    bot = _small_bot(settings, fake_embedder, tmp_path,
-                     "Directors sued\n\nJo Roe says civil proceedings brought by the Freedonian Securities and "
-                     "Investment Commission (FSIC) against him and two other former directors are baseless.\n")
-    answer = bot.ask("Who are the other former directors FSIC is suing alongside Jo Roe?")
-    assert answer.short_answer is None or "Commission" not in answer.short_answer.text, answer.text
+@pytest.mark.parametrize(("article", "question", "not_answer"), [
+    # "Which Acme nation …?": the "Acme Island" of "Acme Island nations" says what kind the nations are, not which one
+    ("Asylum deal\n\nThe minister says he is pleased with the program, which uses Pacific Island nations to process "
+     "asylum seekers wanting to come to Freedonia.\n",
+     "Which Pacific nation processes asylum seekers for Freedonia?", "Pacific"),
+    # a name whose initials spell the question's acronym is the asked body itself
+    ("Directors sued\n\nJo Roe says civil proceedings brought by the Freedonian Securities and Investment Commission "
+     "(FSIC) against him and two other former directors are baseless.\n",
+     "Who are the other former directors FSIC is suing alongside Jo Roe?", "Commission"),
+], ids=["kind-of-many", "acronym"])
+def test_a_name_that_only_describes_or_repeats_the_asked_is_no_answer(  # type: ignore[no-untyped-def]
+        settings, fake_embedder, tmp_path: Path, article: str, question: str, not_answer: str) -> None:
+    answer = _small_bot(settings, fake_embedder, tmp_path, article).ask(question)
+    assert not_answer not in (_short(answer) or ""), answer.text
 
 
 def test_why_leads_with_the_reason_that_follows_a_restatement_of_the_question(  # type: ignore[no-untyped-def]
