@@ -272,3 +272,28 @@ def launch(settings: Settings, host: str | None = None, port: int | None = None,
         ssr_mode=False, mcp_server=False, show_error=False, footer_links=["api", "settings"],
     )
     return demo
+
+
+def stop(demo: gr.Blocks, timeout: float = 5.0) -> None:
+    """Close a UI served with ``block=False`` and free its port.
+
+    Gradio's ``close()`` sets the app's asyncio stop event from the calling thread; while pages are
+    open, their streams wait on that event in the server's loop, which can change the waiter list
+    mid-iteration ("RuntimeError: deque mutated during iteration"). The event is set on its own
+    loop first, so ``close()`` finds it set and only shuts the server down.
+    """
+    apps = {id(a): a for a in (getattr(demo, "app", None), getattr(demo, "server_app", None)) if a}
+    for app in apps.values():
+        event = getattr(app, "stop_event", None)
+        loop = getattr(event, "_loop", None)  # bound by the first waiter: no waiter, no race
+        if event is None or loop is None or not loop.is_running() or event.is_set():
+            continue
+        done = threading.Event()
+
+        def set_on_loop(event: Any = event, done: threading.Event = done) -> None:
+            event.set()
+            done.set()
+
+        loop.call_soon_threadsafe(set_on_loop)
+        done.wait(timeout)
+    demo.close()

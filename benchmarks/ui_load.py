@@ -38,7 +38,7 @@ def main() -> int:
     from assistant import Assistant
     from assistant.cli import quiet_libraries
     from assistant.settings import Settings
-    from assistant.ui import launch
+    from assistant.ui import launch, stop
 
     quiet_libraries()
     settings = Settings()
@@ -66,7 +66,7 @@ def main() -> int:
         with ThreadPoolExecutor(max_workers=args.sessions) as pool:
             list(pool.map(session, range(args.sessions)))
     finally:
-        demo.close()
+        stop(demo)
     wall = time.perf_counter() - started
     stats = summary(latencies)
     payload = {"sessions": args.sessions, "turns": args.turns, "answers": len(latencies), "errors": errors,

@@ -52,14 +52,14 @@ def outbound() -> Iterator[list[str]]:
 @pytest.fixture(scope="module")
 def app_url(real_bot, outbound: list[str]) -> Iterator[str]:  # type: ignore[no-untyped-def]
     """The app over the real Assistant, launched in-process on 127.0.0.1 the way the CLI launches it."""
-    from assistant.ui import launch
+    from assistant.ui import launch, stop
 
     port = _free_port()
     demo = launch(real_bot.settings, host="127.0.0.1", port=port, assistant=real_bot, block=False)
     try:
         yield f"http://127.0.0.1:{port}/"
     finally:
-        demo.close()
+        stop(demo)
     assert outbound == [], f"the server tried to reach the network: {outbound}"
 
 

@@ -340,3 +340,33 @@ def test_notes_show_their_text_without_markdown_escapes() -> None:
     md = ui_render.answer_markdown(chat, 1)
     assert "You&#x27;re welcome! Try" in md or "You're welcome! Try" in md
     assert "\\" not in md and "Searched" not in md
+
+
+def test_stop_sets_the_stop_event_on_the_server_loop_while_a_page_streams(settings: Settings, fake_bot) -> None:  # type: ignore[no-untyped-def]
+    """close() from the test thread raced open streams ("deque mutated during iteration"); stop() must not."""
+    import socket
+    import threading
+    import urllib.request
+
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        port = s.getsockname()[1]
+    demo = ui.launch(settings, host="127.0.0.1", port=port, assistant=fake_bot, block=False)
+    stream = urllib.request.urlopen(f"http://127.0.0.1:{port}/gradio_api/heartbeat/abc123", timeout=10)
+    assert stream.readline().startswith(b"data: ALIVE")  # a waiter now sits on the stop event
+    event = demo.app.stop_event
+    setters: list[int] = []
+    original = event.set
+
+    def recording() -> None:
+        setters.append(threading.get_ident())
+        original()
+
+    event.set = recording  # type: ignore[method-assign]
+    loop_thread = demo.server.thread.ident
+    ui.stop(demo)
+    stream.close()
+    assert setters and setters[0] == loop_thread, "the stop event was set from a thread other than the server's"
+    assert event.is_set() and not demo.is_running
+    with socket.socket() as s:  # the port is free again
+        s.bind(("127.0.0.1", port))
