@@ -346,6 +346,7 @@ def test_stop_sets_the_stop_event_on_the_server_loop_while_a_page_streams(settin
     """close() from the test thread raced open streams ("deque mutated during iteration"); stop() must not."""
     import socket
     import threading
+    import time
     import urllib.request
 
     with socket.socket() as s:
@@ -353,8 +354,12 @@ def test_stop_sets_the_stop_event_on_the_server_loop_while_a_page_streams(settin
         port = s.getsockname()[1]
     demo = ui.launch(settings, host="127.0.0.1", port=port, assistant=fake_bot, block=False)
     stream = urllib.request.urlopen(f"http://127.0.0.1:{port}/gradio_api/heartbeat/abc123", timeout=10)
-    assert stream.readline().startswith(b"data: ALIVE")  # a waiter now sits on the stop event
+    assert stream.readline().startswith(b"data: ALIVE")
     event = demo.app.stop_event
+    deadline = time.monotonic() + 10
+    while getattr(event, "_loop", None) is None and time.monotonic() < deadline:  # the stream's waiter binds it
+        time.sleep(0.02)
+    assert getattr(event, "_loop", None) is not None, "no waiter sat on the stop event"
     setters: list[int] = []
     original = event.set
 
