@@ -31,7 +31,16 @@ from assistant.frame import (
     build_lexicon,
     stem,
 )
-from assistant.lexicon import FEMALE_NOUNS, MALE_NOUNS, MONTHS, PERSON_NOUNS, RELATION_NOUNS, SPELT_NUMBER, SYNONYMS
+from assistant.lexicon import (
+    FEMALE_NOUNS,
+    MALE_NOUNS,
+    MONTHS,
+    PERSON_NOUNS,
+    RELATION_NOUNS,
+    SPELT_NUMBER,
+    STOPWORDS,
+    SYNONYMS,
+)
 from assistant.question import Question, looks_like_instruction
 from assistant.settings import AnswerSettings
 from index.language import Entity, ParsedSentence, Token, english_pos, is_english_word
@@ -182,7 +191,8 @@ class EvidenceStage:
     def _doers_of(self, verb: str, snapshot: Snapshot, e: Scored) -> set[int] | None:
         """`_doers` for the question's verb, already read."""
         tokens = e.sentence.tokens
-        found = [i for i, t in enumerate(tokens) if t.pos == "VERB" and t.lemma == verb]
+        # (a verb used as an adjective, "record-breaking ways", "the wounded", says no one did it here)
+        found = [i for i, t in enumerate(tokens) if t.pos == "VERB" and t.lemma == verb and t.dep != "amod"]
         if not found:
             return None
         children: dict[int, list[int]] = {}
@@ -212,21 +222,32 @@ class EvidenceStage:
                         doers |= subtree(c)
                 elif tokens[c].dep == "agent":
                     doers |= subtree(c)
+            own = any(tokens[c].dep in ("nsubj", "nsubjpass", "csubj") for c in children.get(v, []) if c != v)
+            if text[tokens[v].start : tokens[v].end].lower().endswith("ing") and tokens[v].head != v and not own:
+                head = tokens[v].head  # "Jo Roe, speaking at the launch, said …": Jo Roe spoke
+                if tokens[v].dep == "acl":
+                    doers |= subtree(head) - subtree(v)
+                elif tokens[v].dep == "advcl":
+                    doers |= set().union(*(subtree(c) for c in children.get(head, [])
+                                           if c != head and tokens[c].dep in ("nsubj", "csubj")))
         return doers
 
     def _asked_verb(self, frame: Frame, snapshot: Snapshot) -> str | None:
         """The verb of a "Who <verb> …?" question ("filed" of "Who filed the lawsuit?"), as the corpus normalises it;
         None for another question, or for a verb of saying ("Who said …" is read from quotes and speakers)."""
         m = re.match(r"\s*who\s+(?:(?:is|was|were|are|has|have|had|did|does|do|will|would|could|can|been|being|"
-                     r"first|later|then|also|actually|reportedly)\s+)*([a-z]+)", frame.text, re.IGNORECASE)
+                     r"first|later|then|also|actually|reportedly|going\s+to|about\s+to|set\s+to|due\s+to)\s+)*"
+                     r"([a-z]+)", frame.text, re.IGNORECASE)  # "going to" only says when: the verb follows it
         if m is None:
             return None
         surface = m.group(1).lower()
         tags = self.lexicon(snapshot).pos.get(surface)
         verb = self.lexicon(snapshot).normal(surface)
-        if verb in SPEECH_VERBS or not (tags.most_common(1)[0][0] == "VERB" if tags else "verb" in english_pos(surface)):
+        if not (tags.most_common(1)[0][0] == "VERB" if tags else "verb" in english_pos(surface)):
             return None
-        return verb
+        # "Who wrote the book?" asks for a deed; "Who wrote that …?", "Who said …?" for words
+        made = re.match(r"\s+(?:the|a|an|this|these|those|his|her|their|its)\s", frame.text[m.end() :], re.IGNORECASE)
+        return None if verb in SPEECH_VERBS and not (made and verb == "write") else verb
 
     def _is_verb(self, snapshot: Snapshot, term: str) -> bool:
         """Mostly a verb in the articles or, for a word they never use, only a verb in the dictionary."""
@@ -276,7 +297,7 @@ class EvidenceStage:
             frame.answer_type in ("PLACE", "DATE") and bool(set(frame.terms) & _PUBLISHING)))
         # who a pronoun subject stands for, or who speaks the sentence's quoted words (looked up once)
         said = self.attribution(snapshot, e) if where_said or frame.answer_type in ("PERSON", "ORG", "NAME") else None
-        for ent in map(_trim_entity(text), e.sentence.entities):
+        for ent in map(_trim_entity(text), map(_titled_person(text, e.sentence), e.sentence.entities)):
             # a percentage: the parser's "92 per cent" as an amount of money, or "just over 1" + " per cent" (the
             # unit left out of the number)
             unit = _PERCENT_AFTER.match(text, ent.end) if ent.label == "CARDINAL" else None
@@ -378,7 +399,7 @@ class EvidenceStage:
                     for a, b in untagged_names(text, e.sentence) if not names_the_asked(frame, text[a:b])]
         if frame.answer_type in ("PERSON", "PERSON_NAME") and frame.focus and (
                 _ROLE_QUESTION.match(frame.text) or ROLE_HOLDER.match(frame.text.lower())):
-            roles = [i for i, t in enumerate(e.sentence.tokens) if t.lemma == frame.focus]
+            roles = _role_tokens(frame, text, e.sentence)
             if roles:  # the role is in the sentence: only a name standing beside it is that person's
                 out = [c for c in out if e.sentence.start <= c[0] < e.sentence.end and c[2] == "PERSON"
                        and any(_beside(e.sentence, c[0], c[1], r) for r in roles)]
@@ -548,6 +569,30 @@ def _paragraph_start(sentences: list[ParsedSentence], i: int) -> int:
     while i > 0 and sentences[i - 1].paragraph == sentences[i].paragraph:
         i -= 1
     return i
+
+
+_NAME_TITLES = frozenset({"mr", "mrs", "ms", "dr", "sir", "dame", "lord", "lady", "sen", "rep", "gen", "col", "capt",
+                          "lt", "sgt", "prof", "professor", "general", "colonel", "king", "queen", "prince", "princess",
+                          "pope", "cardinal", "bishop", "rabbi", "sheikh"})
+
+
+def _titled_person(text: str, sentence: ParsedSentence) -> Callable[[Entity], Entity]:
+    """A name the small model tagged a place or a body, written after a person's title ("President Jo Roe",
+    "Mr Roe"), is a person's."""
+    def relabel(ent: Entity) -> Entity:
+        if ent.label not in ("GPE", "LOC", "ORG", "NORP", "FAC"):
+            return ent
+        inside = [t for t in sentence.tokens if ent.start <= t.start < ent.end]
+        before = [t for t in sentence.tokens if t.end <= ent.start]
+        if not inside or not before or any(t.pos != "PROPN" for t in inside):
+            return ent
+        title = before[-1]
+        word = text[title.start : title.end]
+        if word[:1].isupper() and text[title.end : ent.start].strip() == "" and (
+                title.lemma.rstrip(".") in _NAME_TITLES or title.lemma in PERSON_NOUNS):
+            return Entity(ent.start, ent.end, "PERSON")
+        return ent
+    return relabel
 
 
 def _trim_entity(text: str) -> Callable[[Entity], Entity]:
@@ -917,6 +962,19 @@ def _looks_like_age(text: str, start: int, end: int) -> bool:
                 or before.endswith("aged ") or (before.endswith(", ") and after.startswith(",")))
 
 
+def _role_tokens(frame: Frame, text: str, sentence: ParsedSentence) -> list[int]:
+    """The sentence's tokens of the asked role; when the question qualifies it ("Jo Roe's new coach") and one of
+    them has the same qualifier, only those ("the new coach", not "coach Al Poe" who is leaving)."""
+    roles = [i for i, t in enumerate(sentence.tokens) if t.lemma == frame.focus]
+    m = re.search(rf"\b([a-z]+) {re.escape(frame.focus or '')}s?\b", frame.text.lower())
+    qualifier = m.group(1) if m and m.group(1) not in STOPWORDS and "adj" in english_pos(m.group(1)) else None
+    if qualifier is None:
+        return roles
+    qualified = [i for i in roles if any(t.head == i and t.dep == "amod" and text[t.start : t.end].lower() == qualifier
+                                         for t in sentence.tokens)]
+    return qualified or roles
+
+
 def _beside(sentence: ParsedSentence, start: int, end: int, role: int) -> bool:
     """Does the name at [start, end) stand beside the role token: within four tokens, or joined to it by the parse
     ("Jane Doe, the president's envoy to Freedonia, said" has the role in apposition to the name)?"""
@@ -924,8 +982,11 @@ def _beside(sentence: ParsedSentence, start: int, end: int, role: int) -> bool:
     if not inside:
         return False
     r = sentence.tokens[role]
+    # "Jo Roe will become the new coach": the subject of the verb whose complement the role is
+    complement = r.dep in ("attr", "oprd") and any(sentence.tokens[i].head == r.head and sentence.tokens[i].dep in (
+        "nsubj", "nsubjpass") for i in inside)
     return min(abs(i - role) for i in inside) <= 4 or r.head in inside or any(
-        sentence.tokens[i].head == role for i in inside) or _titled(sentence, role, inside)
+        sentence.tokens[i].head == role for i in inside) or _titled(sentence, role, inside) or complement
 
 
 def _titled(sentence: ParsedSentence, role: int, inside: list[int]) -> bool:

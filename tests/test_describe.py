@@ -1192,3 +1192,50 @@ def test_who_did_it_is_never_a_name_from_a_sentence_that_does_not_say_it_was_don
                      "their line-ups after an inspection of the pitch before the first Test at Acme Oval.\n")
     answer = bot.ask("Who won the first Test between Freedonia and Ruritania at Acme Oval?")
     assert answer.short_answer is None, answer.text
+
+
+def test_a_name_after_a_title_is_a_person_whatever_the_recogniser_tagged_it() -> None:
+    from assistant.evidence import _titled_person
+    from index.language import Entity
+
+    text = "South African President Thabo Mbeki, speaking at the opening, said the summit matters."
+    sentence = parse(text)[0]
+    start = text.index("Thabo")
+    as_place = Entity(start, start + len("Thabo Mbeki"), "GPE")
+    assert _titled_person(text, sentence)(as_place).label == "PERSON"
+    town = text.index("South")  # no title before it: left as tagged
+    assert _titled_person(text, sentence)(Entity(town, town + len("South African"), "NORP")).label == "NORP"
+
+
+def test_who_reads_the_deed_through_going_to_participles_and_irregular_forms(  # type: ignore[no-untyped-def]
+        settings, fake_embedder, tmp_path: Path) -> None:
+    """"Who is going to be …?" asks who will be it (not who goes); "Jo Roe, speaking at the launch, said" says Jo Roe
+    spoke; "record-breaking ways" and "broke" are the deed of "Who broke the record?"; "Who wrote the book?" asks
+    for the author, which a sentence that only says the book recounts events does not give."""
+    bot = _small_bot(settings, fake_embedder, tmp_path,
+                     "New coach\n\nMax Stolte will become the new coach of tennis player Jo Roe, after coach Al Poe "
+                     "decided to end his contract.\n",
+                     "Summit opens\n\nThe Acme Summit is under way. Freedonian President Tom Ludd, speaking at the "
+                     "opening ceremony, said the world must change.\n",
+                     "Swimming\n\nKim Varga has continued her record-breaking ways at the Acme Cup in Zenda, bettering "
+                     "the national record in the 100 metres butterfly.\n",
+                     "A new book\n\nA book, Zephyr, to be published in Ruritania in October, recounts the voyage "
+                     "that made captain Ann Berg a hero.\n")
+    assert _short(bot.ask("Who is going to be Jo Roe's new coach?")) == "Max Stolte"
+    assert _short(bot.ask("Who spoke at the opening ceremony of the Acme Summit?")) in ("Tom Ludd",
+                                                                                          "Freedonian President Tom Ludd")
+    assert _short(bot.ask("Who broke the national 100 metres butterfly record at the Acme Cup?")) == "Kim Varga"
+    assert _short(bot.ask("Who wrote the book Zephyr that is being published in Ruritania?")) is None
+
+
+def test_irregular_forms_read_as_their_lemma_but_modals_stay(  # type: ignore[no-untyped-def]
+        settings, fake_embedder, tmp_path: Path) -> None:
+    from index.language import irregular_lemma
+
+    assert irregular_lemma("broke") == "break" and irregular_lemma("spoke") == "speak"
+    assert irregular_lemma("men", "noun") == "man" and irregular_lemma("walked") is None
+    bot = _small_bot(settings, fake_embedder, tmp_path, "War talk\n\nJo Roe says Freedonia will never start a war.\n")
+    snapshot, _ = bot._ready()
+    lexicon = bot.answerer.grounded.lexicon(snapshot)  # type: ignore[attr-defined]
+    assert lexicon.normal("broke") == "break" and lexicon.normal("wrote") == "write"
+    assert lexicon.normal("might") == "might"  # not "may", which the articles may have as the month
