@@ -81,6 +81,18 @@ def _scene_words(question: str, normal: Callable[[str], str]) -> frozenset[str]:
     return frozenset(normal(w.lower()) for w in re.findall(r"[A-Za-z]+", question[m.end() :])) - head
 
 
+# "… that the man linked to Acme was in the army?": a participle that describes a noun before the clause's own verb
+_DESCRIBING = re.compile(r"\b(?:the|a|an|this|that|these|those)\s+(?:[a-z]+\s+){0,2}?([a-z]+(?:ed|en))\s+(?:to|by|in|at|on|"
+                         r"with|from|over|for|during)\b(?=.*\b(?:was|were|is|are|has|have|had|will|would|did|does)\b)",
+                         re.IGNORECASE)
+
+
+def _described_words(question: str, normal: Callable[[str], str]) -> frozenset[str]:
+    """The participles that only say which one is meant ("the man linked to Acme", "the boy injured in the crash")
+    in a question whose clause has a verb of its own after them: who is meant, not what is asked."""
+    return frozenset(normal(m.group(1).lower()) for m in _DESCRIBING.finditer(question[1:]))
+
+
 _NEGATING_PREFIXES = ("un", "non", "non-")
 
 
@@ -502,8 +514,11 @@ class GroundedAnswerer(EvidenceStage):
             for group in frame.groups:
                 if any(t in e.near for t in group):
                     matched |= set(group)
+            if subject_pronoun(doc_text, e.sentence) is not None:  # "They have suspended Acme": who "they" are is
+                matched |= {t for t in frame.terms if t in e.near and not self._is_verb(snapshot, t)}  # said nearby
             # the verbs of a clause that only sets the scene ("… when missiles hit the post?") need not be said
-            scene = _scene_words(frame.text, self.lexicon(snapshot).normal)
+            scene = _scene_words(frame.text, self.lexicon(snapshot).normal) | _described_words(
+                frame.text, self.lexicon(snapshot).normal)
             verbs = [t for t in frame.terms if t not in frame.hard and t not in scene and self._is_verb(snapshot, t)
                      ] if not knowing else []
             # (what the sentence knows or tells is the clause the question asks about: its verbs may differ)

@@ -1239,3 +1239,19 @@ def test_irregular_forms_read_as_their_lemma_but_modals_stay(  # type: ignore[no
     lexicon = bot.answerer.grounded.lexicon(snapshot)  # type: ignore[attr-defined]
     assert lexicon.normal("broke") == "break" and lexicon.normal("wrote") == "write"
     assert lexicon.normal("might") == "might"  # not "may", which the articles may have as the month
+
+
+def test_yes_no_reads_who_a_pronoun_subject_is_and_passes_over_a_describing_participle(  # type: ignore[no-untyped-def]
+        settings, fake_embedder, tmp_path: Path) -> None:
+    """"Has the Acme action group suspended Freedonia before?" against "The Acme ministerial action group met.
+    In recent meetings, they have suspended both Zenda and Freedonia": yes, "they" being the group; "Does Jo Roe
+    accept that the man linked to the gang was in the 3rd Battalion?" against "He denies reports the man was a
+    member of the 3rd Battalion": no, "linked to the gang" only saying which man."""
+    bot = _small_bot(settings, fake_embedder, tmp_path,
+                     "Group meets\n\nThe Acme ministerial action group met in Zenda on Monday to discuss coups. In "
+                     "recent meetings, they have suspended both Ruritania and Freedonia following military coups.\n",
+                     "Army denial\n\nThe army chief, General Jo Roe, has confirmed that a man linked to the gang served "
+                     "in the army. But he denies reports the man was a member of the 3rd Battalion.\n")
+    assert bot.ask("Has the Acme action group suspended Freedonia before?").text.startswith("**Yes**")
+    answer = bot.ask("Does Jo Roe accept that the man linked to the gang was in the 3rd Battalion?")
+    assert answer.text.startswith("**No**"), answer.text
