@@ -272,7 +272,7 @@ class GroundedAnswerer(EvidenceStage):
             return f"the articles never mention {', '.join(hard_unknown)}"
         if max(e.dense for e in evidence) < self.settings.min_dense:
             return "nothing similar enough"
-        good = self._yes_no_evidence(frame, evidence) if frame.intent == "yes-no" else self._supported(frame, evidence)
+        good = self._yes_no_evidence(frame, snapshot, evidence) if frame.intent == "yes-no" else self._supported(frame, evidence)
         if not good:
             return NO_SUPPORT
         if frame.answer_type in STRICT_TYPES and frame.intent not in ("list", "compare", "yes-no"):
@@ -442,7 +442,7 @@ class GroundedAnswerer(EvidenceStage):
         return Draft(text=" ".join(parts), citations=book.citations, kind="answer", short_answer=short)
 
     def _yes_no(self, frame: Frame, snapshot: Snapshot, evidence: list[Scored], book: CitationBook) -> Draft:
-        good = self._yes_no_evidence(frame, evidence)
+        good = self._yes_no_evidence(frame, snapshot, evidence)
         asked = _ANYONE.search(frame.text)
         # "Was anyone hurt in the fire?": a sentence about the event that says who was (or that nobody was) answers;
         # then the first of the best sentences that states the answer outright (each read only when needed)
@@ -482,12 +482,14 @@ class GroundedAnswerer(EvidenceStage):
             return "Yes"
         return None
 
-    def _yes_no_evidence(self, frame: Frame, evidence: list[Scored]) -> list[Scored]:
+    def _yes_no_evidence(self, frame: Frame, snapshot: Snapshot, evidence: list[Scored]) -> list[Scored]:
         """The supported sentences, and those that miss a name of the question only because they name another
-        doer in its place ("killed by a misguided bomb" for "killed by rebel fire"): they state the answer too."""
+        doer in its place ("killed by a misguided bomb" for "killed by rebel fire"): they state the answer too,
+        when their article names the question's other names."""
         good = self._supported(frame, evidence)
         other = [e for e in evidence[:YES_NO_WINDOW] if e not in good and _other_agent(frame, e.text) and all(
-            any(t in e.near for t in g) or set(g) <= set(_other_agent(frame, e.text)) for g in frame.groups)]
+            any(t in e.near or t in self._doc_terms(snapshot, e.doc_id) for t in g)
+            or set(g) <= set(_other_agent(frame, e.text)) for g in frame.groups)]
         return sorted(good + other, key=lambda e: -e.score) if other else good
 
     def _verdict(self, frame: Frame, snapshot: Snapshot, e: Scored) -> str | None:
@@ -511,8 +513,11 @@ class GroundedAnswerer(EvidenceStage):
             return None
         if sum(frame.weights.get(t, 1.0) for t in e.matched | set(opposed)) / total < self.settings.yes_no_coverage:
             matched = set(e.matched) | {t for t in frame.terms if t.isdigit() and t in e.near}  # "in 2000-2001"
+            # (a sentence that names another doer in the asked one's place is about the event its article is
+            # about: the article's names of the question count, "near Kandahar" said a paragraph earlier)
+            scene_names = self._doc_terms(snapshot, e.doc_id) if _other_agent(frame, e.text) else frozenset()
             for group in frame.groups:
-                if any(t in e.near for t in group):
+                if any(t in e.near or t in scene_names for t in group):
                     matched |= set(group)
             if subject_pronoun(doc_text, e.sentence) is not None:  # "They have suspended Acme": who "they" are is
                 matched |= {t for t in frame.terms if t in e.near and not self._is_verb(snapshot, t)}  # said nearby

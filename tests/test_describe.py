@@ -628,6 +628,18 @@ def test_a_yes_no_question_is_answered_no_by_another_doer_of_the_same_deed(setti
     assert bot.ask("Were the three soldiers killed by a misguided bomb?").text.startswith("**Yes**")
 
 
+def test_another_doer_answers_no_when_its_article_names_the_asked_place_elsewhere(  # type: ignore[no-untyped-def]
+        settings, fake_embedder, tmp_path: Path) -> None:
+    """"Were the soldiers near Zenda killed by Freedonian fire?" against "The three soldiers killed by a misguided
+    bomb in the north …", Zenda being named further on in that article: no."""
+    bot = _small_bot(settings, fake_embedder, tmp_path,
+                     "Soldiers killed\n\nThe three soldiers killed by a misguided bomb in the north were from a special "
+                     "forces unit, the ministry said. They were named on Friday by the army.\n\nThe unit had been "
+                     "fighting for weeks. Its base is a few miles from Zenda, the army said.\n")
+    answer = bot.ask("Were the three soldiers near Zenda killed by Freedonian fire?")
+    assert answer.text.startswith("**No**"), answer.text
+
+
 def test_where_quoted_words_were_posted_is_read_where_the_quotation_closes(settings, fake_embedder,  # type: ignore[no-untyped-def]
                                                                             tmp_path: Path) -> None:
     """'"Whoever threatens the town will be destroyed. We won't even wait," wrote Jane Doe on Instagram.': asked
