@@ -87,6 +87,22 @@ _DESCRIBING = re.compile(r"\b(?:the|a|an|this|that|these|those)\s+(?:[a-z]+\s+){
                          re.IGNORECASE)
 
 
+# "Was Jo Roe the runner-up in the race?": the name, and the noun it is asked to be
+_IDENTITY = re.compile(r"\s*(?:[Ii]s|[Ww]as|[Aa]re|[Ww]ere)\s+((?:[A-Z][\w'.-]*\s+){1,4})(?:the|a|an)\s+"
+                       r"(?:[\w-]+\s+){0,2}?([\w-]+)(?=\s+(?:in|of|at|for|on|to|from|with|during|by)\b|\s*\?)")
+
+
+def _identity_words(question: str, normal: Callable[[str], str]) -> tuple[frozenset[str], frozenset[str]]:
+    """For "Was <name> the <noun> …?", the name's words and the noun's ("runner-up"): the deciding sentence must
+    say both, as it must say the question's verbs (a sentence that names Jo Roe beside someone else's second place,
+    or says Al Poe was runner-up a sentence after Jo Roe is named, does not say Jo Roe was)."""
+    m = _IDENTITY.match(question)
+    if m is None:
+        return frozenset(), frozenset()
+    return (frozenset(normal(w.lower()) for w in m.group(1).split()),
+            frozenset(normal(w.lower()) for w in m.group(2).split("-") if len(w) > 2))
+
+
 def _described_words(question: str, normal: Callable[[str], str]) -> frozenset[str]:
     """The participles that only say which one is meant ("the man linked to Acme", "the boy injured in the crash")
     in a question whose clause has a verb of its own after them: who is meant, not what is asked."""
@@ -516,16 +532,19 @@ class GroundedAnswerer(EvidenceStage):
             # (a sentence that names another doer in the asked one's place is about the event its article is
             # about: the article's names of the question count, "near Kandahar" said a paragraph earlier)
             scene_names = self._doc_terms(snapshot, e.doc_id) if _other_agent(frame, e.text) else frozenset()
+            named, identity = _identity_words(frame.text, self.lexicon(snapshot).normal)
+            if subject_pronoun(doc_text, e.sentence) is not None:
+                named = frozenset()  # ("She was runner-up": who she is may be said before)
             for group in frame.groups:
-                if any(t in e.near or t in scene_names for t in group):
+                if not set(group) & named and any(t in e.near or t in scene_names for t in group):
                     matched |= set(group)
             if subject_pronoun(doc_text, e.sentence) is not None:  # "They have suspended Acme": who "they" are is
                 matched |= {t for t in frame.terms if t in e.near and not self._is_verb(snapshot, t)}  # said nearby
             # the verbs of a clause that only sets the scene ("… when missiles hit the post?") need not be said
             scene = _scene_words(frame.text, self.lexicon(snapshot).normal) | _described_words(
                 frame.text, self.lexicon(snapshot).normal)
-            verbs = [t for t in frame.terms if t not in frame.hard and t not in scene and self._is_verb(snapshot, t)
-                     ] if not knowing else []
+            verbs = [t for t in frame.terms if t not in frame.hard and t not in scene and (
+                self._is_verb(snapshot, t) or t in identity)] if not knowing else []
             # (what the sentence knows or tells is the clause the question asks about: its verbs may differ)
             if any(t not in e.matched and t not in opposed for t in verbs) or \
                     sum(frame.weights.get(t, 1.0) for t in matched | set(opposed)) / total < self.settings.yes_no_coverage:

@@ -1267,3 +1267,17 @@ def test_yes_no_reads_who_a_pronoun_subject_is_and_passes_over_a_describing_part
     assert bot.ask("Has the Acme action group suspended Freedonia before?").text.startswith("**Yes**")
     answer = bot.ask("Does Jo Roe accept that the man linked to the gang was in the 3rd Battalion?")
     assert answer.text.startswith("**No**"), answer.text
+
+
+def test_was_a_name_the_noun_needs_a_sentence_that_says_that_name_is_it(  # type: ignore[no-untyped-def]
+        settings, fake_embedder, tmp_path: Path) -> None:
+    """"Was the Zephyr the runner-up in the Acme race?" against "Another boat, Tevake, claimed second place just
+    one minute clear of the Zephyr" and "The Tevake crossed the line to be runner-up": no yes (the one is named
+    beside someone else's second place; the other says who was runner-up, with the Zephyr only nearby)."""
+    bot = _small_bot(settings, fake_embedder, tmp_path,
+                     "Acme race\n\nThe Acme race from Zenda to Freedonia ended on Monday. Another boat, Tevake, "
+                     "claimed second place just one minute clear of Zephyr, the only local entry in the fleet. The "
+                     "fast-finishing Tevake crossed the line at 6:15am to be runner-up for the second year in a row.\n")
+    answer = bot.ask("Was Zephyr the runner-up in the Acme race?")
+    assert not answer.text.startswith("**Yes**"), answer.text
+    assert bot.ask("Was Tevake the runner-up in the Acme race?").text.startswith("**Yes**")
