@@ -530,7 +530,7 @@ class GroundedAnswerer(EvidenceStage):
         if sum(frame.weights.get(t, 1.0) for t in e.matched | set(opposed)) / total < self.settings.yes_no_coverage:
             matched = set(e.matched) | {t for t in frame.terms if t.isdigit() and t in e.near}  # "in 2000-2001"
             # (a sentence that names another doer in the asked one's place is about the event its article is
-            # about: the article's names of the question count, "near Kandahar" said a paragraph earlier)
+            # about: the article's names of the question count, "near Zenda" said a paragraph earlier)
             scene_names = self._doc_terms(snapshot, e.doc_id) if _other_agent(frame, e.text) else frozenset()
             named, identity = _identity_words(frame.text, self.lexicon(snapshot).normal)
             if subject_pronoun(doc_text, e.sentence) is not None:
