@@ -178,7 +178,9 @@ class Lexicon:
     def gender_of(self, name: str) -> str | None:
         """"f" or "m" when the articles refer to this person as she or he (and never the other way)."""
         words = re.findall(r"[A-Za-z'’-]+", name)
-        return self.gender.get(re.sub(r"['’]s?$", "", words[-1].lower())) if words else None
+        if not words:
+            return None  # the full name first ("Jo Harrison" is a woman where the Harrisons are not all women)
+        return self.gender.get(_gender_key(words)) or self.gender.get(_gender_key(words[-1:]))
 
     @cached_property
     def lemma_pos(self) -> dict[str, Counter[str]]:
@@ -301,6 +303,11 @@ _PRONOUN_GENDER = {"he": "m", "him": "m", "his": "m", "himself": "m", "she": "f"
                    "herself": "f"}
 
 
+def _gender_key(words: list[str]) -> str:
+    """"harrison" of ["Harrison's"], "jo harrison" of ["Jo", "Harrison"]."""
+    return re.sub(r"['’]s?$", "", " ".join(words).lower())
+
+
 def _genders(snapshot: Snapshot) -> dict[str, str]:
     """Each person's gender as the articles show it: a title before the name (Mr, Mrs, Ms …), or the first he/she
     after a mention (in its sentence, or the next one when no other person comes first). Kept only when the votes
@@ -315,14 +322,17 @@ def _genders(snapshot: Snapshot) -> dict[str, str]:
                 words = re.findall(r"[A-Za-z'’-]+", text[ent.start : ent.end])
                 if not words:
                     continue
-                key = re.sub(r"['’]s?$", "", words[-1].lower())
+                # the surname, and the full name when given: a family's surname may be a man's and a woman's
+                keys = {_gender_key(words[-1:]), _gender_key(words)}
                 before = re.findall(r"[A-Za-z]+", text[max(s.start, ent.start - 12) : ent.start])
                 if before and before[-1].lower() in _TITLE_GENDER:
-                    votes.setdefault(key, Counter())[_TITLE_GENDER[before[-1].lower()]] += 2
+                    for key in keys:
+                        votes.setdefault(key, Counter())[_TITLE_GENDER[before[-1].lower()]] += 2
                     continue
                 kin = noun_gender(before[-1].lower()) if before else None  # "his son Al Poe", "widow Jane Doe"
                 if kin is not None:
-                    votes.setdefault(key, Counter())[kin] += 2
+                    for key in keys:
+                        votes.setdefault(key, Counter())[kin] += 2
                     continue
                 until = people[k + 1].start if k + 1 < len(people) else s.end
                 tokens = [t for t in s.tokens if ent.end <= t.start < until]
@@ -332,7 +342,8 @@ def _genders(snapshot: Snapshot) -> dict[str, str]:
                 for t in tokens:
                     g = _PRONOUN_GENDER.get(text[t.start : t.end].lower())
                     if g:
-                        votes.setdefault(key, Counter())[g] += 1
+                        for key in keys:
+                            votes.setdefault(key, Counter())[g] += 1
                         break
     out = {}
     for key, c in votes.items():

@@ -1281,3 +1281,15 @@ def test_was_a_name_the_noun_needs_a_sentence_that_says_that_name_is_it(  # type
     answer = bot.ask("Was Zephyr the runner-up in the Acme race?")
     assert not answer.text.startswith("**Yes**"), answer.text
     assert bot.ask("Was Tevake the runner-up in the Acme race?").text.startswith("**Yes**")
+
+
+def test_a_persons_gender_is_read_by_full_name_where_a_family_shares_the_surname(  # type: ignore[no-untyped-def]
+        settings, fake_embedder, tmp_path: Path) -> None:
+    bot = _small_bot(settings, fake_embedder, tmp_path,
+                     "Family firm\n\nMr Tom Harlow runs the family firm in Zenda. He founded it in 1990.\n\nMrs Ann "
+                     "Harlow is its treasurer. She joined it in 1995.\n\nTom Harlow said the firm would grow. He "
+                     "plans to hire ten people.\n\nAnn Harlow said costs were rising. She wants new premises.\n")
+    snapshot, _ = bot._ready()
+    lexicon = bot.answerer.grounded.lexicon(snapshot)  # type: ignore[attr-defined]
+    assert lexicon.gender_of("Ann Harlow") == "f" and lexicon.gender_of("Tom Harlow") == "m"
+    assert lexicon.gender_of("Harlow") is None  # the surname alone is both
