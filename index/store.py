@@ -263,9 +263,20 @@ class IndexStore:
         catalogue = self.settings.data_dir / "chroma" / "chroma.sqlite3"
         if not catalogue.is_file():
             return None
+        def check(mode: str) -> str:
+            with sqlite3.connect(f"file:{catalogue}?mode={mode}", uri=True) as db:
+                return str(db.execute("PRAGMA quick_check").fetchone()[0])
+
         try:
-            with sqlite3.connect(f"file:{catalogue}?mode=ro", uri=True) as db:
-                verdict = str(db.execute("PRAGMA quick_check").fetchone()[0])
+            try:
+                verdict = check("ro")
+            except sqlite3.OperationalError as exc:
+                # a process killed mid-write leaves a hot journal, which only a writer may roll back (as sqlite
+                # does on the next open for writing): crash recovery, not damage
+                hot = catalogue.with_name(catalogue.name + "-journal").exists()
+                if not (hot and "readonly" in str(exc)):
+                    raise
+                verdict = check("rw")
         except sqlite3.Error as exc:
             return f"{type(exc).__name__}: {exc}"
         return None if verdict == "ok" else verdict[:200]

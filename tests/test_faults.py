@@ -394,3 +394,27 @@ def test_a_probe_that_fails_inside_the_store_says_the_index_is_damaged_and_how_t
     assert "Error getting embedding" in problem
     monkeypatch.setattr(subprocess, "run", child(3, "collection x holds 3 records, the manifest says 4; run it"))
     assert probe_in_child(settings) == "collection x holds 3 records, the manifest says 4; run it"
+
+
+def test_a_hot_journal_left_by_a_killed_writer_is_recovered_not_called_damage(settings, fake_embedder) -> None:  # type: ignore[no-untyped-def]
+    """A process killed inside a write leaves chroma.sqlite3-journal behind; opened read-only, sqlite refuses
+    ("attempt to write a readonly database") until a writer rolls it back. That is crash recovery: the store
+    answers as before instead of being reported damaged."""
+    bot = Assistant(settings, embedder=fake_embedder)
+    bot.index()
+    expected = bot.ask(QUESTIONS[0]).text
+    catalogue = settings.data_dir / "chroma" / "chroma.sqlite3"
+    writer = textwrap.dedent(f"""
+        import os, sqlite3
+        db = sqlite3.connect({str(catalogue)!r}, isolation_level=None)
+        db.execute("PRAGMA cache_size=1")
+        db.execute("BEGIN")
+        db.execute("CREATE TABLE killed_writer(x)")
+        db.executemany("INSERT INTO killed_writer VALUES (?)", [(i,) for i in range(20000)])
+        os._exit(9)
+    """)
+    subprocess.run([sys.executable, "-c", writer], check=False)
+    assert catalogue.with_name("chroma.sqlite3-journal").exists(), "the writer left no hot journal to recover"
+    survivor = Assistant(settings, embedder=fake_embedder, auto_index=False)
+    assert survivor.store.damaged() is None
+    assert survivor.ask(QUESTIONS[0]).text == expected
