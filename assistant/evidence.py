@@ -40,6 +40,7 @@ from assistant.lexicon import (
     SPELT_NUMBER,
     STOPWORDS,
     SYNONYMS,
+    noun_gender,
 )
 from assistant.question import Question, looks_like_instruction
 from assistant.settings import AnswerSettings
@@ -223,6 +224,9 @@ class EvidenceStage:
                 elif tokens[c].dep == "agent":
                     doers |= subtree(c)
             own = any(tokens[c].dep in ("nsubj", "nsubjpass", "csubj") for c in children.get(v, []) if c != v)
+            if tokens[v].dep == "xcomp" and tokens[v].head != v and not own:  # "Jo Roe was to scatter them",
+                doers |= set().union(*(subtree(c) for c in children.get(tokens[v].head, [])  # "decided to quit"
+                                       if c != tokens[v].head and tokens[c].dep in ("nsubj", "csubj")))
             if text[tokens[v].start : tokens[v].end].lower().endswith("ing") and tokens[v].head != v and not own:
                 head = tokens[v].head  # "Jo Roe, speaking at the launch, said …": Jo Roe spoke
                 if tokens[v].dep == "acl":
@@ -236,8 +240,8 @@ class EvidenceStage:
         """The verb of a "Who <verb> …?" question ("filed" of "Who filed the lawsuit?"), as the corpus normalises it;
         None for another question, or for a verb of saying ("Who said …" is read from quotes and speakers)."""
         m = re.match(r"\s*who\s+(?:(?:is|was|were|are|has|have|had|did|does|do|will|would|could|can|been|being|"
-                     r"first|later|then|also|actually|reportedly|going\s+to|about\s+to|set\s+to|due\s+to)\s+)*"
-                     r"([a-z]+)", frame.text, re.IGNORECASE)  # "going to" only says when: the verb follows it
+                     r"first|later|then|also|actually|reportedly|(?:going|about|set|due|supposed|expected|likely|scheduled)\s+to)\s+)*"
+                     r"([a-z]+)", frame.text, re.IGNORECASE)  # "going to", "supposed to": the verb follows
         if m is None:
             return None
         surface = m.group(1).lower()
@@ -297,7 +301,7 @@ class EvidenceStage:
             frame.answer_type in ("PLACE", "DATE") and bool(set(frame.terms) & _PUBLISHING)))
         # who a pronoun subject stands for, or who speaks the sentence's quoted words (looked up once)
         said = self.attribution(snapshot, e) if where_said or frame.answer_type in ("PERSON", "ORG", "NAME") else None
-        for ent in map(_trim_entity(text), map(_titled_person(text, e.sentence), e.sentence.entities)):
+        for ent in map(_trim_entity(text), map(titled_person(text, e.sentence), e.sentence.entities)):
             # a percentage: the parser's "92 per cent" as an amount of money, or "just over 1" + " per cent" (the
             # unit left out of the number)
             unit = _PERCENT_AFTER.match(text, ent.end) if ent.label == "CARDINAL" else None
@@ -576,9 +580,9 @@ _NAME_TITLES = frozenset({"mr", "mrs", "ms", "dr", "sir", "dame", "lord", "lady"
                           "pope", "cardinal", "bishop", "rabbi", "sheikh"})
 
 
-def _titled_person(text: str, sentence: ParsedSentence) -> Callable[[Entity], Entity]:
-    """A name the small model tagged a place or a body, written after a person's title ("President Jo Roe",
-    "Mr Roe"), is a person's."""
+def titled_person(text: str, sentence: ParsedSentence) -> Callable[[Entity], Entity]:
+    """A name the small model tagged a place or a body, written after a person's title or a word for a person
+    ("President Jo Roe", "Mr Roe", "his widow Ann"), is a person's."""
     def relabel(ent: Entity) -> Entity:
         if ent.label not in ("GPE", "LOC", "ORG", "NORP", "FAC"):
             return ent
@@ -588,10 +592,11 @@ def _titled_person(text: str, sentence: ParsedSentence) -> Callable[[Entity], En
             return ent
         title = before[-1]
         word = text[title.start : title.end]
-        if word[:1].isupper() and text[title.end : ent.start].strip() == "" and (
-                title.lemma.rstrip(".") in _NAME_TITLES or title.lemma in PERSON_NOUNS):
-            return Entity(ent.start, ent.end, "PERSON")
-        return ent
+        if text[title.end : ent.start].strip() != "":
+            return ent
+        titled = word[:1].isupper() and (title.lemma.rstrip(".") in _NAME_TITLES or title.lemma in PERSON_NOUNS)
+        kin = title.lemma in RELATION_NOUNS or noun_gender(title.lemma) is not None  # "his widow Ann", lower case
+        return Entity(ent.start, ent.end, "PERSON") if titled or kin else ent
     return relabel
 
 

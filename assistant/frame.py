@@ -179,7 +179,7 @@ class Lexicon:
         """"f" or "m" when the articles refer to this person as she or he (and never the other way)."""
         words = re.findall(r"[A-Za-z'’-]+", name)
         if not words:
-            return None  # the full name first ("Jo Harrison" is a woman where the Harrisons are not all women)
+            return None  # the full name first ("Jo Harlow" is a woman where the Harlows are not all women)
         return self.gender.get(_gender_key(words)) or self.gender.get(_gender_key(words[-1:]))
 
     @cached_property
@@ -304,7 +304,7 @@ _PRONOUN_GENDER = {"he": "m", "him": "m", "his": "m", "himself": "m", "she": "f"
 
 
 def _gender_key(words: list[str]) -> str:
-    """"harrison" of ["Harrison's"], "jo harrison" of ["Jo", "Harrison"]."""
+    """"harlow" of ["Harlow's"], "jo harlow" of ["Jo", "Harlow"]."""
     return re.sub(r"['’]s?$", "", " ".join(words).lower())
 
 

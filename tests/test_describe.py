@@ -9,6 +9,7 @@ import pytest
 
 from assistant import Assistant
 from assistant.answer import Answer
+from assistant.evidence import titled_person
 from assistant.figures import describe
 from assistant.frame import analyse_frame
 from index.language import parse
@@ -1207,16 +1208,15 @@ def test_who_did_it_is_never_a_name_from_a_sentence_that_does_not_say_it_was_don
 
 
 def test_a_name_after_a_title_is_a_person_whatever_the_recogniser_tagged_it() -> None:
-    from assistant.evidence import _titled_person
     from index.language import Entity
 
     text = "South African President Thabo Mbeki, speaking at the opening, said the summit matters."
     sentence = parse(text)[0]
     start = text.index("Thabo")
     as_place = Entity(start, start + len("Thabo Mbeki"), "GPE")
-    assert _titled_person(text, sentence)(as_place).label == "PERSON"
+    assert titled_person(text, sentence)(as_place).label == "PERSON"
     town = text.index("South")  # no title before it: left as tagged
-    assert _titled_person(text, sentence)(Entity(town, town + len("South African"), "NORP")).label == "NORP"
+    assert titled_person(text, sentence)(Entity(town, town + len("South African"), "NORP")).label == "NORP"
 
 
 def test_who_reads_the_deed_through_going_to_participles_and_irregular_forms(  # type: ignore[no-untyped-def]
@@ -1293,3 +1293,25 @@ def test_a_persons_gender_is_read_by_full_name_where_a_family_shares_the_surname
     lexicon = bot.answerer.grounded.lexicon(snapshot)  # type: ignore[attr-defined]
     assert lexicon.gender_of("Ann Harlow") == "f" and lexicon.gender_of("Tom Harlow") == "m"
     assert lexicon.gender_of("Harlow") is None  # the surname alone is both
+
+
+def test_a_name_after_a_word_for_kin_is_a_person_who_answers_and_whom_she_means(  # type: ignore[no-untyped-def]
+        settings, fake_embedder, tmp_path: Path) -> None:
+    """"Roe's widow Ann accompanied by son Max were to scatter the ashes": Ann (whatever the recogniser tagged her)
+    is who was to scatter them, and the follow-up's "she" is Ann, the woman the articles call a widow."""
+    from index.language import Entity
+
+    text = "Roe's widow Ann accompanied by son Max were to scatter the ashes."
+    sentence = parse(text)[0]
+    start = text.index("Ann")
+    assert titled_person(text, sentence)(Entity(start, start + 3, "GPE")).label == "PERSON"
+    bot = _small_bot(settings, fake_embedder, tmp_path,
+                     "Last rites\n\nFans gathered for the immersion of Tom Roe's ashes in the Zenda river. Roe's widow "
+                     "Ann accompanied by son Max were to scatter the ashes early this morning.\n",
+                     "Old attack\n\nTom Roe was known for his love of motor racing and his second wife Ann, who saved "
+                     "his life in a knife attack. He was lucky to survive a stabbing in his home in 1999.\n")
+    conversation = bot.chat()
+    first = conversation.ask("Who was supposed to scatter Tom Roe's ashes in the Zenda river?")
+    assert _short(first) == "Ann", first.text
+    follow = conversation.ask("What did she do for him back in 1999?")
+    assert "Ann" in follow.query and "saved his life" in follow.text, (follow.query, follow.text)
