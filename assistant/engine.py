@@ -532,17 +532,18 @@ class GroundedAnswerer(EvidenceStage):
             # (a sentence that names another doer in the asked one's place is about the event its article is
             # about: the article's names of the question count, "near Zenda" said a paragraph earlier)
             scene_names = self._doc_terms(snapshot, e.doc_id) if _other_agent(frame, e.text) else frozenset()
-            named, identity = _identity_words(frame.text, self.lexicon(snapshot).normal)
-            if subject_pronoun(doc_text, e.sentence) is not None:
+            normal = self.lexicon(snapshot).normal
+            pronoun = subject_pronoun(doc_text, e.sentence) is not None
+            named, identity = _identity_words(frame.text, normal)
+            if pronoun:
                 named = frozenset()  # ("She was runner-up": who she is may be said before)
             for group in frame.groups:
                 if not set(group) & named and any(t in e.near or t in scene_names for t in group):
                     matched |= set(group)
-            if subject_pronoun(doc_text, e.sentence) is not None:  # "They have suspended Acme": who "they" are is
-                matched |= {t for t in frame.terms if t in e.near and not self._is_verb(snapshot, t)}  # said nearby
+            if pronoun:  # "They have suspended Acme": who "they" are is said nearby
+                matched |= {t for t in frame.terms if t in e.near and not self._is_verb(snapshot, t)}
             # the verbs of a clause that only sets the scene ("… when missiles hit the post?") need not be said
-            scene = _scene_words(frame.text, self.lexicon(snapshot).normal) | _described_words(
-                frame.text, self.lexicon(snapshot).normal)
+            scene = _scene_words(frame.text, normal) | _described_words(frame.text, normal)
             verbs = [t for t in frame.terms if t not in frame.hard and t not in scene and (
                 self._is_verb(snapshot, t) or t in identity)] if not knowing else []
             # (what the sentence knows or tells is the clause the question asks about: its verbs may differ)

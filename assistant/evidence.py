@@ -209,6 +209,9 @@ class EvidenceStage:
                         todo.append(c)
             return out
 
+        def subjects_of(h: int) -> set[int]:
+            return set().union(*(subtree(c) for c in children.get(h, []) if c != h and tokens[c].dep in ("nsubj", "csubj")))
+
         text = snapshot.documents[e.doc_id].text
         doers: set[int] = set()
         for v in found:
@@ -224,16 +227,16 @@ class EvidenceStage:
                 elif tokens[c].dep == "agent":
                     doers |= subtree(c)
             own = any(tokens[c].dep in ("nsubj", "nsubjpass", "csubj") for c in children.get(v, []) if c != v)
-            if tokens[v].dep == "xcomp" and tokens[v].head != v and not own:  # "Jo Roe was to scatter them",
-                doers |= set().union(*(subtree(c) for c in children.get(tokens[v].head, [])  # "decided to quit"
-                                       if c != tokens[v].head and tokens[c].dep in ("nsubj", "csubj")))
-            if text[tokens[v].start : tokens[v].end].lower().endswith("ing") and tokens[v].head != v and not own:
-                head = tokens[v].head  # "Jo Roe, speaking at the launch, said …": Jo Roe spoke
-                if tokens[v].dep == "acl":
+            head = tokens[v].head
+            if head == v or own:
+                continue
+            if tokens[v].dep == "xcomp":  # "Jo Roe was to scatter them", "decided to quit": the head's subject
+                doers |= subjects_of(head)
+            if text[tokens[v].start : tokens[v].end].lower().endswith("ing"):
+                if tokens[v].dep == "acl":  # "Jo Roe, speaking at the launch, said …": Jo Roe spoke
                     doers |= subtree(head) - subtree(v)
                 elif tokens[v].dep == "advcl":
-                    doers |= set().union(*(subtree(c) for c in children.get(head, [])
-                                           if c != head and tokens[c].dep in ("nsubj", "csubj")))
+                    doers |= subjects_of(head)
         return doers
 
     def _asked_verb(self, frame: Frame, snapshot: Snapshot) -> str | None:

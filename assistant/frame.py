@@ -228,7 +228,8 @@ class Lexicon:
         if w in self.lemma:
             return self.lemma[w]
         irregular = irregular_lemma(w) or irregular_lemma(w, "noun")  # "broke" -> "break", "men" -> "man"
-        if irregular is not None and irregular not in _AUXILIARIES:  # ("might" stays: it is not the month "May")
+        # (an auxiliary's lemma is no content word: "might" stays, it is not the month "May")
+        if irregular is not None and irregular not in _AUXILIARIES:
             return irregular
         for suffix, repl in (("ies", "y"), ("ing", ""), ("ed", ""), ("es", ""), ("s", "")):
             if w.endswith(suffix) and len(w) - len(suffix) >= 3 and (w[: -len(suffix)] + repl) in self.vocabulary:
@@ -244,9 +245,6 @@ class Lexicon:
         pool = [v for v in self.by_initial.get(w[0], []) if abs(len(v) - len(w)) <= 2]
         found = difflib.get_close_matches(w, pool, n=1, cutoff=0.8 if name else 0.86)
         return found[0] if found else None
-
-
-_AUXILIARIES = frozenset({"be", "have", "do", "may", "can", "will", "shall", "must"})
 
 
 def stem(word: str) -> str:
