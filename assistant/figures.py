@@ -49,8 +49,8 @@ _NOT_ROLE_OPENERS = frozenset({
 })
 KINDS: dict[str, tuple[str, ...]] = {
     "fight": ("fight", "fighting", "fought", "joined", "join", "joining", "alongside", "gone to fight"),
-    "kill": ("killed", "died", "dead", "death", "deaths", "neutralised", "neutralized", "eliminated", "casualties",
-             "slain", "death toll"),
+    "kill": ("killed", "killing", "kills", "died", "die", "dies", "dying", "dead", "death", "deaths", "neutralised",
+             "neutralized", "eliminated", "casualties", "slain", "death toll"),
     "wound": ("wounded", "injured", "injuries", "hurt"),
     "age": ("years old", "year-old", "aged", "age", "born", "old"),
 }

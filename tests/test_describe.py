@@ -1315,3 +1315,13 @@ def test_a_name_after_a_word_for_kin_is_a_person_who_answers_and_whom_she_means(
     assert _short(first) == "Ann", first.text
     follow = conversation.ask("What did she do for him back in 1999?")
     assert "Ann" in follow.query and "saved his life" in follow.text, (follow.query, follow.text)
+
+
+def test_a_count_of_deaths_is_read_from_any_form_of_the_verb(settings, fake_embedder, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
+    """"How many people died on the trip?" against "a trip that ended with 21 people dying": 21, not a refusal
+    (the count's event was read only from "died", "killed", "dead" …)."""
+    bot = _small_bot(settings, fake_embedder, tmp_path,
+                     "Trip on trial\n\nA director of the company that organised a canyoning trip in 1999 that ended "
+                     "with 21 people dying, 14 of them from Freedonia, has denied responsibility for the tragedy.\n")
+    answer = bot.ask("How many people died on the canyoning trip?")
+    assert not answer.abstained and "21" in _first(answer), answer.text
