@@ -30,10 +30,10 @@ from assistant.evidence import (
     subject_pronoun,
 )
 from assistant.frame import STRICT_TYPES, YEAR, Frame
-from assistant.lexicon import MONTHS, NUMBER_WORDS, SYNONYMS, knowing_verb
+from assistant.lexicon import MONTHS, NUMBER_WORDS, PERSON_NOUNS, RELATION_NOUNS, SYNONYMS, knowing_verb
 from assistant.question import Question
 from assistant.settings import AnswerSettings
-from index.language import ParsedSentence
+from index.language import ParsedSentence, english_pos
 from index.snapshot import Snapshot
 
 _REASON = re.compile(r"\b(?:because|since|due to|as a result|in order to|so that|after|amid|over|for)\b", re.I)
@@ -146,6 +146,9 @@ def _other_date(frame: Frame, doc_text: str, sentence: ParsedSentence) -> list[s
 
 _QUOTE_MARK = re.compile(r"[“”\"]")
 YES_NO_WINDOW = 3  # a yes/no verdict is read from one of this many best sentences
+# words for people acting together, which a sentence may say did the deed instead of a name
+_GROUPS_OF_PEOPLE = frozenset({"police", "people", "crew", "staff", "team", "troops", "army", "authority", "government",
+                               "family", "public", "crowd", "force", "squad", "rebel", "militia", "community"})
 _QUOTED = re.compile(r"(\w+) ['‘“\"]([\w -]+?)['’”\"] (\w+)")
 
 
@@ -293,7 +296,9 @@ class GroundedAnswerer(EvidenceStage):
             return NO_SUPPORT
         if frame.answer_type in STRICT_TYPES and frame.intent not in ("list", "compare", "yes-no"):
             top = [e for e in good[: self.settings.type_window] if e.predicate_ok]
-            if not any(self.candidates(frame, snapshot, e) for e in top):
+            if not any(self.candidates(frame, snapshot, e) for e in top) and not (
+                    frame.answer_type == "PERSON" and frame.focus is None and any(
+                        _described_doers(frame, snapshot.documents[e.doc_id].text, e.sentence) for e in top[:2])):
                 return NO_SPAN
         return None
 
@@ -644,6 +649,15 @@ class GroundedAnswerer(EvidenceStage):
 
 _ORDER = re.compile(r"\b(first|earliest|oldest|last|latest|most recent(?:ly)?|newest)\b", re.IGNORECASE)
 _ABOUT_PUBLISHING = re.compile(r"\b(?:published|written|dated|released|article|story|report|piece|one)\b", re.IGNORECASE)
+
+
+def _described_doers(frame: Frame, text: str, sentence: ParsedSentence) -> list[str]:
+    """Words for people the sentence names no one by ("despite efforts by marine rescuers", "police said"): "Who
+    made the efforts?" may be answered by them, so a sentence without a name is no sign the answer is missing."""
+    asked = set(frame.terms)
+    return [t.lemma for t in sentence.tokens if t.pos == "NOUN" and t.lemma not in asked and (
+        t.lemma in PERSON_NOUNS or t.lemma in RELATION_NOUNS or t.lemma in _GROUPS_OF_PEOPLE
+        or (len(t.lemma) > 5 and t.lemma.endswith(("er", "or", "ist", "ian")) and "noun" in english_pos(t.lemma)))]
 
 
 def _sides(frame: Frame) -> list[str]:

@@ -20,6 +20,8 @@ from functools import lru_cache
 
 from assistant.answer import RetrievedChunk
 from assistant.frame import (
+    AS_ROLE,
+    NAMED_KIND_NOUNS,
     PEOPLE_BODIES,
     PLACE_NOUNS,
     ROLE_HOLDER,
@@ -310,6 +312,8 @@ class EvidenceStage:
             unit = _PERCENT_AFTER.match(text, ent.end) if ent.label == "CARDINAL" else None
             if unit or _PERCENT.search(text[ent.start : ent.end]):
                 ent = Entity(ent.start, unit.end() if unit else ent.end, "PERCENT")
+            if ent.label == "PERSON" and company_asked and _thing_appositive(e.sentence, ent):
+                ent = Entity(ent.start, ent.end, "ORG")  # "the biggest pay television operator, Acmestar"
             if ent.label not in frame.labels or (ent.label in ("NORP", "PERSON") and company_asked):
                 continue  # "Which airline …?" is never answered by a nationality or by a person
             if ent.label in ("NORP", "PERSON") and frame.answer_type in ("PERSON", "ORG") and _modifier(e.sentence, ent):
@@ -350,13 +354,21 @@ class EvidenceStage:
         if asked and frame.answer_type in ("PERSON", "PERSON_NAME"):  # "Which woman …?": never a man the articles call he
             gender_of = self.lexicon(snapshot).gender_of
             out = [c for c in out if c[2] == "PERSON" and gender_of(text[c[0] : c[1]]) in (None, asked)]
-        if frame.answer_type == "PERSON" and re.match(r"\s*who\b", frame.text, re.IGNORECASE):
+        if frame.answer_type == "PERSON" and re.match(r"\s*who\b", frame.text, re.IGNORECASE) and not (
+                AS_ROLE.match(frame.text.lower())):  # (the role says who: "the new coach, Jo Roe")
             # "Who filed the lawsuit?" against "The papers, filed in a lawsuit, name Acme": whoever the sentence
             # names is not the one who filed unless they are the subject (or agent) of its "filed"
             verb = self._asked_verb(frame, snapshot)
             doers = None if verb is None else self._doers_of(verb, snapshot, e)
+            agents = [] if verb is None or doers is not None else _agent_nouns(e.sentence, verb)
             if doers is not None:
                 out = [c for c in out if _token_at(e.sentence, c[0]) in doers]
+            elif agents:  # "Who owns the resort?" against "the resort owner, Jo Roe,": whoever stands beside "owner"
+                out = [c for c in out if e.sentence.start <= c[0] < e.sentence.end and c[2] == "PERSON"
+                       and any(_beside(e.sentence, c[0], c[1], r) for r in agents)]
+                gap = {c: min(abs(_token_at(e.sentence, c[0]) - r) for r in agents) for c in out}
+                out = [c for c in out if gap[c] == min(gap.values())]  # the nearest ("the painter Al Vosk, resort
+                # owner, Rex Dobbin": Rex Dobbin)
             elif frame.intent == "factoid" and verb is not None and verb in frame.terms and verb not in e.matched \
                     and not _QUOTE_OR_SPEECH.search(e.text):
                 # "Who filed the lawsuit?" against a sentence that never says who filed anything (nor in other
@@ -405,7 +417,7 @@ class EvidenceStage:
             out += [(a, b, "PERSON", 0.1 + self._closeness(frame, snapshot, e, a))
                     for a, b in untagged_names(text, e.sentence) if not names_the_asked(frame, text[a:b])]
         if frame.answer_type in ("PERSON", "PERSON_NAME") and frame.focus and (
-                _ROLE_QUESTION.match(frame.text) or ROLE_HOLDER.match(frame.text.lower())):
+                _ROLE_QUESTION.match(frame.text) or ROLE_HOLDER.match(frame.text.lower()) or AS_ROLE.match(frame.text.lower())):
             roles = _role_tokens(frame, text, e.sentence)
             if roles:  # the role is in the sentence: only a name standing beside it is that person's
                 out = [c for c in out if e.sentence.start <= c[0] < e.sentence.end and c[2] == "PERSON"
@@ -425,6 +437,17 @@ class EvidenceStage:
             place = frame.focus in PLACE_NOUNS
             out = [c for c in out if e.sentence.start <= c[0] < e.sentence.end and (
                 place or c[2] not in ("GPE", "LOC")) and any(_beside(e.sentence, c[0], c[1], r) for r in roles)]
+        if frame.focus and frame.answer_type in ("PLACE", "ORG"):  # "Which township …?": "the Zenda township"
+            label = "GPE" if frame.answer_type == "PLACE" else "ORG"
+            out += [c for c in _named_kind(text, e.sentence, frame.focus, label)
+                    if not any(a <= c[0] < b for a, b, _, _ in out) and not names_the_asked(frame, text[c[0] : c[1]])]
+        if frame.answer_type in ("ORG", "OUTLET"):  # "Acmenews.net said …": a web address names a website
+            out += [(m.start(), m.end(), "ORG", 0.3 + self._closeness(frame, snapshot, e, m.start()))
+                    for m in _WEB_NAME.finditer(text, e.sentence.start, e.sentence.end)
+                    if not any(a0 <= m.start() < b0 for a0, b0, _, _ in out)]
+        if frame.answer_type == "PLACE":  # "towed to Zenda", "At Zenda, four were rescued": whatever it was tagged
+            out += [(a, b, "GPE", 0.2 + self._closeness(frame, snapshot, e, a)) for a, b in _located(text, e.sentence)
+                    if not any(a0 <= a < b0 for a0, b0, _, _ in out) and not names_the_asked(frame, text[a:b])]
         if frame.answer_type in ("PERSON", "PERSON_NAME") and not any(c[2] == "PERSON" for c in out):
             later = _named_next(text, snapshot.sentences(e.doc_id), e.index)
             if later is not None and not names_the_asked(frame, text[later[0] : later[1]]):
@@ -557,8 +580,10 @@ def names_the_asked(frame: Frame, surface: str) -> bool:
     initials = "".join(w[0] for w in found if w[:1].isupper()).lower()
     if len(initials) >= 2 and initials in frame.names:
         return True  # "the Freedonian Zoning Commission" is the question's "FZC"
-    # a word of the same family counts: "Freedonia" is the subject of "… Freedonian students"
-    return bool(words) and all(w in asked or (len(w) >= 6 and any(len(a) >= 6 and a[:6] == w[:6] for a in asked))
+    # a word of the same family as a name counts: "Freedonia" is the subject of "… Freedonian students" (not a name
+    # that begins with a common word of the question: "Acmeland" answers "Which acme company …?")
+    names = set(frame.names)
+    return bool(words) and all(w in asked or (len(w) >= 6 and any(len(a) >= 6 and a[:6] == w[:6] for a in names))
                                for w in words)
 
 
@@ -591,16 +616,61 @@ def titled_person(text: str, sentence: ParsedSentence) -> Callable[[Entity], Ent
             return ent
         inside = [t for t in sentence.tokens if ent.start <= t.start < ent.end]
         before = [t for t in sentence.tokens if t.end <= ent.start]
-        if not inside or not before or any(t.pos != "PROPN" for t in inside):
+        if not inside or any(t.pos != "PROPN" for t in inside):
+            return ent
+        if _role_appositive(sentence, inside):
+            return Entity(ent.start, ent.end, "PERSON")
+        if not before or text[before[-1].end : ent.start].strip() != "":
             return ent
         title = before[-1]
         word = text[title.start : title.end]
-        if text[title.end : ent.start].strip() != "":
-            return ent
         titled = word[:1].isupper() and (title.lemma.rstrip(".") in _NAME_TITLES or title.lemma in PERSON_NOUNS)
         kin = title.lemma in RELATION_NOUNS or noun_gender(title.lemma) is not None  # "his widow Ann", lower case
         return Entity(ent.start, ent.end, "PERSON") if titled or kin else ent
     return relabel
+
+
+def _thing_appositive(sentence: ParsedSentence, ent: Entity) -> bool:
+    """Is the name in apposition to a common noun for no person ("the pay television operator, Acmestar")?"""
+    tokens = sentence.tokens
+    at = {i for i, t in enumerate(tokens) if ent.start <= t.start < ent.end}
+    root = next((i for i in at if tokens[i].head not in at), None)
+    if root is None:
+        return False
+    people = PERSON_NOUNS | RELATION_NOUNS
+    nouns = [t for t in tokens if t.dep == "appos" and t.head == root]
+    if tokens[root].dep == "appos" and 0 <= tokens[root].head < len(tokens):
+        nouns.append(tokens[tokens[root].head])
+    return any(t.pos == "NOUN" and t.lemma.lower() not in people for t in nouns)
+
+
+def _role_appositive(sentence: ParsedSentence, inside: list[Token]) -> bool:
+    """Is the name in apposition to a word for a person ("the head of security, Jo Roe, says"; "Jo Roe, the
+    coroner,")?"""
+    tokens = sentence.tokens
+    at = {tokens.index(t) for t in inside}
+    root = next((i for i in at if tokens[i].head not in at), None)
+    if root is None:
+        return False
+    people = PERSON_NOUNS | RELATION_NOUNS
+    if any(t.dep == "appos" and t.head == root and t.lemma.lower() in people for t in tokens):
+        return True
+    if tokens[root].dep != "appos":
+        return False
+    # the parser attaches the name to the nearest noun: "the head of security, Jo Roe" walks back to "head" (not
+    # through a noun for what the name may itself be: "the president of the country, Freedonia")
+    here = tokens[root].head
+    if 0 <= here < len(tokens) and tokens[here].lemma.lower() in NAMED_KIND_NOUNS:
+        return False
+    for _ in range(6):
+        if not 0 <= here < len(tokens) or tokens[here].pos in ("VERB", "AUX"):
+            return False
+        if tokens[here].lemma.lower() in people:
+            return True
+        if tokens[here].head == here:
+            return False
+        here = tokens[here].head
+    return False
 
 
 def _trim_entity(text: str) -> Callable[[Entity], Entity]:
@@ -906,6 +976,42 @@ def _named_by_compound(text: str, sentence: ParsedSentence, noun: str) -> list[t
     return out
 
 
+def _named_kind(text: str, sentence: ParsedSentence, noun: str, label: str) -> list[tuple[int, int, str, float]]:
+    """The proper nouns that name one `noun`, whatever the recogniser tagged them: "the Zenda township", "the
+    suburb of Zenda", "Zenda, the town …" ("the Acme Isles nations" says what kind many are, and names none)."""
+    tokens, out = sentence.tokens, []
+
+    def run(k: int) -> tuple[int, int] | None:  # the proper noun at k with the proper nouns compounded before it
+        if tokens[k].pos != "PROPN" or not text[tokens[k].start : tokens[k].start + 1].isupper():
+            return None
+        j = k
+        while j > 0 and tokens[j - 1].pos == "PROPN" and tokens[j - 1].head in range(j, k + 1):
+            j -= 1
+        return tokens[j].start, tokens[k].end
+
+    for r, t in enumerate(tokens):
+        if t.lemma != noun or text[t.start : t.end].lower() != noun:  # one of them, not the plural
+            continue
+        found = [(a, b) for a, b, _, _ in _named_by_compound(text, sentence, noun)
+                 if a < t.start and all(x.pos == "PROPN" for x in tokens if a <= x.start < b)]
+        for k, x in enumerate(tokens):
+            # "Zenda, the town", "the town, Zenda", "travel company Zenda"
+            if x.head == r and x.dep == "appos" or k == tokens[r].head and t.dep in ("appos", "compound") and k > r:
+                found += [span for span in [run(k)] if span]
+            if x.dep == "pobj" and 0 <= x.head < len(tokens) and tokens[x.head].head == r and \
+                    text[tokens[x.head].start : tokens[x.head].end].lower() == "of" and tokens[x.head].start > t.start:
+                found += [span for span in [run(k)] if span]
+        nxt = r + 1  # "travel company Zenda", however the parser attached the name
+        if nxt < len(tokens) and run(nxt) is not None and not any(
+                x.start <= tokens[nxt].start < x.end and x.label in ("DATE", "TIME", "CARDINAL") for x in sentence.entities):
+            k = nxt
+            while k + 1 < len(tokens) and run(k + 1) is not None:
+                k += 1
+            found.append((tokens[nxt].start, tokens[k].end))
+        out += [(a, b, label, 0.6) for a, b in dict.fromkeys(found) if not (a <= t.start < b)]
+    return out
+
+
 def untagged_names(text: str, sentence: ParsedSentence) -> list[tuple[int, int]]:
     """Runs of two or more proper nouns the recogniser left untagged, with a word no dictionary has ("the counsel
     assisting Jo Roebuck QC told …"): most likely a person's name the small model missed."""
@@ -994,7 +1100,59 @@ def _beside(sentence: ParsedSentence, start: int, end: int, role: int) -> bool:
     complement = r.dep in ("attr", "oprd") and any(sentence.tokens[i].head == r.head and sentence.tokens[i].dep in (
         "nsubj", "nsubjpass") for i in inside)
     return min(abs(i - role) for i in inside) <= 4 or r.head in inside or any(
-        sentence.tokens[i].head == role for i in inside) or _titled(sentence, role, inside) or complement
+        sentence.tokens[i].head == role for i in inside) or _titled(sentence, role, inside) or complement or \
+        _appositive_of(sentence, role, inside)
+
+
+_WEB_NAME = re.compile(r"\b(?:www\.)?[A-Za-z0-9][A-Za-z0-9-]*\.(?:com|net|org|gov|edu|info|co|io|tv)(?:\.[a-z]{2})?\b")
+_LOCATIVE = frozenset({"in", "at", "near", "outside", "to", "into", "towards", "from"})
+
+
+def _located(text: str, sentence: ParsedSentence) -> list[tuple[int, int]]:
+    """Proper names a deed happens at, goes to or comes from ("was towed to Zenda", "At Zenda, …"), however the
+    recogniser tagged them (not whom words are said to: "told Jo Roe", "according to Jo Roe")."""
+    tokens, out = sentence.tokens, []
+    for k, t in enumerate(tokens):
+        if t.dep != "pobj" or t.pos != "PROPN" or not 0 <= t.head < len(tokens):
+            continue
+        prep = tokens[t.head]
+        word = text[prep.start : prep.end].lower()
+        verb = tokens[prep.head] if 0 <= prep.head < len(tokens) else prep
+        if word not in _LOCATIVE or verb.pos not in ("VERB", "AUX") or verb.lemma in SPEECH_VERBS or (
+                word in ("to", "from") and verb.lemma in ("accord", "say", "talk", "speak", "write", "belong", "send")):
+            continue
+        tagged = next((x for x in sentence.entities if x.start <= t.start < x.end), None)
+        if tagged is not None and tagged.label in ("GPE", "LOC", "FAC", "DATE", "TIME", "NORP"):
+            continue  # a place the recogniser found is a candidate already
+        j = k
+        while j > 0 and tokens[j - 1].pos == "PROPN" and tokens[j - 1].head in range(j, k + 1):
+            j -= 1
+        out.append((tokens[j].start, t.end))
+    return out
+
+
+def _agent_nouns(sentence: ParsedSentence, verb: str) -> list[int]:
+    """The sentence's nouns for one who does `verb` ("owner" of own, "founder" of found, "organiser" of organise)."""
+    stem_ = verb[:-1] if verb.endswith("e") else verb
+    forms = {stem_ + "er", stem_ + "or", verb + "r"} if len(verb) > 2 else set()
+    return [i for i, t in enumerate(sentence.tokens) if t.pos in ("NOUN", "PROPN") and t.lemma.lower() in forms]
+
+
+def _appositive_of(sentence: ParsedSentence, role: int, inside: list[int]) -> bool:
+    """Is the name in apposition to the role's phrase ("The president of the Acme Society, Jo Roe, says"): the
+    parser attaches it to the phrase's last noun, whose heads lead back to the role with no verb between?"""
+    tokens = sentence.tokens
+    root = next((i for i in inside if tokens[i].head not in inside), None)
+    if root is None or tokens[root].dep != "appos" or inside[0] <= role:
+        return False
+    at = tokens[root].head
+    for _ in range(8):
+        if at == role:
+            return True
+        if not role < at < inside[0] or tokens[at].pos in ("VERB", "AUX"):
+            return False
+        at = tokens[at].head
+    return False
 
 
 def _titled(sentence: ParsedSentence, role: int, inside: list[int]) -> bool:
@@ -1087,6 +1245,8 @@ def _family(words: frozenset[str]) -> Family:
 def _kin(term: str, words: set[str] | frozenset[str], family: Family | None = None) -> bool:
     """A word of the same family is present: same crude stem, the term begins a longer word ("lead" ~
     "leadership", "financ" ~ "financial"), or one is the noun made from the other ("invade" ~ "invasion")."""
+    if len(term) >= 3 and ({term + "er", term + "r", term + "or"} & set(words)):
+        return True  # "own" ~ "owner", "found" ~ "founder": the one who does it
     if len(term) < 4:
         return False
     stems, by_opening, roots = family if family is not None else _family(frozenset(words))

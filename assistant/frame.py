@@ -32,7 +32,7 @@ from assistant.lexicon import (
     learned_from,
     noun_gender,
 )
-from index.language import english_pos, irregular_lemma, is_english_word
+from index.language import english_pos, irregular_lemma, is_english_word, verb_lemma
 
 if TYPE_CHECKING:
     from index.snapshot import Snapshot
@@ -90,7 +90,8 @@ _NOUN_TYPES = {
     "PERSON": set(PERSON_NOUNS),
     "PLACE": {"country", "city", "town", "place", "region", "state", "province", "republic", "village", "area",
               "location", "capital", "island", "nation", "district", "suburb", "street", "continent", "beach",
-              "river", "lake", "mountain", "airport", "port", "harbour", "bay", "park", "stadium", "highway"},
+              "river", "lake", "mountain", "airport", "port", "harbour", "bay", "park", "stadium", "highway",
+              "township", "county", "shire", "municipality", "territory", "settlement", "neighbourhood", "hamlet"},
     "ORG": {"company", "organisation", "organization", "group", "party", "agency", "team", "club", "firm", "bank",
             "newspaper", "outlet", "body", "union", "ministry", "department", "committee", "council", "airline",
             "university", "school", "college", "hospital", "website", "site", "platform", "network",
@@ -100,6 +101,8 @@ _NOUN_TYPES = {
     "AMOUNT": {"rise", "increase", "cut", "hike", "raise", "reduction", "discount"},  # "What pay rise …?": how much
 }
 PLACE_NOUNS = frozenset(_NOUN_TYPES["PLACE"])
+# nouns for what a place, a body or a group is: a name in apposition to one names it ("the party, Acme")
+NAMED_KIND_NOUNS = frozenset(_NOUN_TYPES["PLACE"] | _NOUN_TYPES["ORG"])
 # bodies that are groups of people: "Which party …?" may be answered by the people it stands for
 PEOPLE_BODIES = frozenset({"group", "party", "body", "union", "team", "club", "organisation", "organization",
                            "movement", "faction", "militia", "tribe", "band"})
@@ -108,6 +111,9 @@ PEOPLE_BODIES = frozenset({"group", "party", "body", "union", "team", "club", "o
 ROLE_HOLDER = re.compile(r"\s*who (?:(?:is|was|are|were)(?: going to be| set to be| to be)?|will be|would be) "
                          r"(?:(?:[\w.&-]+ ){0,2}[\w.&-]+(?:'s|’s) (?:[\w-]+ )?)?("
                           + "|".join(sorted(PERSON_NOUNS | RELATION_NOUNS)) + r")s?\b(?! of (?:state|staff)\b)")
+# "Who is taking over as Jo Roe's coach?", "Who was named as the new chairman?": the role the answer will hold
+AS_ROLE = re.compile(r"^\s*who\b.*\bas (?:(?:[\w.&-]+ ){0,2}[\w.&-]+(?:'s|’s)|the|his|her|their|its) (?:new |next |acting )?("
+                     + "|".join(sorted(PERSON_NOUNS | RELATION_NOUNS)) + r")s?\b[?.!\s]*$")
 NAME_LABELS = frozenset({"PERSON", "ORG", "GPE", "LOC", "NORP", "FAC", "EVENT", "WORK_OF_ART", "PRODUCT", "LAW"})
 # Answer types whose spans the language layer finds reliably (numbers, dates, "the name of …"): the default
 # answerer refuses such a question when its evidence holds no span of the type (answer.refuse_without_span)
@@ -234,7 +240,7 @@ class Lexicon:
         for suffix, repl in (("ies", "y"), ("ing", ""), ("ed", ""), ("es", ""), ("s", "")):
             if w.endswith(suffix) and len(w) - len(suffix) >= 3 and (w[: -len(suffix)] + repl) in self.vocabulary:
                 return w[: -len(suffix)] + repl
-        return w
+        return verb_lemma(w) or w  # "owns" -> "own": the verb, whose "owner" a corpus may have
 
     def correct(self, word: str, name: bool = False) -> str | None:
         """A corpus word one or two edits away from an unknown word (misspellings), if there is a clear one. A word
@@ -474,8 +480,8 @@ def _answer_type(low: str, text: str | None = None) -> tuple[str | None, str | N
                  r"(?: (?:of|at|for|in|to|on|that|who|whose)\b|[,?]|\s*$)", low)
     if m and m.group(1).split()[-1] not in STOPWORDS:  # "Who is the chief executive of Acme?": a role's holder
         return "PERSON", m.group(1).split()[-1]
-    m = ROLE_HOLDER.match(low)
-    if m:  # "Who was Acme's chairman?", "Who is counsel assisting the inquiry?"
+    m = ROLE_HOLDER.match(low) or AS_ROLE.match(low)
+    if m:  # "Who was Acme's chairman?", "Who is counsel assisting the inquiry?", "Who takes over as her coach?"
         return "PERSON", m.group(1)
     if re.search(r"\b(?:which|what) (?:country|nation)(?:'s|’s|s') ", low):
         return "ORIGIN", None  # "Which nation's troops …?": a country or a nationality ("Ruritanian troops")
@@ -485,6 +491,10 @@ def _answer_type(low: str, text: str | None = None) -> tuple[str | None, str | N
     opening = re.match(r"\s*(?:(?:in|on|at|from|to|by|for|with) )?(who|whom|whose|when|where)\b", low)
     if opening:  # the question's own wh-word decides ("Where was X when …" asks for a place)
         return {"when": "DATE", "where": "PLACE"}.get(opening.group(1), "PERSON"), None
+    if re.match(r"\s*(?:(?:in|on|at|from|to|by|for|with) )?(?:which|what) ", low):
+        kind, noun = _kind_noun(low)  # "Which township, where a million live, …?" asks for a township
+        if kind is not None:
+            return kind, noun
     if re.match(r"\s*(?:who|whom|whose)\b", low) or re.search(r"\bwho\b", low[:40]):
         return "PERSON", None
     if re.match(r"\s*when\b", low) or re.search(r"\bwhat (?:year|date|day|month|time)\b|\bwhen\b|\bdate of\b", low):
@@ -493,6 +503,11 @@ def _answer_type(low: str, text: str | None = None) -> tuple[str | None, str | N
         return "PLACE", None
     if re.search(r"\bwhat (?:percentage|percent|proportion|share)\b", low):
         return "PERCENT", None
+    return _kind_noun(low)
+
+
+def _kind_noun(low: str) -> tuple[str | None, str | None]:
+    """The answer type a kind noun after "what/which" fixes ("Which town …?" → PLACE, town), else (None, None)."""
     m = re.search(r"\b(?:what|which)\s+(\w+)(?:\s+(\w+))?(?:\s+(\w+))?", low)
     if m and m.group(1) not in _AUXILIARIES:  # "What does Senator Jo Roe say …?" asks for no senator
         asked = [m.group(1)]

@@ -175,7 +175,12 @@ class RoutedAnswerer:
         if not self.lead or draft.abstained or len(draft.figures) > 1 or draft.kind != "answer":
             return draft
         settings = self.sentences.settings
-        if settings.refuse_without_span == "always" or (settings.refuse_without_span == "reliable" and reliably_typed(frame)):
+        # a conversation's first who/which/where question names who or what answers it; a follow-up's frame is
+        # pieced from the turn before, and may ask for a type its words do not say
+        named = settings.refuse_without_span == "named" and not question.prefer_docs and frame.intent == "factoid" \
+            and frame.answer_type in ("PERSON", "ORG", "PLACE")
+        if settings.refuse_without_span == "always" or (
+                settings.refuse_without_span in ("reliable", "named") and reliably_typed(frame)) or named:
             reason = self.grounded.refusal_reason(question, snapshot, chunks, vector)
             # a "when"/"how many"/"how much" question whose evidence holds no date or number, or whose every
             # sentence misses a name or too many words of it ("the cash rate" where only other rates are given)

@@ -91,11 +91,12 @@ class AnswerSettings(_Section):
                                 "answer-first statement (short answer in bold) when it has one.")
     lead_words: int = Field(70, ge=10, le=1000, description="With the grounded lead: supporting sentences are added "
                             "while the answer stays within this many words.")
-    refuse_without_span: Literal["never", "reliable", "always"] = Field(
+    refuse_without_span: Literal["never", "reliable", "named", "always"] = Field(
         "reliable", description="With the 'extractive' engine: refuse a typed question whose evidence holds no span "
         "of that type: 'reliable' for the types the language layer finds reliably (how many/much/old, when, 'what is "
-        "the name of …'), 'always' for every type (who/where/which too: more right refusals, more wrong ones), "
-        "or 'never'.")
+        "the name of …'); 'named' for those and a conversation's first who/which/where question (a person, a body "
+        "or a place, however the small model tagged it: more right refusals, and more wrong ones than the eval's "
+        "bound allows); 'always' for every type, follow-ups' too; or 'never'.")
 
     @field_validator("refuse_without_span", mode="before")
     @classmethod

@@ -173,9 +173,10 @@ def test_who_said_finds_the_speaker_of_a_quotation_over_several_sentences_and_of
 
 def test_a_number_or_a_name_the_articles_never_give_is_refused_and_a_who_question_is_not(  # type: ignore[no-untyped-def]
         settings, fake_embedder, tmp_path: Path) -> None:
-    """'reliable' refusal: a how-many or 'what is the name of' question whose evidence holds no number or name
-    is refused; a who-question whose answer is no name ("marine rescuers") is answered from its best sentence,
-    which 'always' would refuse."""
+    """A how-many or 'what is the name of' question whose evidence holds no number or name is refused; so is,
+    with 'named', a first who/which/where question whose evidence names no one, nothing and nowhere of its kind,
+    which the default 'reliable' answers with the passages. A who-question whose answer is no name ("marine rescuers")
+    is answered from its best sentence, whatever the setting: people the sentence describes may be the doers."""
     text = ("Whale caught in net\n\nA young humpback whale remained tangled in a shark net off the coast yesterday, "
             "despite efforts by marine rescuers.\n\nThe rescuers were backed by the state fisheries department.\n")
     bot = _small_bot(settings, fake_embedder, tmp_path, text)
@@ -190,7 +191,11 @@ def test_a_number_or_a_name_the_articles_never_give_is_refused_and_a_who_questio
         return Assistant(bot.settings.model_copy(update={"answer": answer}), embedder=fake_embedder)
 
     assert not with_refusal("never").ask(how_many).abstained
-    assert with_refusal("always").ask(who).abstained
+    assert "marine rescuers" in with_refusal("always").ask(who).text
+    for unnamed in ("Who is the head of the state fisheries department?",
+                    "Off which town did the young humpback whale remain tangled in a shark net?"):
+        assert with_refusal("named").ask(unnamed).abstained, unnamed
+        assert not bot.ask(unnamed).abstained, unnamed
 
 
 def test_the_refusal_setting_still_reads_yes_or_no() -> None:
@@ -1325,3 +1330,74 @@ def test_a_count_of_deaths_is_read_from_any_form_of_the_verb(settings, fake_embe
                      "with 21 people dying, 14 of them from Freedonia, has denied responsibility for the tragedy.\n")
     answer = bot.ask("How many people died on the canyoning trip?")
     assert not answer.abstained and "21" in _first(answer), answer.text
+
+
+def test_a_name_beside_its_kind_noun_answers_which_of_that_kind_however_it_was_tagged(  # type: ignore[no-untyped-def]
+        settings, fake_embedder, tmp_path: Path) -> None:
+    """"In which suburb …?" against "the new suburb of Zendaby"; "Which township …, where …?" asks for a township
+    (not for the place its "where" clause describes) and is answered by "the sprawling Qorvale township"; a town
+    a yacht was towed to and a town something happened at are places whatever the small model tagged them."""
+    from assistant.frame import _answer_type
+
+    assert _answer_type("which sprawling harlow township, where a million people live, lies near acme?") == (
+        "PLACE", "township")
+    bot = _small_bot(settings, fake_embedder, tmp_path,
+                     "Land deal\n\nThe Tarrow people plan to develop almost 50 hectares in the new Harlow suburb of "
+                     "Zendaby over the next few years. Just a few kilometres from Acmeton begins the sprawling Qorvale "
+                     "township, where nearly a million people live in squalor. A yacht in the Harlow race has been "
+                     "towed to St Ormsby on the east coast after losing its rudder. At Wuntaby, four people were "
+                     "rescued after power lines fell across their car.\n")
+    cases = {"In which new Harlow suburb do the Tarrow people plan to develop almost 50 hectares?": "Zendaby",
+             "Which sprawling township, where nearly a million people live in squalor, lies near Acmeton?": "Qorvale",
+             "To which town on the east coast was the Harlow race yacht towed after losing its rudder?": "St Ormsby",
+             "In which town were four people rescued after power lines fell across their car?": "Wuntaby"}
+    for question, name in cases.items():
+        answer = bot.ask(question)
+        assert answer.short_answer is not None and answer.short_answer.text == name, (question, answer.text)
+
+
+def test_the_holder_of_a_role_stands_in_apposition_to_its_phrase_and_an_owner_owns(  # type: ignore[no-untyped-def]
+        settings, fake_embedder, tmp_path: Path) -> None:
+    """"The president of the Harlow Rowing Society, Jo Quandry, says": the parser hangs the name on "Society",
+    yet Jo Quandry is the president; "Who owns the resort?" is answered by "the resort owner, Rex Dobbin"."""
+    bot = _small_bot(settings, fake_embedder, tmp_path,
+                     "Club news\n\nThe president of the Harlow Rowing Society, Jo Quandry, says the club approached "
+                     "the council in 1999. Following the example of the painter Al Vosk, Pelton Bay Resort owner, Rex "
+                     "Dobbin, wants to hold a festival at his resort.\n")
+    answer = bot.ask("Who is the president of the Harlow Rowing Society?")
+    assert answer.short_answer is not None and answer.short_answer.text == "Jo Quandry", answer.text
+    answer = bot.ask("Who owns the Pelton Bay Resort?")
+    assert answer.short_answer is not None and answer.short_answer.text == "Rex Dobbin", answer.text
+
+
+def test_a_body_is_named_by_its_web_address_its_apposition_or_the_name_after_its_noun(  # type: ignore[no-untyped-def]
+        settings, fake_embedder, tmp_path: Path) -> None:
+    """"Which website said …?" is answered by "Zendanews.net said"; "Which company, the biggest pay television
+    operator, …?" by "the biggest pay television operator, Qorvix" (which the small model may tag a person); "Which
+    travel company …?" by "travel company Travelon", a name that begins with a word of the question."""
+    bot = _small_bot(settings, fake_embedder, tmp_path,
+                     "Job cuts\n\nThere was no proof that the letter was genuine, but Zendanews.net said it had been "
+                     "received by its correspondent in Harlow. More than 400 staff are to lose their jobs at the "
+                     "biggest regional pay television operator, Qorvix. The council is urging people affected by job "
+                     "cuts at travel company Travelon to seek information about their options.\n")
+    cases = {"Which website said its correspondent in Harlow had received the letter?": "Zendanews.net",
+             "Which company, the biggest regional pay television operator, is cutting more than 400 jobs?": "Qorvix",
+             "Which travel company is cutting jobs?": "Travelon"}
+    for question, name in cases.items():
+        answer = bot.ask(question)
+        assert answer.short_answer is not None and answer.short_answer.text == name, (question, answer.text)
+
+
+def test_who_takes_over_as_someones_coach_asks_for_the_new_holder_of_that_role(  # type: ignore[no-untyped-def]
+        settings, fake_embedder, tmp_path: Path) -> None:
+    """"Who is taking over from Al Poe as Jo Roe's coach?" against "Ty Vance will become the new coach of Jo Roe,
+    after coach Al Poe decided to end his contract": the role says who, though no sentence says "take over"."""
+    from assistant.frame import _answer_type
+
+    assert _answer_type("who is taking over from al poe as jo roe's coach?") == ("PERSON", "coach")
+    assert _answer_type("who took over the club?") == ("PERSON", None)
+    bot = _small_bot(settings, fake_embedder, tmp_path,
+                     "Coach change\n\nTy Vance will become the new coach of tennis player Jo Roe, after coach Al Poe "
+                     "decided to end his contract with the 20-year-old. Al Poe started coaching Jo Roe in 1999.\n")
+    answer = bot.ask("Who is taking over from Al Poe as Jo Roe's coach?")
+    assert answer.short_answer is not None and answer.short_answer.text == "Ty Vance", answer.text
