@@ -422,6 +422,9 @@ class EvidenceStage:
             if roles:  # the role is in the sentence: only a name standing beside it is that person's
                 out = [c for c in out if e.sentence.start <= c[0] < e.sentence.end and c[2] == "PERSON"
                        and any(_beside(e.sentence, c[0], c[1], r) for r in roles)]
+                held = None if out else _role_named_elsewhere(text, snapshot.sentences(e.doc_id), e.index, frame.focus)
+                if held is not None and not names_the_asked(frame, text[held[0] : held[1]]):
+                    out = [(held[0], held[1], "PERSON", 0.5)]  # "the coroner said …"; "the coroner, Jo Roe, said"
             else:  # "Who is the chief executive of X?", "the name of the fighter": whoever a sentence without the
                 out = []  # role names is not known to hold it
         elif frame.answer_type == "PERSON" and frame.focus and _WHICH.match(frame.text):
@@ -713,6 +716,27 @@ def _introduced(text: str, sentences: list[ParsedSentence], i: int) -> tuple[Par
                     return earlier, (words[1].start if words[0].dep == "det" else a, b)
         return None
     return None
+
+
+def _role_named_elsewhere(text: str, sentences: list[ParsedSentence], i: int, role: str) -> tuple[int, int] | None:
+    """Sentence i speaks of "the <role>" by no name: the person the same article names beside that role elsewhere
+    ("the coroner, Jo Roe, said"), when it names one person so."""
+    def definite(s: ParsedSentence, r: int) -> bool:  # "the coroner", "Acme's Lord Mayor"; not "a coroner"
+        j = r - 1
+        while j >= 0 and s.tokens[j].head == r and s.tokens[j].dep in ("compound", "amod"):
+            j -= 1
+        return j >= 0 and text[s.tokens[j].start : s.tokens[j].end].lower() in ("the", "'s", "’s")
+    if not any(t.lemma == role and definite(sentences[i], r) for r, t in enumerate(sentences[i].tokens)):
+        return None
+    held: dict[str, tuple[int, int]] = {}
+    for k, s in enumerate(sentences):
+        if k == i:
+            continue
+        roles = [r for r, t in enumerate(s.tokens) if t.lemma == role]
+        for ent in map(titled_person(text, s), s.entities):
+            if ent.label == "PERSON" and any(_beside(s, ent.start, ent.end, r) for r in roles):
+                held.setdefault(text[ent.start : ent.end], (ent.start, ent.end))
+    return next(iter(held.values())) if len(held) == 1 else None
 
 
 def _named_next(text: str, sentences: list[ParsedSentence], i: int) -> tuple[int, int] | None:

@@ -1401,3 +1401,17 @@ def test_who_takes_over_as_someones_coach_asks_for_the_new_holder_of_that_role( 
                      "decided to end his contract with the 20-year-old. Al Poe started coaching Jo Roe in 1999.\n")
     answer = bot.ask("Who is taking over from Al Poe as Jo Roe's coach?")
     assert answer.short_answer is not None and answer.short_answer.text == "Ty Vance", answer.text
+
+
+def test_the_role_a_sentence_names_no_one_by_is_held_by_whom_the_article_names_beside_it(  # type: ignore[no-untyped-def]
+        settings, fake_embedder, tmp_path: Path) -> None:
+    """"Who is the coroner who found …?" against "The Harlow coroner has found …" and, later, "Its chairman is the
+    coroner, Jo Quandry.": Jo Quandry, cited where the article names the coroner; "a coroner" is no one in particular."""
+    bot = _small_bot(settings, fake_embedder, tmp_path,
+                     "Inquest\n\nThe Harlow coroner has found that a boy who died in custody should not have been in "
+                     "detention.\n\nThe rowing club elected a new board on Monday. Its chairman is the coroner, Jo "
+                     "Quandry.\n\n"
+                     "Another case\n\nA coroner has found that a woman who died in a crash was not wearing a belt.\n")
+    answer = bot.ask("Who is the coroner who found that a boy who died in custody should not have been in detention?")
+    assert answer.short_answer is not None and answer.short_answer.text == "Jo Quandry", answer.text
+    assert any("Jo Quandry" in c.quote for c in answer.citations if c.n == answer.short_answer.citation)
