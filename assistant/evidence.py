@@ -1129,6 +1129,9 @@ def _beside(sentence: ParsedSentence, start: int, end: int, role: int) -> bool:
 
 
 _WEB_NAME = re.compile(r"\b(?:www\.)?[A-Za-z0-9][A-Za-z0-9-]*\.(?:com|net|org|gov|edu|info|co|io|tv)(?:\.[a-z]{2})?\b")
+# the first words of place names ("St Ormsby", "Port Zenda", "Mount Acme")
+_PLACE_OPENERS = frozenset({"St", "Saint", "Port", "Mount", "Mt", "Lake", "Cape", "Fort", "Point", "Glen", "San", "Santa",
+                            "Los", "Las", "New", "North", "South", "East", "West", "Upper", "Lower", "Great"})
 _LOCATIVE = frozenset({"in", "at", "near", "outside", "to", "into", "towards", "from"})
 
 
@@ -1146,11 +1149,17 @@ def _located(text: str, sentence: ParsedSentence) -> list[tuple[int, int]]:
                 word in ("to", "from") and verb.lemma in ("accord", "say", "talk", "speak", "write", "belong", "send")):
             continue
         tagged = next((x for x in sentence.entities if x.start <= t.start < x.end), None)
-        if tagged is not None and tagged.label in ("GPE", "LOC", "FAC", "DATE", "TIME", "NORP"):
-            continue  # a place the recogniser found is a candidate already
+        if tagged is not None and (tagged.label in ("GPE", "LOC", "FAC", "DATE", "TIME", "NORP") or (
+                tagged.label == "ORG" and word not in ("in", "at", "near", "outside"))):
+            continue  # a place the recogniser found is a candidate already; "pledges made to Acme" go to a body
+        if tagged is None and text[t.start : t.end].isupper():
+            continue  # an untagged acronym ("aligned to AQX leader …") is a body's more often than a place's
         j = k
         while j > 0 and tokens[j - 1].pos == "PROPN" and tokens[j - 1].head in range(j, k + 1):
             j -= 1
+        if tagged is not None and word not in ("in", "at", "near", "outside") and \
+                text[tokens[j].start : tokens[j].end].rstrip(".") not in _PLACE_OPENERS:
+            continue  # "handed to Jo Roe" is a person's; "towed to St Ormsby" a place, whatever it was tagged
         out.append((tokens[j].start, t.end))
     return out
 

@@ -1415,3 +1415,18 @@ def test_the_role_a_sentence_names_no_one_by_is_held_by_whom_the_article_names_b
     answer = bot.ask("Who is the coroner who found that a boy who died in custody should not have been in detention?")
     assert answer.short_answer is not None and answer.short_answer.text == "Jo Quandry", answer.text
     assert any("Jo Quandry" in c.quote for c in answer.citations if c.n == answer.short_answer.citation)
+
+
+def test_a_deed_done_at_or_towards_a_name_makes_it_a_place_but_not_a_body_or_an_acronym() -> None:
+    """"towed to St Ormsby" and "At Wuntaby, …" are places whatever they were tagged; "made to AQX leader Jo Roe"
+    and "spoke to Jo Roe" are not."""
+    from assistant.evidence import _located
+    from index.language import parse
+
+    def located(text: str) -> list[str]:
+        return [text[a:b] for s in parse(text) for a, b in _located(text, s)]
+
+    assert located("A yacht has been towed to St Ormsby after losing its rudder.") == ["St Ormsby"]
+    assert located("At Wuntaby, four people were rescued after power lines fell.") == ["Wuntaby"]
+    assert located("The pledges were made by groups formerly aligned to AQX leader Jo Roe.") == []
+    assert located("The minister spoke to Jo Roe about the budget.") == []
