@@ -1332,6 +1332,13 @@ def test_a_count_of_deaths_is_read_from_any_form_of_the_verb(settings, fake_embe
     assert not answer.abstained and "21" in _first(answer), answer.text
 
 
+def _assert_short(bot: Assistant, question: str, expected: str) -> Answer:
+    """The answer to `question`, which leads with `expected` as its short answer."""
+    answer = bot.ask(question)
+    assert answer.short_answer is not None and answer.short_answer.text == expected, (question, answer.text)
+    return answer
+
+
 def test_a_name_beside_its_kind_noun_answers_which_of_that_kind_however_it_was_tagged(  # type: ignore[no-untyped-def]
         settings, fake_embedder, tmp_path: Path) -> None:
     """"In which suburb …?" against "the new suburb of Zendaby"; "Which township …, where …?" asks for a township
@@ -1352,8 +1359,7 @@ def test_a_name_beside_its_kind_noun_answers_which_of_that_kind_however_it_was_t
              "To which town on the east coast was the Harlow race yacht towed after losing its rudder?": "St Ormsby",
              "In which town were four people rescued after power lines fell across their car?": "Wuntaby"}
     for question, name in cases.items():
-        answer = bot.ask(question)
-        assert answer.short_answer is not None and answer.short_answer.text == name, (question, answer.text)
+        _assert_short(bot, question, name)
 
 
 def test_the_holder_of_a_role_stands_in_apposition_to_its_phrase_and_an_owner_owns(  # type: ignore[no-untyped-def]
@@ -1364,10 +1370,8 @@ def test_the_holder_of_a_role_stands_in_apposition_to_its_phrase_and_an_owner_ow
                      "Club news\n\nThe president of the Harlow Rowing Society, Jo Quandry, says the club approached "
                      "the council in 1999. Following the example of the painter Al Vosk, Pelton Bay Resort owner, Rex "
                      "Dobbin, wants to hold a festival at his resort.\n")
-    answer = bot.ask("Who is the president of the Harlow Rowing Society?")
-    assert answer.short_answer is not None and answer.short_answer.text == "Jo Quandry", answer.text
-    answer = bot.ask("Who owns the Pelton Bay Resort?")
-    assert answer.short_answer is not None and answer.short_answer.text == "Rex Dobbin", answer.text
+    _assert_short(bot, "Who is the president of the Harlow Rowing Society?", "Jo Quandry")
+    _assert_short(bot, "Who owns the Pelton Bay Resort?", "Rex Dobbin")
 
 
 def test_a_body_is_named_by_its_web_address_its_apposition_or_the_name_after_its_noun(  # type: ignore[no-untyped-def]
@@ -1384,8 +1388,7 @@ def test_a_body_is_named_by_its_web_address_its_apposition_or_the_name_after_its
              "Which company, the biggest regional pay television operator, is cutting more than 400 jobs?": "Qorvix",
              "Which travel company is cutting jobs?": "Travelon"}
     for question, name in cases.items():
-        answer = bot.ask(question)
-        assert answer.short_answer is not None and answer.short_answer.text == name, (question, answer.text)
+        _assert_short(bot, question, name)
 
 
 def test_who_takes_over_as_someones_coach_asks_for_the_new_holder_of_that_role(  # type: ignore[no-untyped-def]
@@ -1399,8 +1402,7 @@ def test_who_takes_over_as_someones_coach_asks_for_the_new_holder_of_that_role( 
     bot = _small_bot(settings, fake_embedder, tmp_path,
                      "Coach change\n\nTy Vance will become the new coach of tennis player Jo Roe, after coach Al Poe "
                      "decided to end his contract with the 20-year-old. Al Poe started coaching Jo Roe in 1999.\n")
-    answer = bot.ask("Who is taking over from Al Poe as Jo Roe's coach?")
-    assert answer.short_answer is not None and answer.short_answer.text == "Ty Vance", answer.text
+    _assert_short(bot, "Who is taking over from Al Poe as Jo Roe's coach?", "Ty Vance")
 
 
 def test_the_role_a_sentence_names_no_one_by_is_held_by_whom_the_article_names_beside_it(  # type: ignore[no-untyped-def]
@@ -1412,8 +1414,8 @@ def test_the_role_a_sentence_names_no_one_by_is_held_by_whom_the_article_names_b
                      "detention.\n\nThe rowing club elected a new board on Monday. Its chairman is the coroner, Jo "
                      "Quandry.\n\n"
                      "Another case\n\nA coroner has found that a woman who died in a crash was not wearing a belt.\n")
-    answer = bot.ask("Who is the coroner who found that a boy who died in custody should not have been in detention?")
-    assert answer.short_answer is not None and answer.short_answer.text == "Jo Quandry", answer.text
+    answer = _assert_short(bot, "Who is the coroner who found that a boy who died in custody should not have been in "
+                                "detention?", "Jo Quandry")
     assert any("Jo Quandry" in c.quote for c in answer.citations if c.n == answer.short_answer.citation)
 
 
