@@ -721,7 +721,7 @@ def _introduced(text: str, sentences: list[ParsedSentence], i: int) -> tuple[Par
 def _role_named_elsewhere(text: str, sentences: list[ParsedSentence], i: int, role: str) -> tuple[int, int] | None:
     """Sentence i speaks of "the <role>" by no name: the person the same article names beside that role elsewhere
     ("the coroner, Jo Roe, said"), when it names one person so."""
-    def definite(s: ParsedSentence, r: int) -> bool:  # "the coroner", "Acme's Lord Mayor"; not "a coroner"
+    def definite(s: ParsedSentence, r: int) -> bool:  # "the coroner", "Acme's acting coroner"; not "a coroner"
         j = r - 1
         while j >= 0 and s.tokens[j].head == r and s.tokens[j].dep in ("compound", "amod"):
             j -= 1
@@ -1129,15 +1129,12 @@ def _beside(sentence: ParsedSentence, start: int, end: int, role: int) -> bool:
 
 
 _WEB_NAME = re.compile(r"\b(?:www\.)?[A-Za-z0-9][A-Za-z0-9-]*\.(?:com|net|org|gov|edu|info|co|io|tv)(?:\.[a-z]{2})?\b")
-# the first words of place names ("St Ormsby", "Port Zenda", "Mount Acme")
-_PLACE_OPENERS = frozenset({"St", "Saint", "Port", "Mount", "Mt", "Lake", "Cape", "Fort", "Point", "Glen", "San", "Santa",
-                            "Los", "Las", "New", "North", "South", "East", "West", "Upper", "Lower", "Great"})
 _LOCATIVE = frozenset({"in", "at", "near", "outside", "to", "into", "towards", "from"})
 
 
 def _located(text: str, sentence: ParsedSentence) -> list[tuple[int, int]]:
-    """Proper names a deed happens at, goes to or comes from ("was towed to Zenda", "At Zenda, …"), however the
-    recogniser tagged them (not whom words are said to: "told Jo Roe", "according to Jo Roe")."""
+    """Proper names a deed happens at ("At Zenda, four were rescued", however the recogniser tagged it), goes to or
+    comes from ("was towed to Zenda", when it tagged nothing there; not "handed to Jo Roe", "according to Jo Roe")."""
     tokens, out = sentence.tokens, []
     for k, t in enumerate(tokens):
         if t.dep != "pobj" or t.pos != "PROPN" or not 0 <= t.head < len(tokens):
@@ -1157,9 +1154,8 @@ def _located(text: str, sentence: ParsedSentence) -> list[tuple[int, int]]:
         j = k
         while j > 0 and tokens[j - 1].pos == "PROPN" and tokens[j - 1].head in range(j, k + 1):
             j -= 1
-        if tagged is not None and word not in ("in", "at", "near", "outside") and \
-                text[tokens[j].start : tokens[j].end].rstrip(".") not in _PLACE_OPENERS:
-            continue  # "handed to Jo Roe" is a person's; "towed to St Ormsby" a place, whatever it was tagged
+        if tagged is not None and word not in ("in", "at", "near", "outside"):
+            continue  # "handed to Jo Roe": a name the recogniser tagged is a place only where a deed happens
         out.append((tokens[j].start, t.end))
     return out
 
