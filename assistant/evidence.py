@@ -412,7 +412,7 @@ class EvidenceStage:
                     and not names_the_asked(frame, text[x.start : x.end])]
             if frame.answer_type in ("OUTLET", "ORG"):  # "… wrote Jo Roe on Chirper": the medium, which the
                 out += [(a, b, "ORG", 0.3) for a, b in _media(text, said[0])  # recogniser may fold into the name
-                        if not any(a0 <= a < b0 for a0, b0, _, _ in out)]
+                        if not _covered(out, a)]
         if frame.answer_type in ("PERSON", "PERSON_NAME") and not any(c[2] == "PERSON" for c in out):
             out += [(a, b, "PERSON", 0.1 + self._closeness(frame, snapshot, e, a))
                     for a, b in untagged_names(text, e.sentence) if not names_the_asked(frame, text[a:b])]
@@ -434,7 +434,7 @@ class EvidenceStage:
                        or any(_beside(e.sentence, c[0], c[1], r) for r in roles)]
         if frame.answer_type == "NAME" and frame.focus:  # "the Freedonian Zephyr module": a proper noun the small
             out += [c for c in _named_by_compound(text, e.sentence, frame.focus)  # model left untagged, naming
-                    if not any(a <= c[0] < b for a, b, _, _ in out) and not names_the_asked(frame, text[c[0] : c[1]])]
+                    if not _covered(out, c[0]) and not names_the_asked(frame, text[c[0] : c[1]])]
             # "the name of the website": a name standing beside that noun, and a place's name only when a place
             roles = [i for i, t in enumerate(e.sentence.tokens) if t.lemma == frame.focus]  # is asked for
             place = frame.focus in PLACE_NOUNS
@@ -443,14 +443,14 @@ class EvidenceStage:
         if frame.focus and frame.answer_type in ("PLACE", "ORG"):  # "Which township …?": "the Zenda township"
             label = "GPE" if frame.answer_type == "PLACE" else "ORG"
             out += [c for c in _named_kind(text, e.sentence, frame.focus, label)
-                    if not any(a <= c[0] < b for a, b, _, _ in out) and not names_the_asked(frame, text[c[0] : c[1]])]
+                    if not _covered(out, c[0]) and not names_the_asked(frame, text[c[0] : c[1]])]
         if frame.answer_type in ("ORG", "OUTLET"):  # "Acmenews.net said …": a web address names a website
             out += [(m.start(), m.end(), "ORG", 0.3 + self._closeness(frame, snapshot, e, m.start()))
                     for m in _WEB_NAME.finditer(text, e.sentence.start, e.sentence.end)
-                    if not any(a0 <= m.start() < b0 for a0, b0, _, _ in out)]
+                    if not _covered(out, m.start())]
         if frame.answer_type == "PLACE":  # "towed to Zenda", "At Zenda, four were rescued": whatever it was tagged
             out += [(a, b, "GPE", 0.2 + self._closeness(frame, snapshot, e, a)) for a, b in _located(text, e.sentence)
-                    if not any(a0 <= a < b0 for a0, b0, _, _ in out) and not names_the_asked(frame, text[a:b])]
+                    if not _covered(out, a) and not names_the_asked(frame, text[a:b])]
         if frame.answer_type in ("PERSON", "PERSON_NAME") and not any(c[2] == "PERSON" for c in out):
             later = _named_next(text, snapshot.sentences(e.doc_id), e.index)
             if later is not None and not names_the_asked(frame, text[later[0] : later[1]]):
@@ -633,11 +633,28 @@ def titled_person(text: str, sentence: ParsedSentence) -> Callable[[Entity], Ent
     return relabel
 
 
+def _span_root(tokens: tuple[Token, ...], at: set[int]) -> int | None:
+    """The token of a span whose head lies outside it (the span's head word in the parse)."""
+    return next((i for i in sorted(at) if tokens[i].head not in at), None)
+
+
+def _run_start(tokens: tuple[Token, ...], k: int) -> int:
+    """The first token of the proper nouns compounded before token k ("St" of "St Ormsby")."""
+    j = k
+    while j > 0 and tokens[j - 1].pos == "PROPN" and tokens[j - 1].head in range(j, k + 1):
+        j -= 1
+    return j
+
+
+def _covered(spans: list[tuple[int, int, str, float]], at: int) -> bool:
+    """Does a span already found cover the character at `at`?"""
+    return any(a <= at < b for a, b, _, _ in spans)
+
+
 def _thing_appositive(sentence: ParsedSentence, ent: Entity) -> bool:
     """Is the name in apposition to a common noun for no person ("the pay television operator, Acmestar")?"""
     tokens = sentence.tokens
-    at = {i for i, t in enumerate(tokens) if ent.start <= t.start < ent.end}
-    root = next((i for i in at if tokens[i].head not in at), None)
+    root = _span_root(tokens, {i for i, t in enumerate(tokens) if ent.start <= t.start < ent.end})
     if root is None:
         return False
     people = PERSON_NOUNS | RELATION_NOUNS
@@ -651,8 +668,7 @@ def _role_appositive(sentence: ParsedSentence, inside: list[Token]) -> bool:
     """Is the name in apposition to a word for a person ("the head of security, Jo Roe, says"; "Jo Roe, the
     coroner,")?"""
     tokens = sentence.tokens
-    at = {tokens.index(t) for t in inside}
-    root = next((i for i in at if tokens[i].head not in at), None)
+    root = _span_root(tokens, {tokens.index(t) for t in inside})
     if root is None:
         return False
     people = PERSON_NOUNS | RELATION_NOUNS
@@ -1008,10 +1024,7 @@ def _named_kind(text: str, sentence: ParsedSentence, noun: str, label: str) -> l
     def run(k: int) -> tuple[int, int] | None:  # the proper noun at k with the proper nouns compounded before it
         if tokens[k].pos != "PROPN" or not text[tokens[k].start : tokens[k].start + 1].isupper():
             return None
-        j = k
-        while j > 0 and tokens[j - 1].pos == "PROPN" and tokens[j - 1].head in range(j, k + 1):
-            j -= 1
-        return tokens[j].start, tokens[k].end
+        return tokens[_run_start(tokens, k)].start, tokens[k].end
 
     for r, t in enumerate(tokens):
         if t.lemma != noun or text[t.start : t.end].lower() != noun:  # one of them, not the plural
@@ -1143,20 +1156,16 @@ def _located(text: str, sentence: ParsedSentence) -> list[tuple[int, int]]:
         word = text[prep.start : prep.end].lower()
         verb = tokens[prep.head] if 0 <= prep.head < len(tokens) else prep
         if word not in _LOCATIVE or verb.pos not in ("VERB", "AUX") or verb.lemma in SPEECH_VERBS or (
-                word in ("to", "from") and verb.lemma in ("accord", "say", "talk", "speak", "write", "belong", "send")):
+                word in ("to", "from") and verb.lemma in ("talk", "speak", "belong", "send")):
             continue
         tagged = next((x for x in sentence.entities if x.start <= t.start < x.end), None)
-        if tagged is not None and (tagged.label in ("GPE", "LOC", "FAC", "DATE", "TIME", "NORP") or (
-                tagged.label == "ORG" and word not in ("in", "at", "near", "outside"))):
-            continue  # a place the recogniser found is a candidate already; "pledges made to Acme" go to a body
+        if tagged is not None and (tagged.label in ("GPE", "LOC", "FAC", "DATE", "TIME", "NORP")
+                                   or word not in ("in", "at", "near", "outside")):
+            continue  # a place the recogniser found is a candidate already; a name it tagged is a place only
+            # where a deed happens ("handed to Jo Roe", "pledges made to Acme" go to a person, a body)
         if tagged is None and text[t.start : t.end].isupper():
             continue  # an untagged acronym ("aligned to AQX leader …") is a body's more often than a place's
-        j = k
-        while j > 0 and tokens[j - 1].pos == "PROPN" and tokens[j - 1].head in range(j, k + 1):
-            j -= 1
-        if tagged is not None and word not in ("in", "at", "near", "outside"):
-            continue  # "handed to Jo Roe": a name the recogniser tagged is a place only where a deed happens
-        out.append((tokens[j].start, t.end))
+        out.append((tokens[_run_start(tokens, k)].start, t.end))
     return out
 
 
@@ -1171,7 +1180,7 @@ def _appositive_of(sentence: ParsedSentence, role: int, inside: list[int]) -> bo
     """Is the name in apposition to the role's phrase ("The president of the Acme Society, Jo Roe, says"): the
     parser attaches it to the phrase's last noun, whose heads lead back to the role with no verb between?"""
     tokens = sentence.tokens
-    root = next((i for i in inside if tokens[i].head not in inside), None)
+    root = _span_root(tokens, set(inside))
     if root is None or tokens[root].dep != "appos" or inside[0] <= role:
         return False
     at = tokens[root].head

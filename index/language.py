@@ -343,8 +343,9 @@ def irregular_lemma(word: str, pos: str = "verb") -> str | None:
 def verb_lemma(word: str) -> str | None:
     """The verb a regular inflection is of ("owns" -> "own", "tangled" -> "tangle"), by the same tables' suffix
     rules; None for a word that is itself a noun or an adjective ("news", "glasses") or no inflected verb."""
-    lemmas, irregular, rules = _english_tables()["verb"]
-    if word in lemmas or any(word in _english_tables()[pos][0] for pos in ("noun", "adj")):
+    tables = _english_tables()
+    lemmas, _, rules = tables["verb"]
+    if word in lemmas or any(word in tables[pos][0] for pos in ("noun", "adj")):
         return None
     return next((word[: -len(old)] + new for old, new in rules
                  if word.endswith(old) and len(word) > len(old) + 1 and word[: -len(old)] + new in lemmas), None)
