@@ -28,6 +28,7 @@ from assistant.evidence import (
     counts_asked,
     names_the_asked,
     subject_pronoun,
+    unnamed_description,
 )
 from assistant.frame import STRICT_TYPES, YEAR, Frame
 from assistant.lexicon import MONTHS, NUMBER_WORDS, PERSON_NOUNS, RELATION_NOUNS, SYNONYMS, knowing_verb
@@ -236,6 +237,20 @@ class GroundedAnswerer(EvidenceStage):
         """Why this answerer would refuse the question (None: it would answer)."""
         frame = self.frame(question, snapshot)
         return self._abstain_reason(frame, snapshot, self.gather(frame, snapshot, chunks, vector))
+
+    def unnamed(self, question: Question, snapshot: Snapshot, chunks: list[RetrievedChunk],
+                vector: list[float] | None) -> bool:
+        """"Who is the spokesman who said …?" where the best evidence says only "a spokesman said …" and no sentence
+        names anyone of that role: the articles do not say who it is."""
+        frame = self.frame(question, snapshot)
+        if frame.intent != "factoid" or frame.answer_type != "PERSON" or frame.focus is None:
+            return False
+        evidence = self.gather(frame, snapshot, chunks, vector)
+        if self._abstain_reason(frame, snapshot, evidence) != NO_SPAN:
+            return False
+        top = [e for e in self._supported(frame, evidence)[: self.settings.type_window] if e.predicate_ok]
+        return bool(top) and unnamed_description(frame, snapshot.documents[top[0].doc_id].text,
+                                                 snapshot.sentences(top[0].doc_id), top[0].index)
 
     # ---- answering --------------------------------------------------------------------------------
     def answer(self, question: Question, snapshot: Snapshot, chunks: list[RetrievedChunk],

@@ -452,7 +452,7 @@ class EvidenceStage:
             out += [(a, b, "GPE", 0.2 + self._closeness(frame, snapshot, e, a)) for a, b in _located(text, e.sentence)
                     if not _covered(out, a) and not names_the_asked(frame, text[a:b])]
         if frame.answer_type in ("PERSON", "PERSON_NAME") and not any(c[2] == "PERSON" for c in out):
-            later = _named_next(text, snapshot.sentences(e.doc_id), e.index)
+            later = _named_next(text, snapshot.sentences(e.doc_id), e.index, frame.focus)
             if later is not None and not names_the_asked(frame, text[later[0] : later[1]]):
                 out.append((later[0], later[1], "PERSON", 0.7))
         if frame.answer_type in ("COUNT", "AMOUNT", "QUANTITY") and frame.focus and out:
@@ -674,11 +674,15 @@ def _role_appositive(sentence: ParsedSentence, inside: list[Token]) -> bool:
     people = PERSON_NOUNS | RELATION_NOUNS
     if any(t.dep == "appos" and t.head == root and t.lemma.lower() in people for t in tokens):
         return True
-    if tokens[root].dep != "appos":
+    first = tokens.index(inside[0])
+    # "the head of security, Jo Roe says": with the closing comma left out, the parser makes the name the subject
+    # and leaves the role's phrase before the comma loose; that phrase still says who the name is
+    loose = tokens[root].dep != "appos" and first >= 2 and tokens[first - 1].lemma == "," and _loose_role(tokens, first - 2)
+    if tokens[root].dep != "appos" and not loose:
         return False
     # the parser attaches the name to the nearest noun: "the head of security, Jo Roe" walks back to "head" (not
     # through a noun for what the name may itself be: "the president of the country, Freedonia")
-    here = tokens[root].head
+    here = first - 2 if loose else tokens[root].head
     if 0 <= here < len(tokens) and tokens[here].lemma.lower() in NAMED_KIND_NOUNS:
         return False
     for _ in range(6):
@@ -689,6 +693,23 @@ def _role_appositive(sentence: ParsedSentence, inside: list[Token]) -> bool:
         if tokens[here].head == here:
             return False
         here = tokens[here].head
+    return False
+
+
+def _loose_role(tokens: tuple[Token, ...], k: int) -> bool:
+    """Does the phrase ending at token k have a word for a person as its head that is no object of a verb or of a
+    preposition ("after meeting the president, Acme said" is no role of Acme's)?"""
+    people = PERSON_NOUNS | RELATION_NOUNS
+    for _ in range(6):
+        t = tokens[k]
+        if t.pos in ("VERB", "AUX") or not 0 <= t.head < len(tokens):
+            return False
+        if t.lemma.lower() in people:
+            return t.dep not in ("dobj", "dative", "attr", "oprd") and not (
+                t.dep == "pobj" and tokens[tokens[t.head].head].pos in ("VERB", "AUX"))
+        if t.head == k:
+            return False
+        k = t.head
     return False
 
 
@@ -755,29 +776,65 @@ def _role_named_elsewhere(text: str, sentences: list[ParsedSentence], i: int, ro
     return next(iter(held.values())) if len(held) == 1 else None
 
 
-def _named_next(text: str, sentences: list[ParsedSentence], i: int) -> tuple[int, int] | None:
+def _named_next(text: str, sentences: list[ParsedSentence], i: int, role: str | None = None) -> tuple[int, int] | None:
     """A person the sentence introduces without a name ("… by a single mother sentenced …"), named as the subject of
-    the next sentence ("Clutching her baby daughter, Jane Doe burst into tears …"): that name's span."""
+    the next sentence ("Clutching her baby daughter, Jane Doe burst into tears …"): that name's span. A definite
+    role the sentence's subject is ("Harlow's mayor says …") is named so only by a name the article has not used
+    before ("Jo Roe, a former priest, says …"): someone met earlier is not the one the role introduces."""
     s = sentences[i]
     person = re.compile(rf"(?:{FEMALE_NOUNS}|{MALE_NOUNS}|person|teenager|student|worker|driver|tourist|pilot|suspect"
                         rf"|victim|{'|'.join(sorted(PERSON_NOUNS - {'name', 'head', 'chief'}))})")
-    introduced = False
+    introduced = definite = False
     for a, b in s.chunks:
         words = [t for t in s.tokens if a <= t.start < b]
-        if words and text[words[0].start : words[0].end].lower() in ("a", "an") and words[-1].pos == "NOUN" \
-                and person.fullmatch(words[-1].lemma):
+        if not words or words[-1].pos not in ("NOUN", "PROPN"):
+            continue
+        if text[words[0].start : words[0].end].lower() in ("a", "an") and words[-1].pos == "NOUN" and \
+                person.fullmatch(words[-1].lemma):
             introduced = True
-    if not introduced or i + 1 >= len(sentences) or sentences[i + 1].paragraph - s.paragraph > 1:
+        elif role is not None and words[-1].lemma.lower() == role and words[-1].dep in ("nsubj", "nsubjpass") and any(
+                text[t.start : t.end].lower() in ("the", "'s", "’s") for t in words[:-1]):
+            definite = True
+    if not (introduced or definite) or i + 1 >= len(sentences) or sentences[i + 1].paragraph - s.paragraph > 1:
         return None
     nxt = sentences[i + 1]
     # the subject of the next sentence, unless it only says something ('…," Mr Kent said': a speaker, not the one
     # the sentence introduced)
-    subjects = {t.start for t in nxt.tokens if t.dep in ("nsubj", "nsubjpass") and not (
-        0 <= t.head < len(nxt.tokens) and nxt.tokens[t.head].lemma in SPEECH_VERBS)}
-    return next(((ent.start, ent.end) for ent in nxt.entities
-                 if ent.label == "PERSON" and any(ent.start <= x < ent.end for x in subjects)), None)
+    subjects = {t.start for t in nxt.tokens if t.dep in ("nsubj", "nsubjpass") and (definite or not (
+        0 <= t.head < len(nxt.tokens) and nxt.tokens[t.head].lemma in SPEECH_VERBS))}
+    named = next(((ent.start, ent.end) for ent in nxt.entities
+                  if ent.label == "PERSON" and any(ent.start <= x < ent.end for x in subjects)), None)
+    if named is not None and not introduced and re.search(
+            rf"\b{re.escape(text[named[0] : named[1]].split()[-1])}\b", text[: nxt.start]):
+        return None  # the role's holder is no one the article has already named
+    return named
 
 
+
+
+def unnamed_description(frame: Frame, text: str, sentences: list[ParsedSentence], i: int) -> bool:
+    """Does sentence i speak of the asked role only as someone it does not name? An indefinite noun phrase of that
+    role with no name beside it ("a spokesman for the department says", "A 21-year-old man was arrested"), or a
+    definite one that is the article's first word of that role with no one named in the sentence before it ("The
+    Harlow coroner has found …", not "Jo Roe said … . Asked later, the spokesman said")."""
+    s, role = sentences[i], frame.focus
+    tokens = s.tokens
+
+    def people(sentence: ParsedSentence) -> list[Entity]:
+        return [ent for ent in map(titled_person(text, sentence), sentence.entities)
+                if ent.label == "PERSON" and not names_the_asked(frame, text[ent.start : ent.end])]
+    named = people(s)
+    for r, t in enumerate(tokens):
+        if t.pos not in ("NOUN", "PROPN") or t.lemma.lower() != role or any(_beside(s, ent.start, ent.end, r) for ent in named):
+            continue
+        det = next((text[x.start : x.end].lower() for x in tokens if x.head == r and x.dep in ("det", "poss")), None)
+        if det in ("a", "an"):
+            return True
+        before = [x for x in sentences[:i] if any(y.lemma.lower() == role for y in x.tokens)]
+        if det == "the" and not before and not (i > 0 and s.paragraph - sentences[i - 1].paragraph <= 1
+                                                and people(sentences[i - 1])):
+            return True
+    return False
 
 
 @lru_cache(maxsize=1024)

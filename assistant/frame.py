@@ -477,7 +477,9 @@ def _answer_type(low: str, text: str | None = None) -> tuple[str | None, str | N
     if re.search(r"\bwhat (?:is|was) (?:his|her|their) name\b|\bwhat (?:is|was) (?:the |an? )?[\w' -]+?'s name\b", low):
         return "PERSON", None  # "What's the single mother's name?"
     m = re.match(r"\s*who (?:is|was|are|were) (?:the|its|their|his|her) ((?:[\w'-]+ ){0,3}?[\w-]+)(?:'s)?"
-                 r"(?: (?:of|at|for|in|to|on|that|who|whose)\b|[,?]|\s*$)", low)
+                 r"(?: (?:of|at|for|in|to|on|that|who|whose)\b|[,?]|\s*$"
+                 r"| \w+(?:ed|en) (?:of|at|in|into|by|for|from|with|to|on|after|during|over|near)\b)", low)
+    # (the noun phrase ends before a participle's clause: "the man accused of …", "the woman arrested in …")
     if m and m.group(1).split()[-1] not in STOPWORDS:  # "Who is the chief executive of Acme?": a role's holder
         return "PERSON", m.group(1).split()[-1]
     m = ROLE_HOLDER.match(low) or AS_ROLE.match(low)

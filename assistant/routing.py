@@ -175,6 +175,9 @@ class RoutedAnswerer:
         if not self.lead or draft.abstained or len(draft.figures) > 1 or draft.kind != "answer":
             return draft
         settings = self.sentences.settings
+        if settings.refuse_without_span != "never" and not question.prefer_docs and \
+                self.grounded.unnamed(question, snapshot, chunks, vector):
+            return self.grounded.refuse(question, snapshot, chunks, vector)  # "a spokesman said": named nowhere
         # a conversation's first who/which/where question names who or what answers it; a follow-up's frame is
         # pieced from the turn before, and may ask for a type its words do not say
         named = settings.refuse_without_span == "named" and not question.prefer_docs and frame.intent == "factoid" \
