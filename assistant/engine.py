@@ -240,10 +240,10 @@ class GroundedAnswerer(EvidenceStage):
 
     def unnamed(self, question: Question, snapshot: Snapshot, chunks: list[RetrievedChunk],
                 vector: list[float] | None) -> bool:
-        """"Who is the spokesman who said …?" where the best evidence says only "a spokesman said …" and no sentence
-        names anyone of that role: the articles do not say who it is."""
+        """"Who is the spokesman who said …?" ("Which team won …?") where the best evidence says only "a spokesman
+        said …" ("a Harlow team won") and no sentence names anyone of that role: the articles do not say who it is."""
         frame = self.frame(question, snapshot)
-        if frame.intent != "factoid" or frame.answer_type != "PERSON" or frame.focus is None:
+        if frame.intent != "factoid" or frame.answer_type not in ("PERSON", "ORG", "PLACE") or frame.focus is None:
             return False
         evidence = self.gather(frame, snapshot, chunks, vector)
         if self._abstain_reason(frame, snapshot, evidence) != NO_SPAN:

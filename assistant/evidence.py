@@ -813,16 +813,19 @@ def _named_next(text: str, sentences: list[ParsedSentence], i: int, role: str | 
 
 
 def unnamed_description(frame: Frame, text: str, sentences: list[ParsedSentence], i: int) -> bool:
-    """Does sentence i speak of the asked role only as someone it does not name? An indefinite noun phrase of that
-    role with no name beside it ("a spokesman for the department says", "A 21-year-old man was arrested"), or a
-    definite one that is the article's first word of that role with no one named in the sentence before it ("The
-    Harlow coroner has found …", not "Jo Roe said … . Asked later, the spokesman said")."""
+    """Does sentence i speak of the asked role (or kind: "Which team …?") only as someone it does not name? An
+    indefinite noun phrase of that role with no name beside it ("a spokesman for the department says", "A
+    21-year-old man was arrested", "a Harlow team won"), or a definite one that is the article's first word of that
+    role with no one of the asked kind named in the sentence before it ("The Harlow coroner has found …", not "Jo
+    Roe said … . Asked later, the spokesman said")."""
     s, role = sentences[i], frame.focus
     tokens = s.tokens
 
-    def people(sentence: ParsedSentence) -> list[Entity]:
+    kinds = {"PERSON"} if frame.answer_type == "PERSON" else set(frame.labels) - {"NORP"}
+
+    def people(sentence: ParsedSentence) -> list[Entity]:  # the names of the asked kind it gives
         return [ent for ent in map(titled_person(text, sentence), sentence.entities)
-                if ent.label == "PERSON" and not names_the_asked(frame, text[ent.start : ent.end])]
+                if ent.label in kinds and not names_the_asked(frame, text[ent.start : ent.end])]
     named = people(s)
     for r, t in enumerate(tokens):
         if t.pos not in ("NOUN", "PROPN") or t.lemma.lower() != role or any(_beside(s, ent.start, ent.end, r) for ent in named):

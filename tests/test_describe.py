@@ -1481,3 +1481,15 @@ def test_a_participle_ends_the_role_of_a_who_is_question() -> None:
     assert _answer_type("who is the 21-year-old man accused of stealing a car?") == ("PERSON", "man")
     assert _answer_type("who is the woman arrested in zenda?") == ("PERSON", "woman")
     assert _answer_type("who is the chief executive of acme?") == ("PERSON", "executive")
+
+
+def test_a_kind_the_articles_only_describe_is_refused(settings, fake_embedder, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
+    """"Which Harlow team won the Zenda Cup?" where the article says "a Harlow team took out the Zenda Cup": no
+    team is named, so the articles do not say which; "Which team won the Ormsby Shield?" is answered where one is."""
+    bot = _small_bot(settings, fake_embedder, tmp_path,
+                     "Canoe marathon\n\nAfter 400 exhausting kilometres on the river, a Harlow team took out the "
+                     "strongly contested Zenda Cup this afternoon.\n\nThe race ended at the Zenda weir.\n",
+                     "Rowing\n\nThe Qorvale Paddlers team won the Ormsby Shield on Sunday.\n")
+    answer = bot.ask("Which Harlow team won the Zenda Cup in the canoe marathon?")
+    assert answer.abstained and not answer.citations, answer.text
+    _assert_short(bot, "Which team won the Ormsby Shield?", "Qorvale Paddlers")
