@@ -569,7 +569,8 @@ class EvidenceStage:
                 if speaker is not None:
                     return sentences[j], speaker
             return None
-        return _block_quote_speaker(text, sentences, e.index) or _introduced(text, sentences, e.index)
+        return _block_quote_speaker(text, sentences, e.index) or _introduced(text, sentences, e.index) or \
+            _group_referent(text, sentences, e.index)
 
 
 def names_the_asked(frame: Frame, surface: str) -> bool:
@@ -752,6 +753,33 @@ def _introduced(text: str, sentences: list[ParsedSentence], i: int) -> tuple[Par
                 if len(words) >= 2:  # "a senior police source": what the article knows of them
                     return earlier, (words[1].start if words[0].dep == "det" else a, b)
         return None
+    return None
+
+
+_GROUP_NOUNS = frozenset({"pair", "couple", "duo", "trio"})
+
+
+def _group_referent(text: str, sentences: list[ParsedSentence], i: int) -> tuple[ParsedSentence, tuple[int, int]] | None:
+    """"The pair met with the premier" after "Jo Roe and Al Poe want a new stadium": the people the sentence before
+    names together ("Jo Roe and Al Poe"), for a subject that stands for a few people ("the pair", "the couple",
+    "the two")."""
+    s = sentences[i]
+    tokens = s.tokens
+    group = False
+    for k, t in enumerate(tokens):
+        if t.dep not in ("nsubj", "nsubjpass") or not 0 <= t.head < len(tokens) or tokens[t.head].dep != "ROOT":
+            continue
+        det = {text[x.start : x.end].lower() for x in tokens if x.head == k and x.dep in ("det", "predet")}
+        word = text[t.start : t.end].lower()
+        group = bool(det & {"the", "this"}) and (t.lemma in _GROUP_NOUNS or word in ("two", "three"))
+        break
+    if not group or i == 0 or s.paragraph - sentences[i - 1].paragraph > 1:
+        return None
+    before = sentences[i - 1]
+    people = [ent for ent in map(titled_person(text, before), before.entities) if ent.label == "PERSON"]
+    for a, b in zip(people, people[1:]):
+        if re.fullmatch(r",?\s+and\s+|\s*,\s*|\s*&\s*", text[a.end : b.start]):
+            return before, (a.start, b.end)
     return None
 
 

@@ -1493,3 +1493,21 @@ def test_a_kind_the_articles_only_describe_is_refused(settings, fake_embedder, t
     answer = bot.ask("Which Harlow team won the Zenda Cup in the canoe marathon?")
     assert answer.abstained and not answer.citations, answer.text
     _assert_short(bot, "Which team won the Ormsby Shield?", "Qorvale Paddlers")
+
+
+def test_the_pair_stands_for_the_people_the_sentence_before_names_together(  # type: ignore[no-untyped-def]
+        settings, fake_embedder, tmp_path: Path) -> None:
+    """"Which premier did Jo Roe and Al Poe meet?" against "Jo Roe and Al Poe want a new stadium. The pair met
+    with the Zendan Premier, Kit Marlow, yesterday": "the pair" is Roe and Poe, so the second sentence answers."""
+    from assistant.evidence import _group_referent
+
+    bot = _small_bot(settings, fake_embedder, tmp_path,
+                     "Stadium bid\n\nBusinessmen Jo Roe and Al Poe want a new football stadium built in Harlow. The "
+                     "pair met with the Zendan Premier, Kit Marlow, yesterday to update him on the bid.\n\nJo Roe "
+                     "once worked as an adviser to a former premier, Sam Hill, who met him in Ormsby.\n")
+    _assert_short(bot, "Which premier did Jo Roe and Al Poe meet?", "Kit Marlow")
+    text = "Jo Roe and Al Poe want a stadium. The pair met the mayor. The council met on Monday. The pair left."
+    sentences = parse(text)
+    found = _group_referent(text, sentences, 1)
+    assert found is not None and text[slice(*found[1])] == "Jo Roe and Al Poe"
+    assert _group_referent(text, sentences, 3) is None  # the sentence before names no one
