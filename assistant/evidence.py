@@ -1106,7 +1106,8 @@ def _named_by_compound(text: str, sentence: ParsedSentence, noun: str) -> list[t
 
 def _named_kind(text: str, sentence: ParsedSentence, noun: str, label: str) -> list[tuple[int, int, str, float]]:
     """The proper nouns that name one `noun`, whatever the recogniser tagged them: "the Zenda township", "the
-    suburb of Zenda", "Zenda, the town …" ("the Acme Isles nations" says what kind many are, and names none)."""
+    suburb of Zenda", "Zenda, the town …", "a town called Zenda" ("the Acme Isles nations" says what kind many are,
+    and names none)."""
     tokens, out = sentence.tokens, []
 
     def run(k: int) -> tuple[int, int] | None:  # the proper noun at k with the proper nouns compounded before it
@@ -1127,6 +1128,11 @@ def _named_kind(text: str, sentence: ParsedSentence, noun: str, label: str) -> l
                     text[tokens[x.head].start : tokens[x.head].end].lower() == "of" and tokens[x.head].start > t.start:
                 found += [span for span in [run(k)] if span]
         nxt = r + 1  # "travel company Zenda", however the parser attached the name
+        # "an area called Zenda Flats", "a group known as Acme": the name the sentence gives the noun
+        called = [n for n in (r + 2, r + 3) if n < len(tokens) and text[tokens[r + 1].start : tokens[n].start].lower()
+                  .split() in (["called"], ["named"], ["dubbed"], ["known", "as"])]
+        if called:
+            nxt = called[0]
         if nxt < len(tokens) and run(nxt) is not None and not any(
                 x.start <= tokens[nxt].start < x.end and x.label in ("DATE", "TIME", "CARDINAL") for x in sentence.entities):
             k = nxt

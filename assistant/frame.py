@@ -615,7 +615,8 @@ def analyse_frame(text: str, lexicon: Lexicon) -> Frame:
             if fixed is not None:
                 corrected.append(w)
                 w, known = fixed, True
-        term = lexicon.normal(w)
+        # an acronym is a name, not a word to lemmatise ("US" is not the pronoun "us", whose lemma is "we")
+        term = w if raw.isupper() and len(raw) > 1 and raw.isalpha() and i > 0 else lexicon.normal(w)
         if term in terms:
             continue
         # a dictionary word the asker wrote in lower case in a question that capitalises its names is no name

@@ -1511,3 +1511,27 @@ def test_the_pair_stands_for_the_people_the_sentence_before_names_together(  # t
     found = _group_referent(text, sentences, 1)
     assert found is not None and text[slice(*found[1])] == "Jo Roe and Al Poe"
     assert _group_referent(text, sentences, 3) is None  # the sentence before names no one
+
+
+def test_a_kind_noun_is_named_by_called_and_an_acronym_stays_a_name() -> None:
+    """"an area called Zenda Flats" names an area (and "a group known as Acme Watch" a group); "US" in a
+    question is the acronym, not the pronoun "us" (whose lemma is "we")."""
+    from collections import Counter
+
+    from assistant.evidence import _named_kind
+    from assistant.frame import Lexicon
+
+    def named(text: str, noun: str) -> list[str]:
+        return [text[a:b] for s in parse(text) for a, b, _, _ in _named_kind(text, s, noun, "GPE")]
+
+    assert named("The plane came down just before midnight in an area called Zenda Flats, north of the town.",
+                 "area") == ["Zenda Flats"]
+    assert named("The march was organised by a group known as Acme Watch.", "group") == ["Acme Watch"]
+    assert named("The plane came down in an area north of the town.", "area") == []
+    words = ["us", "we", "navy", "ship", "hold"]
+    lex = Lexicon(lemma={**{w: w for w in words}, "us": "we"}, entity_words={"navy": Counter(ORG=3)},
+                  df=Counter(us=5, we=9, navy=3, ship=4, hold=6), n_sentences=100, vocabulary=frozenset(words),
+                  by_initial={}, pos={})
+    frame = analyse_frame("On which US Navy ship is he held?", lex)
+    assert "us" in frame.terms and "we" not in frame.terms
+    assert "we" in analyse_frame("Did the minister tell us the truth?", lex).terms
