@@ -30,7 +30,7 @@ from assistant.evidence import (
     subject_pronoun,
     unnamed_description,
 )
-from assistant.frame import STRICT_TYPES, YEAR, Frame
+from assistant.frame import STRICT_TYPES, YEAR, Frame, aside_words
 from assistant.lexicon import MONTHS, NUMBER_WORDS, PERSON_NOUNS, RELATION_NOUNS, SYNONYMS, knowing_verb
 from assistant.question import Question
 from assistant.settings import AnswerSettings
@@ -146,6 +146,7 @@ def _other_date(frame: Frame, doc_text: str, sentence: ParsedSentence) -> list[s
 
 
 _QUOTE_MARK = re.compile(r"[“”\"]")
+VERB_BONUS = 0.15  # a factoid's span in a sentence that says the question's verbs, over one that does not
 YES_NO_WINDOW = 3  # a yes/no verdict is read from one of this many best sentences
 # words for people acting together, which a sentence may say did the deed instead of a name
 _GROUPS_OF_PEOPLE = frozenset({"police", "people", "crew", "staff", "team", "troops", "army", "authority", "government",
@@ -356,8 +357,15 @@ class GroundedAnswerer(EvidenceStage):
             # "… died in 2000?": a sentence that names 2000 answers; one that names only other years ("a drop from
             # 1999, when 1,740 died") gives another year's figure
             options = [o for o in options if asked_years & set(YEAR.findall(o[0].text)) or not YEAR.search(o[0].text)]
+        # "Where is Jo Roe now thought to be?": a sentence that says what the question's verbs say ("He is now
+        # thought to be in Zenda") answers it before one that only names who it is about ("Jo Roe grew up in Ormsby")
+        aside = {self.lexicon(snapshot).normal(w) for w in aside_words(frame.text)}
+        verbs = {t for t in frame.terms if t not in frame.hard and t not in aside and self._is_verb(snapshot, t)}
+        saying = {id(o[0]) for o in options if verbs <= o[0].matched} if verbs else set()
         for e, cand, key, rank in options:
             value = e.score + self.settings.weight_closeness * cand[3] + 0.05 * (counts[key] - 1) - 0.03 * rank
+            if saying and len(saying) < len({id(o[0]) for o in options}) and id(e) in saying:
+                value += VERB_BONUS
             if frame.answer_type in ("COUNT", "QUANTITY", "MONEY", "AMOUNT") and counts_asked(frame, e.sentence, cand[0], cand[1]):
                 value += 0.3  # "An estimated 500 residents" for how many residents; "Jo scored 131" for how many
             if best is None or value > best[0]:

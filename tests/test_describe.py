@@ -1535,3 +1535,16 @@ def test_a_kind_noun_is_named_by_called_and_an_acronym_stays_a_name() -> None:
     frame = analyse_frame("On which US Navy ship is he held?", lex)
     assert "us" in frame.terms and "we" not in frame.terms
     assert "we" in analyse_frame("Did the minister tell us the truth?", lex).terms
+
+
+def test_a_span_in_the_sentence_that_says_the_questions_verb_comes_first(  # type: ignore[no-untyped-def]
+        settings, fake_embedder, tmp_path: Path) -> None:
+    """"Where is the mentally ill killer Jo Roe now thought to be?" against "The mentally ill Jo Roe stabbed to
+    death a teenager in Harlow … . … He is now thought to be in Zenda.": the sentence that says what is asked
+    ("thought to be") answers, not the one that only names him (both hold a place)."""
+    bot = _small_bot(settings, fake_embedder, tmp_path,
+                     "Killer flees\n\nThe Qorvale Premier says he accepts full responsibility for a mentally ill "
+                     "killer being able to flee overseas.\n\nThe mentally ill Jo Roe stabbed to death a teenager in "
+                     "Harlow in 1998 and was receiving treatment for a mental illness. However, he absconded from a "
+                     "Qorvale mental health facility earlier this year. He is now thought to be in Zenda.\n")
+    _assert_short(bot, "Where is the mentally ill killer Jo Roe now thought to be?", "Zenda")
