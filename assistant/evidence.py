@@ -171,16 +171,17 @@ class EvidenceStage:
 
     def _referred(self, snapshot: Snapshot, e: Scored) -> frozenset[str]:
         """Words of the name a sentence means without saying it: the referent of its subject pronoun, or the speaker
-        of its quoted words ("He said the fighters are 'jerks'" is matched by the name of who "he" is). Kept per
-        snapshot: it does not depend on the question."""
+        of its quoted words ("He said the fighters are 'jerks'" is matched by the name of who "he" is), and whom
+        "the 26-year-old" stands for. Kept per snapshot: it does not depend on the question."""
         cache = snapshot.__dict__.setdefault("_referred", {})
         key = (e.doc_id, e.index)
         found = cache.get(key)
         if found is None:
             named = self.attribution(snapshot, e)
             text = snapshot.documents[e.doc_id].text
-            found = frozenset(w.lower() for w in re.findall(r"[A-Za-z][\w'-]*", text[slice(*named[1])])) \
-                if named is not None else frozenset()
+            aged = _aged_referent(text, snapshot.sentences(e.doc_id), e.index)  # "the 26-year-old's background"
+            spans = [x for x in (named[1] if named is not None else None, aged) if x is not None]
+            found = frozenset(w.lower() for a, b in spans for w in re.findall(r"[A-Za-z][\w'-]*", text[a:b]))
             cache[key] = found
         return found
 
@@ -394,7 +395,10 @@ class EvidenceStage:
             # "How old is Jo Roe?": an age beside that name ("Roe, 41,", "41-year-old Jo Roe") or said of the
             # clause's subject ("Jo Roe … died on Monday aged 72"), not someone else's ("coach Jo Roe ended his
             # contract with the 20-year-old")
-            out = [c for c in out if _age_of(text, e.sentence, c[0], c[1], set(people))]
+            def aged(c: tuple[int, int, str, float]) -> bool:  # "the 26-year-old's background", of one of them
+                who = _aged_referent(text, snapshot.sentences(e.doc_id), e.index, c[0])
+                return who is not None and bool(set(re.findall(r"[a-z]+", text[who[0] : who[1]].lower())) & set(people))
+            out = [c for c in out if _age_of(text, e.sentence, c[0], c[1], set(people)) or aged(c)]
         if frame.answer_type in ("PERSON", "ORG", "NAME"):
             # the sentence's subject is a pronoun, or its quoted words' speaker is named nearby: that referent
             # or speaker is who did (or said) what the question asks
@@ -1329,6 +1333,32 @@ def _age_of(text: str, sentence: ParsedSentence, start: int, end: int, names: se
             return any(_in_subtree(tokens, n, k) for n in named for k in subjects)
         i = tokens[i].head
     return False
+
+
+def _aged_referent(text: str, sentences: list[ParsedSentence], i: int, start: int | None = None
+                   ) -> tuple[int, int] | None:
+    """Who "the 26-year-old" (an age used as a noun: "the 26-year-old's background", "The 27-year-old is on board
+    …") stands for: whoever the paragraph (or the one before) named last before it, speakers aside; the first such
+    age in the sentence, or the one at `start`."""
+    s = sentences[i]
+    for m in re.finditer(r"\bthe (\w+)[- ]years?[- ]old\b", text[s.start : s.end], re.IGNORECASE):
+        at = s.start + m.start(1)
+        if start is not None and at != start:
+            continue
+        old = s.tokens[_token_at(s, s.start + m.end() - 3)]  # the token "old"
+        if old.dep not in ("nsubj", "nsubjpass", "poss", "dobj", "pobj", "appos"):
+            continue  # "the 26-year-old man" describes someone the sentence names or not; it refers to no one
+        for j in range(i, -1, -1):
+            if s.paragraph - sentences[j].paragraph > 1:
+                break
+            # (not who says it: "Senator Hill says … the 26-year-old's background" is someone else's)
+            speaker = _speaker_in(text, sentences[j], people_only=True)
+            people = [ent for ent in sentences[j].entities if ent.label == "PERSON" and ent.end <= at
+                      and not (speaker and speaker[0] < ent.end and ent.start < speaker[1])]
+            if people:
+                return people[-1].start, people[-1].end
+        return None
+    return None
 
 
 def _in_subtree(tokens: tuple[Token, ...], i: int, root: int) -> bool:

@@ -1548,3 +1548,23 @@ def test_a_span_in_the_sentence_that_says_the_questions_verb_comes_first(  # typ
                      "Harlow in 1998 and was receiving treatment for a mental illness. However, he absconded from a "
                      "Qorvale mental health facility earlier this year. He is now thought to be in Zenda.\n")
     _assert_short(bot, "Where is the mentally ill killer Jo Roe now thought to be?", "Zenda")
+
+
+def test_the_26_year_old_stands_for_the_person_named_last_before_it(  # type: ignore[no-untyped-def]
+        settings, fake_embedder, tmp_path: Path) -> None:
+    """"How old is Jo Roe?" against "… suspected fighter Jo Roe. Senator Al Poe says little is known about the
+    26-year-old's background.": an age used as a noun stands for whoever was named last before it (not the speaker
+    of its sentence); "the 30-year-old man" describes someone and stands for no one."""
+    from assistant.evidence import _aged_referent
+
+    text = "Police arrested Jo Roe in Harlow. The 27-year-old is being held at the Zenda jail. The 30-year-old man left."
+    sentences = parse(text)
+    assert [(lambda r: r and text[r[0] : r[1]])(_aged_referent(text, sentences, i)) for i in range(3)] == [
+        None, "Jo Roe", None]
+    bot = _small_bot(settings, fake_embedder, tmp_path,
+                     "Fighter held\n\nThe Defence Minister, Al Poe, says the Government is still trying to interview "
+                     "suspected fighter Jo Roe. Senator Poe says the Government does not know much more than what is "
+                     "on the public record about the 26-year-old's background.\n\nJo Roe was captured by rebel "
+                     "forces three days ago and is now held by troops.\n")
+    answer = bot.ask("How old is Jo Roe?")
+    assert answer.short_answer is not None and "26" in answer.short_answer.text, answer.text
