@@ -348,6 +348,11 @@ class ExtractiveAnswerer:
         if any(focus & set(terms(m.what)) for _, m, _, _ in found):  # exact matches exist: others must be kin
             group = _focus_group(question)
             found = [f for f in found if focus & set(terms(f[1].what)) or (group and f[1].group == group)]
+        places = _asked_places(question.text)
+        if places:  # "How many … were killed in Zenda?": a figure whose paragraph never names Zenda counts elsewhere
+            found = [f for f in found if _names_any(_paragraph_text(snapshot, f[0]), places)]
+            if not found:
+                return None
         if found[0][2] is None:  # the best evidence states the figure as plain fact
             return None
         kept: dict[tuple[str, float], tuple[Evidence, Mention, str | None, str | None]] = {}
@@ -388,6 +393,26 @@ class ExtractiveAnswerer:
 
 _AMOUNT = re.compile(r"\bhow much\b", re.IGNORECASE)
 _ACCORDING = re.compile(r"\baccording to (?:the |a |an )?([^?.!,]+)", re.IGNORECASE)
+
+
+_IN_PLACE = re.compile(r"\b(?:in|at|from|near|across) ((?:[A-Z][\w'’-]*)(?:\s+(?:of\s+)?[A-Z][\w'’-]*)*)")
+
+
+def _asked_places(question: str) -> set[str]:
+    """The words of a name a question places what it counts in ("… killed in Zenda-Ormsby?": zenda, ormsby)."""
+    return {w for m in _IN_PLACE.finditer(question) for w in re.findall(r"[a-z]{3,}", m.group(1).lower())}
+
+
+def _names_any(text: str, words: set[str]) -> bool:
+    """Does the text name one of the words, or a form sharing its first five letters ("Zendan" for Zenda)?"""
+    found = {w.lower() for w in re.findall(r"[A-Za-z]{3,}", text)}
+    return any(w in found or any(f[:5] == w[:5] and len(w) >= 5 for f in found) for w in words)
+
+
+def _paragraph_text(snapshot: Snapshot, e: Evidence) -> str:
+    """The text of the paragraph a sentence stands in."""
+    doc = snapshot.documents[e.doc_id].text
+    return " ".join(doc[s.start : s.end] for s in snapshot.sentences(e.doc_id) if s.paragraph == e.paragraph)
 
 
 def _asked_source(question: str) -> set[str]:

@@ -1586,3 +1586,18 @@ def test_a_verb_used_as_a_title_names_its_doer(settings, fake_embedder, tmp_path
                      "Tennis coach\n\nHarlow tennis star Kit Marlow will have a new coach next year. Al Poe started "
                      "officially coaching Kit Marlow in 1999.\n")
     _assert_short(bot, "Who coaches the Harlow cricket team?", "Jo Roe")
+
+
+def test_a_figures_table_keeps_only_figures_counted_where_the_question_places_them(  # type: ignore[no-untyped-def]
+        settings, fake_embedder, tmp_path: Path) -> None:
+    """"How many militants were killed in Zenda?": sources' figures of militants killed elsewhere ("in 2014 alone",
+    "after fighting in Ormsby") are no answer; the sentence that counts those killed in Zenda is."""
+    bot = _small_bot(settings, fake_embedder, tmp_path,
+                     "Zenda raid\n\nThe special operation in the Zenda Republic was the biggest in months in terms of "
+                     "the number of militants killed, with 11 individuals neutralized.\n",
+                     "Insurgency\n\nAn estimated 249 militants were killed in 2014 alone, according to the monitoring "
+                     "group Harlow Watch.\n",
+                     "Envoy warns\n\nEnvoy Jo Roe said that at least five militants who returned after fighting in "
+                     "Ormsby had been killed by police.\n")
+    answer = bot.ask("How many militants were killed in Zenda?")
+    assert answer.kind != "figures" and answer.short_answer is not None and answer.short_answer.text == "11", answer.text
