@@ -803,7 +803,10 @@ def _role_named_elsewhere(text: str, sentences: list[ParsedSentence], i: int, ro
             continue
         roles = [r for r, t in enumerate(s.tokens) if t.lemma == role]
         for ent in map(titled_person(text, s), s.entities):
-            if ent.label == "PERSON" and any(_beside(s, ent.start, ent.end, r) for r in roles):
+            # beside the role with no verb between ("the coroner, Jo Roe, said"; not "Jo Roe says the coroner …")
+            if ent.label == "PERSON" and any(_beside(s, ent.start, ent.end, r) and not any(
+                    t.pos in ("VERB", "AUX") and min(ent.start, s.tokens[r].start) < t.start < max(ent.start, s.tokens[r].start)
+                    for t in s.tokens) for r in roles):
                 held.setdefault(text[ent.start : ent.end], (ent.start, ent.end))
     return next(iter(held.values())) if len(held) == 1 else None
 

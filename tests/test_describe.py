@@ -1601,3 +1601,16 @@ def test_a_figures_table_keeps_only_figures_counted_where_the_question_places_th
                      "Ormsby had been killed by police.\n")
     answer = bot.ask("How many militants were killed in Zenda?")
     assert answer.kind != "figures" and answer.short_answer is not None and answer.short_answer.text == "11", answer.text
+
+
+def test_a_role_is_held_elsewhere_only_by_a_name_beside_it_with_no_verb_between() -> None:
+    """"the coroner, Jo Roe, said" names the coroner; "Sergeant Al Poe says the man was caught" does not name the
+    man (the name says something about him)."""
+    from assistant.evidence import _role_named_elsewhere
+
+    def held(text: str, role: str) -> str | None:
+        found = _role_named_elsewhere(text, parse(text), 0, role)
+        return text[found[0] : found[1]] if found else None
+
+    assert held("The coroner has found the boy died in custody. The coroner, Jo Roe, said so.", "coroner") == "Jo Roe"
+    assert held("Police pursued the man for an hour. Senior Sergeant Al Poe says the man was caught.", "man") is None
