@@ -1363,7 +1363,7 @@ def _aged_referent(text: str, sentences: list[ParsedSentence], i: int, start: in
         for j in range(i, -1, -1):
             if s.paragraph - sentences[j].paragraph > 1:
                 break
-            # (not who says it: "Senator Hill says … the 26-year-old's background" is someone else's)
+            # (not who says it: "Senator Al Poe says … the 26-year-old's background" is someone else's)
             speaker = _speaker_in(text, sentences[j], people_only=True)
             people = [ent for ent in sentences[j].entities if ent.label == "PERSON" and ent.end <= at
                       and not (speaker and speaker[0] < ent.end and ent.start < speaker[1])]

@@ -32,7 +32,7 @@ from assistant.lexicon import (
     learned_from,
     noun_gender,
 )
-from index.language import english_pos, irregular_lemma, is_english_word, verb_lemma
+from index.language import ParsedSentence, english_pos, irregular_lemma, is_english_word, verb_lemma
 
 if TYPE_CHECKING:
     from index.snapshot import Snapshot
@@ -180,6 +180,8 @@ class Lexicon:
     gender: dict[str, str] = field(default_factory=dict)  # a person's surname -> "f" or "m", from the articles
     learned: Learned = NOTHING_LEARNED  # the acronyms and non-person words of these articles (`learned_from`)
     initials: frozenset[str] = frozenset()  # of the articles' names of two or more words: "frc" of "Freedonia Rowing Club"
+    # the words the articles write as a person's title, right before a name ("race marshal Jo Roe", "MP Al Poe")
+    titles: frozenset[str] = frozenset()
 
     def gender_of(self, name: str) -> str | None:
         """"f" or "m" when the articles refer to this person as she or he (and never the other way)."""
@@ -265,6 +267,7 @@ def build_lexicon(snapshot: Snapshot) -> Lexicon:
     entity_words: dict[str, Counter[str]] = {}
     df: Counter[str] = Counter()
     initials: set[str] = set()
+    titles: Counter[str] = Counter()
     n = 0
     for doc_id, doc in snapshot.documents.items():
         text = doc.text
@@ -289,6 +292,7 @@ def build_lexicon(snapshot: Snapshot) -> Lexicon:
                 capitals = [w[0].lower() for w in words if w[:1].isupper()]
                 if len(capitals) >= 2:
                     initials.add("".join(capitals))
+            titles.update(_titles_before_names(text, s))
             df.update(seen)
     vocabulary = frozenset(lemma) | frozenset(lemma.values())
     learned = learn_from_corpus([d.text for d in snapshot.documents.values()], _non_person_words(snapshot))
@@ -298,7 +302,43 @@ def build_lexicon(snapshot: Snapshot) -> Lexicon:
             by_initial.setdefault(v[0], []).append(v)
     with learned_from(learned):
         genders = _genders(snapshot)
-    return Lexicon(lemma, entity_words, df, n, vocabulary, by_initial, pos, genders, learned, frozenset(initials))
+    return Lexicon(lemma, entity_words, df, n, vocabulary, by_initial, pos, genders, learned, frozenset(initials),
+                   frozenset(titles))
+
+
+def _title_asked(low: str, lexicon: Lexicon) -> str | None:
+    """The title of "which/what <…> <title> <verb> …" when the articles write it before people's names."""
+    m = re.match(r"\s*(?:(?:in|on|at|from|to|by|for|with) )?(?:which|what) ((?:[\w'-]+ ){1,5})", low)
+    if m is None:
+        return None
+    found = None
+    for w in m.group(1).split():
+        tags = lexicon.pos.get(w)
+        if w in _AUXILIARIES or (tags and tags.most_common(1)[0][0] == "VERB"):
+            break
+        if lexicon.normal(w) in lexicon.titles:
+            found = lexicon.normal(w)
+    return found
+
+
+def _titles_before_names(text: str, sentence: ParsedSentence) -> list[str]:
+    """The nouns written right before a person's name as its title ("race marshal Jo Roe", "party MP Al Poe"): a
+    common word (no name's), compounded with the name, that no entity covers."""
+    tokens = sentence.tokens
+    out = []
+    for ent in sentence.entities:
+        if ent.label != "PERSON":
+            continue
+        inside = {i for i, t in enumerate(tokens) if ent.start <= t.start < ent.end}
+        k = min(inside, default=0) - 1
+        if k < 0 or any(e.start <= tokens[k].start < e.end for e in sentence.entities):
+            continue
+        t = tokens[k]
+        word = text[t.start : t.end].lower()
+        if t.pos in ("NOUN", "PROPN") and t.dep == "compound" and t.head in inside and word.isalpha() and \
+                len(word) > 1 and "noun" in english_pos(t.lemma.lower()):
+            out.append(t.lemma.lower())
+    return out
 
 
 _TITLE_GENDER = {"mr": "m", "sir": "m", "lord": "m", "king": "m", "prince": "m", "mrs": "f", "ms": "f", "miss": "f",
@@ -589,6 +629,10 @@ def analyse_frame(text: str, lexicon: Lexicon) -> Frame:
     answer_type, focus = _answer_type(low, own) if intent not in ("chit-chat", "overview", "why", "how") else (None, None)
     if intent == "definition" and re.match(r"\s*who\b", low):
         answer_type = None
+    if answer_type is None and intent == "factoid":  # "Which track marshal died …?": a word the articles
+        title = _title_asked(low, lexicon)  # write before people's names asks for a person
+        if title is not None:
+            answer_type, focus = "PERSON", title
     terms: list[str] = []
     hard: list[str] = []
     unknown: list[str] = []

@@ -1614,3 +1614,20 @@ def test_a_role_is_held_elsewhere_only_by_a_name_beside_it_with_no_verb_between(
 
     assert held("The coroner has found the boy died in custody. The coroner, Jo Roe, said so.", "coroner") == "Jo Roe"
     assert held("Police pursued the man for an hour. Senior Sergeant Al Poe says the man was caught.", "man") is None
+
+
+def test_a_word_the_articles_write_before_names_types_a_which_question_as_a_person(  # type: ignore[no-untyped-def]
+        settings, fake_embedder, tmp_path: Path) -> None:
+    """"Which track marshal died …?": no list says a marshal is a person, but the articles write "marshal" before
+    people's names ("track marshal Jo Roe"), so the lexicon learns it as a title and the question asks for a
+    person; the marshal who died is named."""
+    from assistant.frame import _titles_before_names
+
+    text = "Track marshal Jo Roe died after being hit by debris."
+    assert _titles_before_names(text, parse(text)[0]) == ["marshal"]
+    bot = _small_bot(settings, fake_embedder, tmp_path,
+                     "Track death\n\nTrack marshal Jo Roe died after being hit by flying debris at the Harlow circuit "
+                     "on Sunday. His colleague, track marshal Al Poe, was not hurt.\n")
+    snapshot, _ = bot._ready()
+    assert "marshal" in bot.answerer.grounded.lexicon(snapshot).titles  # type: ignore[attr-defined]
+    _assert_short(bot, "Which track marshal died at the Harlow circuit?", "Jo Roe")
