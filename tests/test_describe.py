@@ -1572,7 +1572,7 @@ def test_the_26_year_old_stands_for_the_person_named_last_before_it(  # type: ig
 
 def test_a_verb_used_as_a_title_names_its_doer(settings, fake_embedder, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
     """"Who coaches the Harlow cricket team?" against "Harlow cricket coach Jo Roe says his team …" and "Al Poe
-    started officially coaching Kit Marlow in 1999" (after "Harlow tennis star Kit Marlow …"): the title "coach" names who coaches as surely as
+    started officially coaching tennis player Kit Marlow in 1999": the title "coach" names who coaches as surely as
     the verb does, and the sentence that says the rest of the question wins."""
     from assistant.evidence import agent_nouns
 
@@ -1583,8 +1583,7 @@ def test_a_verb_used_as_a_title_names_its_doer(settings, fake_embedder, tmp_path
     bot = _small_bot(settings, fake_embedder, tmp_path,
                      "Test cricket\n\nHarlow cricket coach Jo Roe says his team will be going into the final day of "
                      "the series deciding third Test aiming to win the game.\n",
-                     "Tennis coach\n\nHarlow tennis star Kit Marlow will have a new coach next year. Al Poe started "
-                     "officially coaching Kit Marlow in 1999.\n")
+                     "Tennis coach\n\nAl Poe started officially coaching tennis player Kit Marlow in 1999.\n")
     _assert_short(bot, "Who coaches the Harlow cricket team?", "Jo Roe")
 
 
