@@ -25,7 +25,6 @@ from assistant.evidence import (
     NO_SUPPORT,
     EvidenceStage,
     Scored,
-    agent_nouns,
     counts_asked,
     names_the_asked,
     subject_pronoun,
@@ -343,11 +342,8 @@ class GroundedAnswerer(EvidenceStage):
             options = [o for o in options if o[0] is good[0]] if good else options
         if frame.answer_type == "PERSON":
             # "Who released it?": whoever a sentence names as the doer of the asked verb ("released by Acme TV") comes
-            # before any person a sentence without that verb names; one named beside the verb's agent noun ("cricket
-            # coach Jo Roe" for "Who coaches …?") has been found as its doer too
-            verb = self._asked_verb(frame, snapshot)
-            doing = [o for o in options if self._doers(frame, snapshot, o[0]) or (
-                verb is not None and agent_nouns(o[0].sentence, verb))]
+            # before any person a sentence without that verb names
+            doing = [o for o in options if self._doers(frame, snapshot, o[0])]
             options = doing or options
         if frame.answer_type == "PERSON" and any(o[1][2] == "PERSON" for o in options):
             options = [o for o in options if o[1][2] == "PERSON"]

@@ -361,7 +361,7 @@ class EvidenceStage:
             # names is not the one who filed unless they are the subject (or agent) of its "filed"
             verb = self._asked_verb(frame, snapshot)
             doers = None if verb is None else self._doers_of(verb, snapshot, e)
-            agents = [] if verb is None or doers is not None else agent_nouns(e.sentence, verb)
+            agents = [] if verb is None or doers is not None else _agent_nouns(e.sentence, verb)
             if doers is not None:
                 out = [c for c in out if _token_at(e.sentence, c[0]) in doers]
             elif agents:  # "Who owns the resort?" against "the resort owner, Jo Roe,": whoever stands beside "owner"
@@ -1270,20 +1270,11 @@ def _located(text: str, sentence: ParsedSentence) -> list[tuple[int, int]]:
     return out
 
 
-def agent_nouns(sentence: ParsedSentence, verb: str) -> list[int]:
-    """The sentence's nouns for one who does `verb` ("owner" of own, "founder" of found, "organiser" of organise),
-    and the verb itself used as a person's title ("cricket coach Jo Roe", "the guide, Jo Roe," for coach, guide)."""
+def _agent_nouns(sentence: ParsedSentence, verb: str) -> list[int]:
+    """The sentence's nouns for one who does `verb` ("owner" of own, "founder" of found, "organiser" of organise)."""
     stem_ = verb[:-1] if verb.endswith("e") else verb
     forms = {stem_ + "er", stem_ + "or", verb + "r"} if len(verb) > 2 else set()
-    tokens = sentence.tokens
-    people = {i for ent in sentence.entities if ent.label == "PERSON"
-              for i, t in enumerate(tokens) if ent.start <= t.start < ent.end}
-
-    def titles(i: int) -> bool:
-        return tokens[i].dep == "compound" and tokens[i].head in people or any(
-            k in people and x.head == i and x.dep == "appos" for k, x in enumerate(tokens))
-    return [i for i, t in enumerate(tokens) if t.pos in ("NOUN", "PROPN") and (
-        t.lemma.lower() in forms or (t.lemma.lower() == verb and titles(i)))]
+    return [i for i, t in enumerate(sentence.tokens) if t.pos in ("NOUN", "PROPN") and t.lemma.lower() in forms]
 
 
 def _appositive_of(sentence: ParsedSentence, role: int, inside: list[int]) -> bool:

@@ -1570,23 +1570,6 @@ def test_the_26_year_old_stands_for_the_person_named_last_before_it(  # type: ig
     assert answer.short_answer is not None and "26" in answer.short_answer.text, answer.text
 
 
-def test_a_verb_used_as_a_title_names_its_doer(settings, fake_embedder, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
-    """"Who coaches the Harlow cricket team?" against "Harlow cricket coach Jo Roe says his team …" and "Al Poe
-    started officially coaching tennis player Kit Marlow in 1999": the title "coach" names who coaches as surely as
-    the verb does, and the sentence that says the rest of the question wins."""
-    from assistant.evidence import agent_nouns
-
-    text = "Harlow cricket coach Jo Roe says his team will win. The attack on Al Poe was condemned."
-    sentences = parse(text)
-    assert [sentences[0].tokens[i].lemma for i in agent_nouns(sentences[0], "coach")] == ["coach"]
-    assert agent_nouns(sentences[1], "attack") == []  # the deed, not a title
-    bot = _small_bot(settings, fake_embedder, tmp_path,
-                     "Test cricket\n\nHarlow cricket coach Jo Roe says his team will be going into the final day of "
-                     "the series deciding third Test aiming to win the game.\n",
-                     "Tennis coach\n\nAl Poe started officially coaching tennis player Kit Marlow in 1999.\n")
-    _assert_short(bot, "Who coaches the Harlow cricket team?", "Jo Roe")
-
-
 def test_a_figures_table_keeps_only_figures_counted_where_the_question_places_them(  # type: ignore[no-untyped-def]
         settings, fake_embedder, tmp_path: Path) -> None:
     """"How many militants were killed in Zenda?": sources' figures of militants killed elsewhere ("in 2014 alone",
