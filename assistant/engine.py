@@ -362,9 +362,11 @@ class GroundedAnswerer(EvidenceStage):
         aside = {self.lexicon(snapshot).normal(w) for w in aside_words(frame.text)}
         verbs = {t for t in frame.terms if t not in frame.hard and t not in aside and self._is_verb(snapshot, t)}
         saying = {id(o[0]) for o in options if verbs <= o[0].matched} if verbs else set()
+        if len(saying) == len({id(o[0]) for o in options}):
+            saying = set()  # every candidate's sentence says them: nothing to prefer
         for e, cand, key, rank in options:
             value = e.score + self.settings.weight_closeness * cand[3] + 0.05 * (counts[key] - 1) - 0.03 * rank
-            if saying and len(saying) < len({id(o[0]) for o in options}) and id(e) in saying:
+            if id(e) in saying:
                 value += VERB_BONUS
             if frame.answer_type in ("COUNT", "QUANTITY", "MONEY", "AMOUNT") and counts_asked(frame, e.sentence, cand[0], cand[1]):
                 value += 0.3  # "An estimated 500 residents" for how many residents; "Jo scored 131" for how many

@@ -845,8 +845,6 @@ def _named_next(text: str, sentences: list[ParsedSentence], i: int, role: str | 
     return named
 
 
-
-
 def unnamed_description(frame: Frame, text: str, sentences: list[ParsedSentence], i: int) -> bool:
     """Does sentence i speak of the asked role (or kind: "Which team …?") only as someone it does not name? An
     indefinite noun phrase of that role with no name beside it ("a spokesman for the department says", "A
@@ -855,7 +853,6 @@ def unnamed_description(frame: Frame, text: str, sentences: list[ParsedSentence]
     Roe said … . Asked later, the spokesman said")."""
     s, role = sentences[i], frame.focus
     tokens = s.tokens
-
     kinds = {"PERSON"} if frame.answer_type == "PERSON" else set(frame.labels) - {"NORP"}
 
     def people(sentence: ParsedSentence) -> list[Entity]:  # the names of the asked kind it gives
@@ -868,9 +865,8 @@ def unnamed_description(frame: Frame, text: str, sentences: list[ParsedSentence]
         det = next((text[x.start : x.end].lower() for x in tokens if x.head == r and x.dep in ("det", "poss")), None)
         if det in ("a", "an"):
             return True
-        before = [x for x in sentences[:i] if any(y.lemma.lower() == role for y in x.tokens)]
-        if det == "the" and not before and not (i > 0 and s.paragraph - sentences[i - 1].paragraph <= 1
-                                                and people(sentences[i - 1])):
+        if det == "the" and not any(y.lemma.lower() == role for x in sentences[:i] for y in x.tokens) and not (
+                i > 0 and s.paragraph - sentences[i - 1].paragraph <= 1 and people(sentences[i - 1])):
             return True
     return False
 
