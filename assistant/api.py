@@ -23,7 +23,7 @@ from assistant.answer import Answer, RelatedPassage, RetrievedChunk, Timings
 from assistant.compose import Draft, ExtractiveAnswerer
 from assistant.engine import GroundedAnswerer
 from assistant.errors import AssistantError, InvalidQuestionError, StoreError
-from assistant.evidence import titled_person, untagged_names
+from assistant.evidence import relabelled, untagged_names
 from assistant.frame import Lexicon, correct_spelling
 from assistant.lexicon import NOTHING_LEARNED, Learned, learned_from
 from assistant.prompts import refusal
@@ -335,7 +335,7 @@ class Assistant:
                 continue
             for s in snapshot.sentences(c.doc_id):
                 if s.start < c.end and c.start < s.end:
-                    for ent in map(titled_person(doc.text, s), s.entities):
+                    for ent in relabelled(doc.text, s):
                         name = re.sub(r"['’]s$", "", doc.text[ent.start : ent.end]).strip()
                         if ent.label == "PERSON" and c.start <= ent.start < c.end and name and name not in out:
                             out.append(name)

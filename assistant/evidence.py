@@ -66,6 +66,8 @@ class Scored:
     predicate_ok: bool = True
     near: set[str] = field(default_factory=set)
     near_coverage: float = 0.0
+    # the token positions of its matched words (for `_closeness`; found once, when first asked)
+    matched_at: list[int] | None = field(default=None, repr=False, compare=False)
 
 
 class EvidenceStage:
@@ -74,6 +76,7 @@ class EvidenceStage:
     def __init__(self, settings: AnswerSettings) -> None:
         self.settings = settings
         self._memo: tuple[tuple[object, ...], list[Scored]] | None = None  # the last gather: its key and result
+        self._frame_memo: tuple[str, Lexicon, Frame] | None = None  # the last question's frame
 
     @staticmethod
     def lexicon(snapshot: Snapshot) -> Lexicon:
@@ -84,10 +87,15 @@ class EvidenceStage:
         return cached  # type: ignore[no-any-return]
 
     def frame(self, question: Question, snapshot: Snapshot) -> Frame:
-        frame = analyse_frame(question.text, self.lexicon(snapshot))
+        lexicon, memo = self.lexicon(snapshot), self._frame_memo  # the stages of one answer ask for it in turn
+        if memo is not None and memo[0] == question.text and memo[1] is lexicon:
+            frame = memo[2]
+        else:
+            frame = analyse_frame(question.text, lexicon)
+            self._frame_memo = (question.text, lexicon, frame)
         return replace(frame, prefer_docs=question.prefer_docs) if question.prefer_docs else frame
 
-    def _terms_of(self, snapshot: Snapshot, doc_id: str, s: ParsedSentence) -> set[str]:
+    def _terms_of(self, snapshot: Snapshot, doc_id: str, s: ParsedSentence) -> frozenset[str]:
         """Lemmas and lower-cased words of a stored sentence (kept per snapshot: asked again for every question)."""
         cache = snapshot.__dict__.setdefault("_sentence_terms", {})
         key = (doc_id, s.start)
@@ -97,7 +105,7 @@ class EvidenceStage:
             found = frozenset({t.lemma for t in s.tokens} | {text[t.start : t.end].lower().replace("’", "'")
                                                               for t in s.tokens})
             cache[key] = found
-        return set(found)
+        return found  # type: ignore[no-any-return]
 
     def gather(self, frame: Frame, snapshot: Snapshot, chunks: list[RetrievedChunk],
                vector: list[float] | None) -> list[Scored]:
@@ -153,7 +161,7 @@ class EvidenceStage:
             e.coverage = sum(frame.weights.get(t, 1.0) for t in e.matched) / total
             # every name of the question is matched by one of its words ("Mr Doe" matches "Jane Doe"); a name
             # that says which article is asked about is matched anywhere in that article
-            e.hard_ok = all(any(t in context or _name_kin(t, context) for t in group) or (
+            e.hard_ok = all(any(t in context or _name_kin(t, context_family) for t in group) or (
                 set(group) <= set(frame.scope) and set(group) <= self._doc_terms(snapshot, e.doc_id)) or (
                 group == (frame.focus,) and (
                 group[0] in e.near or e.dense >= self.settings.hard_relief_dense)) for group in frame.groups) or (
@@ -276,8 +284,13 @@ class EvidenceStage:
             cache[doc_id] = found
         return found  # type: ignore[no-any-return]
 
-    def _context_terms(self, snapshot: Snapshot, e: Scored) -> set[str]:
-        """Words of the neighbouring sentences of the same paragraph and of the article's title."""
+    def _context_terms(self, snapshot: Snapshot, e: Scored) -> frozenset[str]:
+        """Words of the neighbouring sentences of the same paragraph and of the article's title (kept per
+        snapshot)."""
+        cache = snapshot.__dict__.setdefault("_context_terms", {})
+        found = cache.get((e.doc_id, e.index))
+        if found is not None:
+            return found  # type: ignore[no-any-return]
         sentences = snapshot.sentences(e.doc_id)
         out: set[str] = set()
         for j in (e.index - 1, e.index + 1, e.index - 2):
@@ -285,7 +298,8 @@ class EvidenceStage:
                 out |= self._terms_of(snapshot, e.doc_id, sentences[j])
         if sentences and sentences[0].paragraph == 0 and e.index != 0:
             out |= self._terms_of(snapshot, e.doc_id, sentences[0])
-        return out
+        cache[(e.doc_id, e.index)] = found = frozenset(out)
+        return found
 
     def candidates(self, frame: Frame, snapshot: Snapshot, e: Scored) -> list[tuple[int, int, str, float]]:
         """(start, end, label, score) of spans of the expected type that are not words of the question."""
@@ -307,7 +321,7 @@ class EvidenceStage:
             frame.answer_type in ("PLACE", "DATE") and bool(set(frame.terms) & _PUBLISHING)))
         # who a pronoun subject stands for, or who speaks the sentence's quoted words (looked up once)
         said = self.attribution(snapshot, e) if where_said or frame.answer_type in ("PERSON", "ORG", "NAME") else None
-        for ent in map(_trim_entity(text), map(titled_person(text, e.sentence), e.sentence.entities)):
+        for ent in map(_trim_entity(text), relabelled(text, e.sentence)):
             # a percentage: the parser's "92 per cent" as an amount of money, or "just over 1" + " per cent" (the
             # unit left out of the number)
             unit = _PERCENT_AFTER.match(text, ent.end) if ent.label == "CARDINAL" else None
@@ -473,8 +487,10 @@ class EvidenceStage:
     def _closeness(self, frame: Frame, snapshot: Snapshot, e: Scored, at: int) -> float:
         """1 / (1 + token distance) to the nearest question word in the sentence, plus a focus-noun bonus."""
         text = snapshot.documents[e.doc_id].text
-        positions = [i for i, t in enumerate(e.sentence.tokens)
-                     if t.lemma in e.matched or text[t.start : t.end].lower() in e.matched]
+        positions = e.matched_at
+        if positions is None:
+            positions = e.matched_at = [i for i, t in enumerate(e.sentence.tokens)
+                                        if t.lemma in e.matched or text[t.start : t.end].lower() in e.matched]
         here = next((i for i, t in enumerate(e.sentence.tokens) if t.start >= at), len(e.sentence.tokens) - 1)
         if not positions:
             return 0.0
@@ -550,7 +566,15 @@ class EvidenceStage:
 
     def attribution(self, snapshot: Snapshot, e: Scored) -> tuple[ParsedSentence, tuple[int, int]] | None:
         """Who a sentence is about or who speaks in it, when it does not say so itself: the referent of its
-        subject pronoun, or the speaker of quoted words named in a neighbouring sentence of the paragraph."""
+        subject pronoun, or the speaker of quoted words named in a neighbouring sentence of the paragraph (kept per
+        snapshot: it does not depend on the question)."""
+        cache = snapshot.__dict__.setdefault("_attribution", {})
+        key = (e.doc_id, e.index)
+        if key not in cache:
+            cache[key] = self._attribution(snapshot, e)
+        return cache[key]  # type: ignore[no-any-return]
+
+    def _attribution(self, snapshot: Snapshot, e: Scored) -> tuple[ParsedSentence, tuple[int, int]] | None:
         text = snapshot.documents[e.doc_id].text
         pronoun = subject_pronoun(text, e.sentence)
         if pronoun:
@@ -614,6 +638,13 @@ def _paragraph_start(sentences: list[ParsedSentence], i: int) -> int:
 _NAME_TITLES = frozenset({"mr", "mrs", "ms", "dr", "sir", "dame", "lord", "lady", "sen", "rep", "gen", "col", "capt",
                           "lt", "sgt", "prof", "professor", "general", "colonel", "king", "queen", "prince", "princess",
                           "pope", "cardinal", "bishop", "rabbi", "sheikh"})
+
+
+@lru_cache(maxsize=16384)
+def relabelled(text: str, sentence: ParsedSentence) -> tuple[Entity, ...]:
+    """The sentence's entities, names after a person's title read as people's (`titled_person`); kept, as the same
+    sentences come back question after question."""
+    return tuple(map(titled_person(text, sentence), sentence.entities))
 
 
 def titled_person(text: str, sentence: ParsedSentence) -> Callable[[Entity], Entity]:
@@ -780,7 +811,7 @@ def _group_referent(text: str, sentences: list[ParsedSentence], i: int) -> tuple
     if not group or i == 0 or s.paragraph - sentences[i - 1].paragraph > 1:
         return None
     before = sentences[i - 1]
-    people = [ent for ent in map(titled_person(text, before), before.entities) if ent.label == "PERSON"]
+    people = [ent for ent in relabelled(text, before) if ent.label == "PERSON"]
     for a, b in zip(people, people[1:]):
         if re.fullmatch(r",?\s+and\s+|\s*,\s*|\s*&\s*", text[a.end : b.start]):
             return before, (a.start, b.end)
@@ -802,7 +833,7 @@ def _role_named_elsewhere(text: str, sentences: list[ParsedSentence], i: int, ro
         if k == i:
             continue
         roles = [r for r, t in enumerate(s.tokens) if t.lemma == role]
-        for ent in map(titled_person(text, s), s.entities):
+        for ent in relabelled(text, s):
             # beside the role with no verb between ("the coroner, Jo Roe, said"; not "Jo Roe says the coroner …")
             if ent.label == "PERSON" and any(_beside(s, ent.start, ent.end, r) and not any(
                     t.pos in ("VERB", "AUX") and min(ent.start, s.tokens[r].start) < t.start < max(ent.start, s.tokens[r].start)
@@ -856,7 +887,7 @@ def unnamed_description(frame: Frame, text: str, sentences: list[ParsedSentence]
     kinds = {"PERSON"} if frame.answer_type == "PERSON" else set(frame.labels) - {"NORP"}
 
     def people(sentence: ParsedSentence) -> list[Entity]:  # the names of the asked kind it gives
-        return [ent for ent in map(titled_person(text, sentence), sentence.entities)
+        return [ent for ent in relabelled(text, sentence)
                 if ent.label in kinds and not names_the_asked(frame, text[ent.start : ent.end])]
     named = people(s)
     for r, t in enumerate(tokens):
@@ -1024,6 +1055,7 @@ def _speaker_in(text: str, sentence: ParsedSentence, people_only: bool = False) 
     return None
 
 
+@lru_cache(maxsize=16384)
 def subject_pronoun(text: str, sentence: ParsedSentence) -> str | None:
     """'he', 'she', 'it' or 'they' when the sentence's main subject is that pronoun (from the stored parse). The
     speaker of '"…," he said' comes before any pronoun inside the quotation."""
@@ -1382,6 +1414,7 @@ Family = tuple[frozenset[str], dict[str, tuple[str, ...]], frozenset[str]]
 _NOMINAL = (("umption", "um"), ("mission", "mit"), ("ention", "ain"), ("ption", "b"), ("ction", "c"), ("sion", "d"))
 
 
+@lru_cache(maxsize=100_000)
 def _derivation_key(word: str) -> str | None:
     """The shared root of a verb and the noun made from it ("invad" for "invade" and "invasion"), for longer words."""
     if len(word) < 5 or not word.isalpha():
@@ -1406,7 +1439,7 @@ def _family(words: frozenset[str]) -> Family:
 def _kin(term: str, words: set[str] | frozenset[str], family: Family | None = None) -> bool:
     """A word of the same family is present: same crude stem, the term begins a longer word ("lead" ~
     "leadership", "financ" ~ "financial"), or one is the noun made from the other ("invade" ~ "invasion")."""
-    if len(term) >= 3 and ({term + "er", term + "r", term + "or"} & set(words)):
+    if len(term) >= 3 and (term + "er" in words or term + "r" in words or term + "or" in words):
         return True  # "own" ~ "owner", "found" ~ "founder": the one who does it
     if len(term) < 4:
         return False
@@ -1418,11 +1451,12 @@ def _kin(term: str, words: set[str] | frozenset[str], family: Family | None = No
     return any(w.startswith(term) and len(w) - len(term) <= 6 for w in by_opening.get(term[:4], ()))
 
 
-def _name_kin(name: str, words: set[str]) -> bool:
-    """A name word and its derived form: "russia" ~ "russian", "chechnya" ~ "chechen" (shared opening)."""
+def _name_kin(name: str, family: Family) -> bool:
+    """A name word and its derived form among a sentence's words (its `_family`): "russia" ~ "russian", "chechnya" ~
+    "chechen" (shared opening)."""
     if len(name) < 5:
         return False
-    for w in words:
+    for w in family[1].get(name[:4], ()):
         n = 0
         for x, y in zip(name, w):
             if x != y:

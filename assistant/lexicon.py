@@ -201,6 +201,7 @@ def _stemmer() -> object:
 _ISE_SPELLING = re.compile(r"(?<=\w{3})is(e|ed|es|ing|ation|ations)$")
 
 
+@lru_cache(maxsize=100_000)
 def stem(word: str) -> str:
     """Snowball stem, with -ise spellings folded to -ize ("neutralised" ~ "neutralized")."""
     word = _ISE_SPELLING.sub(lambda m: "iz" + m.group(1), word.lower())

@@ -20,6 +20,7 @@ import tempfile
 import threading
 from collections.abc import Sequence
 from dataclasses import dataclass
+from functools import cached_property
 from pathlib import Path
 from typing import Any
 
@@ -81,6 +82,13 @@ class ParsedSentence:
     tokens: tuple[Token, ...]
     entities: tuple[Entity, ...]
     chunks: tuple[tuple[int, int], ...]
+
+    @cached_property
+    def _hash(self) -> int:
+        return hash((self.start, self.end, self.paragraph, self.tokens, self.entities, self.chunks))
+
+    def __hash__(self) -> int:  # hashed once: the answer stages key their per-sentence caches on sentences
+        return self._hash
 
 
 def verify_weights(root: Path) -> None:
