@@ -211,8 +211,10 @@ class ExtractiveAnswerer:
         if dense < s.min_dense or (cov < s.min_coverage and dense < s.dense_override):
             return True
         floor = 0.75 * evidence[0].score
-        if question.kind == "age":  # an age is said "Jane Doe, 41," or "a 41-year-old", not as a count
-            return not any(states_age(e.text) for e in evidence[:8] if e.score >= floor)
+        if question.kind == "age":  # an age is said "Jane Doe, 41," or "a 41-year-old", not as a count, and often
+            # at a later mention that shares fewer of the question's words ("Mr Doe, 41,"); whose age it is, the
+            # typed answerer checks
+            return not any(states_age(e.text) for e in evidence[:8] if e.score >= 0.5 * evidence[0].score)
         if question.kind and not any(
             counts_what_is_asked(question, m) for e in evidence[:8] if e.score >= floor for m in mentions(e.text)
         ):

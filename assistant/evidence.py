@@ -621,11 +621,26 @@ def names_the_asked(frame: Frame, surface: str) -> bool:
 
 def _age_subject(frame: Frame) -> list[str]:
     """The names whose age is asked: "How old is Jo Roe, the man convicted of killing Al Poe?" asks Jo Roe's age (the
-    first name of a question that opens "How old is"), any other question every name it gives."""
-    if re.match(r"\s*how old (?:is|was|are|were)\b", frame.text, re.IGNORECASE) and frame.groups:
-        first = set(frame.groups[0])
-        return [n for n in frame.names if n in first]
-    return list(frame.names)
+    first name of a question that opens "How old is"), any other question every name it gives. "How old was the
+    girl Jo Roe attacked?" and "How old is the man accused of killing Jo Roe?" ask the age of someone they only
+    describe: no name's ("the actor Jo Roe" is that name's)."""
+    m = re.match(r"\s*how old (?:is|was|are|were)\b(.*)", frame.text.split(" (about: ")[0], re.IGNORECASE)
+    if m is None or not frame.groups:
+        return list(frame.names)
+    words = re.findall(r"[\w'’-]+|[?,;:]", m.group(1))
+    if words and words[0].lower() in ("the", "a", "an", "this", "that"):
+        j = 1
+        while j < len(words) and words[j][:1].islower():
+            j += 1
+        j += j < len(words) and words[j] == ","  # "the boy, Jo Roe"
+        k = j
+        while k < len(words) and words[k][:1].isupper():
+            k += 1
+        appositive = j - 1 <= 2 and k > j and (k == len(words) or not words[k][:1].isalpha())
+        if not appositive:
+            return []
+    first = set(frame.groups[0])
+    return [n for n in frame.names if n in first]
 
 
 def _paragraph_start(sentences: list[ParsedSentence], i: int) -> int:

@@ -20,8 +20,8 @@ from dataclasses import dataclass, field
 from functools import cached_property
 from typing import TYPE_CHECKING
 
-from assistant.lexicon import CHITCHAT as _CHITCHAT
 from assistant.lexicon import (
+    ADDRESS_FORMS,
     NOTHING_LEARNED,
     PERSON_NOUNS,
     RELATION_NOUNS,
@@ -32,6 +32,7 @@ from assistant.lexicon import (
     learned_from,
     noun_gender,
 )
+from assistant.lexicon import CHITCHAT as _CHITCHAT
 from index.language import ParsedSentence, english_pos, irregular_lemma, is_english_word, verb_lemma
 
 if TYPE_CHECKING:
@@ -652,6 +653,8 @@ def analyse_frame(text: str, lexicon: Lexicon) -> Frame:
         w = raw.lower().replace("’", "'").split("'")[0]
         if w in STOPWORDS or w in _QUESTION_WORDS or (len(w) < 2 and not w.isdigit()):
             continue
+        if w in ADDRESS_FORMS and i + 1 < len(words) and words[i + 1][:1].isupper():
+            continue  # "Sir Jo Roe" is the one the articles may call "Mr Roe": the form of address asks nothing
         known = w in lexicon.vocabulary or lexicon.normal(w) in lexicon.vocabulary or (
             len(w) >= 4 and any(w + end in lexicon.vocabulary for end in _DEMONYM_ENDS))  # Freedonia: "Freedonian"
         if not known:

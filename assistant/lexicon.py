@@ -236,6 +236,18 @@ def tokens(text: str) -> list[str]:
     return [t.lower().replace("’", "'") for t in _WORD.findall(fold_aliases(text))]
 
 
+# forms of address written before a name, which articles vary ("Sir Jo Roe", then "Mr Roe"): they say which person
+# is meant, not what is asked about
+ADDRESS_FORMS = frozenset({"mr", "mrs", "ms", "miss", "mx", "sir", "dame", "dr", "lord", "lady"})
+_ADDRESSED = re.compile(rf"\b(?:{'|'.join(w.capitalize() for w in sorted(ADDRESS_FORMS))})\.?\s+(?=[A-Z])")
+
+
+def without_address(text: str) -> str:
+    """The text with the forms of address before capitalised names left out ("How old is Sir Jo Roe?" -> "How old is
+    Jo Roe?")."""
+    return _ADDRESSED.sub("", text)
+
+
 def terms(text: str) -> list[str]:
     """Stemmed content terms: what a question is about, without stopwords."""
     out = []

@@ -7,7 +7,7 @@ from dataclasses import dataclass, field
 from functools import lru_cache
 
 from assistant.figures import focus_terms, kind_of
-from assistant.lexicon import is_yes_no, terms
+from assistant.lexicon import is_yes_no, terms, without_address
 
 _INJECTION = re.compile(
     r"(?:ignore|disregard|forget|override)\b[^.?!]*?\b(?:instructions?|rules?|prompts?|articles?|above|previous|context)"
@@ -95,7 +95,7 @@ def analyse(text: str) -> Question:
     return Question(
         text=cleaned,
         qtype=qtype,
-        terms=terms(cleaned),
+        terms=terms(without_address(cleaned)),
         focus=focus_terms(own) if qtype == "quantity" else [],
         # "How old was she when she was shot dead?" asks an age, whatever its clause says happened
         kind=("age" if re.search(r"\bhow old\b", own, re.IGNORECASE) else kind_of(own)) if qtype == "quantity" else None,

@@ -1613,3 +1613,29 @@ def test_a_word_the_articles_write_before_names_types_a_which_question_as_a_pers
     snapshot, _ = bot._ready()
     assert "marshal" in bot.answerer.grounded.lexicon(snapshot).titles  # type: ignore[attr-defined]
     _assert_short(bot, "Which track marshal died at the Harlow circuit?", "Jo Roe")
+
+
+def test_a_form_of_address_in_the_question_is_part_of_the_name_not_a_word_the_answer_must_say(  # type: ignore[no-untyped-def]
+        settings, fake_embedder, tmp_path: Path) -> None:
+    """'How old was Sir Jo Roe?' is answered from "Mr Roe, 53, was aboard …": the article calls him "Sir" once
+    and "Mr" after, and neither word is what the question asks about."""
+    bot = _small_bot(settings, fake_embedder, tmp_path,
+                     "Sailor killed at sea\n\nThe famous sailor Sir Jo Roe was killed off the coast of Zenda on "
+                     "Friday, his sponsors said.\n\nMr Roe, 53, was aboard his yacht with the crew when pirates "
+                     "boarded it.\n")
+    answer = bot.ask("How old was Sir Jo Roe?")
+    assert not answer.abstained and "**53**" in _first(answer), answer.text
+
+
+def test_how_old_was_the_one_a_named_person_harmed_asks_the_described_ones_age_not_the_names(  # type: ignore[no-untyped-def]
+        settings, fake_embedder, tmp_path: Path) -> None:
+    """"How old was the schoolgirl Jo Roe murdered?" asks the girl's age; Jo Roe is who murdered her. "How old is the
+    teacher Jo Roe?" still asks Jo Roe's."""
+    bot = _small_bot(settings, fake_embedder, tmp_path,
+                     "Verdict in Harlow\n\nJo Roe was sentenced to life in prison for the murder of nine-year-old "
+                     "Ann Lee in Harlow.\n\nRoe, a former teacher aged 48, showed no emotion as the verdict was "
+                     "read.\n")
+    answer = bot.ask("How old was the schoolgirl Jo Roe murdered?")
+    assert not answer.abstained and "**nine-year-old**" in _first(answer), answer.text
+    answer = bot.ask("How old is the teacher Jo Roe?")
+    assert "nine" not in _first(answer), answer.text

@@ -219,3 +219,13 @@ def test_the_name_of_a_thing_ends_before_a_name_that_follows_its_noun() -> None:
     assert _answer_type(text.lower(), text) == ("NAME", "boat")
     text = "What is the name of the Italian module the shuttle is carrying?"
     assert _answer_type(text.lower(), text) == ("NAME", "module")
+
+
+def test_a_form_of_address_before_a_name_is_no_term_of_the_question() -> None:
+    """"Sir Jo Roe" is the "Mr Roe" of the answering sentence: "sir" is not a word that sentence must say."""
+    from assistant.question import analyse
+
+    frame = analyse_frame("How old was Sir Jo Roe?", lexicon())
+    assert "sir" not in frame.terms and "roe" in frame.terms
+    assert "sir" not in analyse("How old was Sir Jo Roe?").terms
+    assert "sir" in analyse_frame("Who did the sir greet?", lexicon()).terms  # not before a name: a word as any
