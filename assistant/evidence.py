@@ -467,7 +467,7 @@ class EvidenceStage:
                     for m in _WEB_NAME.finditer(text, e.sentence.start, e.sentence.end)
                     if not _covered(out, m.start())]
         if frame.answer_type == "PLACE":  # "towed to Zenda", "At Zenda, four were rescued": whatever it was tagged
-            out += [(a, b, "GPE", 0.2 + self._closeness(frame, snapshot, e, a)) for a, b in _located(text, e.sentence)
+            out += [(a, b, "GPE", 0.2 + self._closeness(frame, snapshot, e, a)) for a, b in _located(text, e.sentence, _asked_motion(frame))
                     if not _covered(out, a) and not names_the_asked(frame, text[a:b])]
         if frame.answer_type in ("PERSON", "PERSON_NAME") and not any(c[2] == "PERSON" for c in out):
             later = _named_next(text, snapshot.sentences(e.doc_id), e.index, frame.focus)
@@ -1289,9 +1289,20 @@ _WEB_NAME = re.compile(r"\b(?:www\.)?[A-Za-z0-9][A-Za-z0-9-]*\.(?:com|net|org|go
 _LOCATIVE = frozenset({"in", "at", "near", "outside", "to", "into", "towards", "from"})
 
 
-def _located(text: str, sentence: ParsedSentence) -> list[tuple[int, int]]:
+def _asked_motion(frame: Frame) -> tuple[str, frozenset[str]] | None:
+    """"To which town was the yacht towed?", "Where was it flown from?": the preposition the asked place follows,
+    and the question's words (its verb among them)."""
+    m = re.search(r"\b(to|from|into)\s+(?:which|what)\b", frame.text, re.IGNORECASE) or \
+        re.search(r"\bwhere\b.*\b(to|from)\s*\?\s*$", frame.text, re.IGNORECASE)
+    return (m.group(1).lower(), frozenset(frame.terms)) if m else None
+
+
+def _located(text: str, sentence: ParsedSentence,
+             motion: tuple[str, frozenset[str]] | None = None) -> list[tuple[int, int]]:
     """Proper names a deed happens at ("At Zenda, four were rescued", however the recogniser tagged it), goes to or
-    comes from ("was towed to Zenda", when it tagged nothing there; not "handed to Jo Roe", "according to Jo Roe")."""
+    comes from ("was towed to Zenda", when it tagged nothing there; not "handed to Jo Roe", "according to Jo Roe").
+    Where the question asks where the deed went to or came from (`motion`: "To which town was it towed?"), a name
+    after that preposition of the question's own verb is the place, however tagged ("towed to Zenda Flats")."""
     tokens, out = sentence.tokens, []
     for k, t in enumerate(tokens):
         if t.dep != "pobj" or t.pos != "PROPN" or not 0 <= t.head < len(tokens):
@@ -1303,8 +1314,9 @@ def _located(text: str, sentence: ParsedSentence) -> list[tuple[int, int]]:
                 word in ("to", "from") and verb.lemma in ("talk", "speak", "belong", "send")):
             continue
         tagged = next((x for x in sentence.entities if x.start <= t.start < x.end), None)
+        moved = motion is not None and word == motion[0] and verb.lemma in motion[1]
         if tagged is not None and (tagged.label in ("GPE", "LOC", "FAC", "DATE", "TIME", "NORP")
-                                   or word not in ("in", "at", "near", "outside")):
+                                   or word not in ("in", "at", "near", "outside") and not moved):
             continue  # a place the recogniser found is a candidate already; a name it tagged is a place only
             # where a deed happens ("handed to Jo Roe", "pledges made to Acme" go to a person, a body)
         if tagged is None and text[t.start : t.end].isupper():

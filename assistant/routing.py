@@ -181,7 +181,7 @@ class RoutedAnswerer:
         # a conversation's first who/which/where question names who or what answers it; a follow-up's frame is
         # pieced from the turn before, and may ask for a type its words do not say
         named = settings.refuse_without_span == "named" and not question.prefer_docs and frame.intent == "factoid" \
-            and frame.answer_type in ("PERSON", "ORG", "PLACE")
+            and frame.answer_type in ("PERSON", "PLACE")
         if settings.refuse_without_span == "always" or (
                 settings.refuse_without_span in ("reliable", "named") and reliably_typed(frame)) or named:
             reason = self.grounded.refusal_reason(question, snapshot, chunks, vector)

@@ -1639,3 +1639,27 @@ def test_how_old_was_the_one_a_named_person_harmed_asks_the_described_ones_age_n
     assert not answer.abstained and "**nine-year-old**" in _first(answer), answer.text
     answer = bot.ask("How old is the teacher Jo Roe?")
     assert "nine" not in _first(answer), answer.text
+
+
+def test_to_which_town_is_the_name_after_to_of_the_asked_verb_however_the_recogniser_tagged_it(  # type: ignore[no-untyped-def]
+        settings, fake_embedder, tmp_path: Path) -> None:
+    """"To which town was the yacht towed?" is answered by "towed to St Ormsby", which the small model tags a
+    person: the question asks for the place its own verb went to."""
+    bot = _small_bot(settings, fake_embedder, tmp_path,
+                     "Storm hits the fleet\n\nThe stricken yacht Qorvale has been towed to St Ormsby on the east "
+                     "coast after losing its rudder.\n\nIts crew of six were unhurt, race officials said.\n")
+    answer = bot.ask("To which town was the yacht Qorvale towed after losing its rudder?")
+    assert not answer.abstained and "**St Ormsby**" in _first(answer), answer.text
+
+
+def test_a_description_beside_a_name_in_the_question_says_which_one_and_need_not_be_in_the_answers_sentence(  # type: ignore[no-untyped-def]
+        settings, fake_embedder, tmp_path: Path) -> None:
+    """"Who is the skipper of Qorvale, the Harlow maxi that won the Zenda Cup last year?": the sentence that names
+    the skipper says nothing of Harlow or the cup; the article does, a paragraph earlier."""
+    bot = _small_bot(settings, fake_embedder, tmp_path,
+                     "Fleet ready for the start\n\nForty yachts will start the Zenda Cup today, among them the Harlow "
+                     "maxi Qorvale, which won the Zenda Cup last year.\n\nThe weather bureau expects strong winds "
+                     "on the first night.\n\nKit Marlow, the skipper of Qorvale, says the crew is ready for a "
+                     "rough race.\n")
+    answer = bot.ask("Who is the skipper of Qorvale, the Harlow maxi that won the Zenda Cup last year?")
+    assert not answer.abstained and "**Kit Marlow**" in _first(answer), answer.text
