@@ -27,8 +27,8 @@ from assistant.evidence import (
     Scored,
     counts_asked,
     names_the_asked,
+    role_reference,
     subject_pronoun,
-    unnamed_description,
 )
 from assistant.frame import STRICT_TYPES, YEAR, Frame, aside_words
 from assistant.lexicon import MONTHS, NUMBER_WORDS, PERSON_NOUNS, RELATION_NOUNS, SYNONYMS, knowing_verb
@@ -239,19 +239,20 @@ class GroundedAnswerer(EvidenceStage):
         frame = self.frame(question, snapshot)
         return self._abstain_reason(frame, snapshot, self.gather(frame, snapshot, chunks, vector))
 
-    def unnamed(self, question: Question, snapshot: Snapshot, chunks: list[RetrievedChunk],
-                vector: list[float] | None) -> bool:
-        """"Who is the spokesman who said …?" ("Which team won …?") where the best evidence says only "a spokesman
-        said …" ("a Harlow team won") and no sentence names anyone of that role: the articles do not say who it is."""
+    def role_reference(self, question: Question, snapshot: Snapshot, chunks: list[RetrievedChunk],
+                       vector: list[float] | None) -> str | None:
+        """"Who is the spokesman who said …?" ("Which team won …?") with no span that answers: how the best evidence
+        speaks of that role (`evidence.role_reference`): UNNAMED ("a spokesman said", "a Harlow team won"), the
+        articles do not say who it is; AFTER_A_NAME ("Jo Roe spoke … . The spokesman said"), it may be that name."""
         frame = self.frame(question, snapshot)
         if frame.intent != "factoid" or frame.answer_type not in ("PERSON", "ORG", "PLACE") or frame.focus is None:
-            return False
+            return None
         evidence = self.gather(frame, snapshot, chunks, vector)
         if self._abstain_reason(frame, snapshot, evidence) != NO_SPAN:
-            return False
+            return None
         top = [e for e in self._supported(frame, evidence)[: self.settings.type_window] if e.predicate_ok]
-        return bool(top) and unnamed_description(frame, snapshot.documents[top[0].doc_id].text,
-                                                 snapshot.sentences(top[0].doc_id), top[0].index)
+        return role_reference(frame, snapshot.documents[top[0].doc_id].text, snapshot.sentences(top[0].doc_id),
+                              top[0].index) if top else None
 
     # ---- answering --------------------------------------------------------------------------------
     def answer(self, question: Question, snapshot: Snapshot, chunks: list[RetrievedChunk],

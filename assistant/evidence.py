@@ -891,12 +891,16 @@ def _named_next(text: str, sentences: list[ParsedSentence], i: int, role: str | 
     return named
 
 
-def unnamed_description(frame: Frame, text: str, sentences: list[ParsedSentence], i: int) -> bool:
-    """Does sentence i speak of the asked role (or kind: "Which team …?") only as someone it does not name? An
-    indefinite noun phrase of that role with no name beside it ("a spokesman for the department says", "A
-    21-year-old man was arrested", "a Harlow team won"), or a definite one that is the article's first word of that
-    role with no one of the asked kind named in the sentence before it ("The Harlow coroner has found …", not "Jo
-    Roe said … . Asked later, the spokesman said")."""
+UNNAMED, AFTER_A_NAME = "unnamed", "after a name"
+
+
+def role_reference(frame: Frame, text: str, sentences: list[ParsedSentence], i: int) -> str | None:
+    """How sentence i speaks of the asked role (or kind: "Which team …?") when it names no one beside it. UNNAMED:
+    as someone it does not name, by an indefinite noun phrase ("a spokesman for the department says", "A
+    21-year-old man was arrested", "a Harlow team won") or by a definite one that is the article's first word of
+    that role with no one of the asked kind named in the sentence before it ("The Harlow coroner has found …").
+    AFTER_A_NAME: by a definite one right after a sentence that names someone ("Jo Roe said … . Asked later, the
+    spokesman said"), who may be the one. None: otherwise."""
     s, role = sentences[i], frame.focus
     tokens = s.tokens
     kinds = {"PERSON"} if frame.answer_type == "PERSON" else set(frame.labels) - {"NORP"}
@@ -910,11 +914,12 @@ def unnamed_description(frame: Frame, text: str, sentences: list[ParsedSentence]
             continue
         det = next((text[x.start : x.end].lower() for x in tokens if x.head == r and x.dep in ("det", "poss")), None)
         if det in ("a", "an"):
-            return True
-        if det == "the" and not any(y.lemma.lower() == role for x in sentences[:i] for y in x.tokens) and not (
-                i > 0 and s.paragraph - sentences[i - 1].paragraph <= 1 and people(sentences[i - 1])):
-            return True
-    return False
+            return UNNAMED
+        if det == "the" and i > 0 and s.paragraph - sentences[i - 1].paragraph <= 1 and people(sentences[i - 1]):
+            return AFTER_A_NAME
+        if det == "the" and not any(y.lemma.lower() == role for x in sentences[:i] for y in x.tokens):
+            return UNNAMED
+    return None
 
 
 @lru_cache(maxsize=1024)

@@ -19,7 +19,7 @@ from typing import Any
 from assistant.answer import RetrievedChunk, ShortAnswer
 from assistant.compose import CitationBook, Draft, ExtractiveAnswerer
 from assistant.engine import GroundedAnswerer
-from assistant.evidence import NO_SPAN, NO_SUPPORT
+from assistant.evidence import AFTER_A_NAME, NO_SPAN, NO_SUPPORT, UNNAMED
 from assistant.frame import reliably_typed, unheard_of
 from assistant.question import Question
 from index.snapshot import Snapshot
@@ -175,13 +175,15 @@ class RoutedAnswerer:
         if not self.lead or draft.abstained or len(draft.figures) > 1 or draft.kind != "answer":
             return draft
         settings = self.sentences.settings
-        if settings.refuse_without_span != "never" and not question.prefer_docs and \
-                self.grounded.unnamed(question, snapshot, chunks, vector):
+        role = self.grounded.role_reference(question, snapshot, chunks, vector) \
+            if settings.refuse_without_span != "never" and not question.prefer_docs else None
+        if role == UNNAMED:
             return self.grounded.refuse(question, snapshot, chunks, vector)  # "a spokesman said": named nowhere
-        # a conversation's first who/which/where question names who or what answers it; a follow-up's frame is
+        # a conversation's first who/where/which-town question names who or where answers it (unless its best
+        # sentence speaks of the asked role right after naming someone, who may be the one); a follow-up's frame is
         # pieced from the turn before, and may ask for a type its words do not say
         named = settings.refuse_without_span == "named" and not question.prefer_docs and frame.intent == "factoid" \
-            and frame.answer_type in ("PERSON", "PLACE")
+            and frame.answer_type in ("PERSON", "PLACE") and role != AFTER_A_NAME
         if settings.refuse_without_span == "always" or (
                 settings.refuse_without_span in ("reliable", "named") and reliably_typed(frame)) or named:
             reason = self.grounded.refusal_reason(question, snapshot, chunks, vector)

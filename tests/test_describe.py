@@ -194,8 +194,8 @@ def test_a_number_or_a_name_the_articles_never_give_is_refused_and_a_who_questio
     assert "marine rescuers" in with_refusal("always").ask(who).text
     for unnamed in ("Who is the head of the state fisheries department?",
                     "Off which town did the young humpback whale remain tangled in a shark net?"):
-        assert with_refusal("named").ask(unnamed).abstained, unnamed
-        assert not bot.ask(unnamed).abstained, unnamed
+        assert bot.ask(unnamed).abstained, unnamed  # the default refuses who/where with no name of that kind
+        assert not with_refusal("reliable").ask(unnamed).abstained, unnamed
 
 
 def test_the_refusal_setting_still_reads_yes_or_no() -> None:
@@ -203,7 +203,7 @@ def test_the_refusal_setting_still_reads_yes_or_no() -> None:
 
     assert AnswerSettings(refuse_without_span=True).refuse_without_span == "always"  # type: ignore[arg-type]
     assert AnswerSettings(refuse_without_span="false").refuse_without_span == "never"  # type: ignore[arg-type]
-    assert AnswerSettings().refuse_without_span == "reliable"
+    assert AnswerSettings().refuse_without_span == "named"
 
 
 def test_which_woman_is_answered_with_a_woman_the_articles_call_she(settings, fake_embedder,  # type: ignore[no-untyped-def]
