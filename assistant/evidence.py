@@ -337,6 +337,8 @@ class EvidenceStage:
             surface = text[ent.start : ent.end]
             if names_the_asked(frame, surface):
                 continue
+            if frame.answer_type == "PERSON" and ent.label == "PERSON" and _other_holder(frame, text, e.sentence, ent):
+                continue  # "Harlow Foreign Minister Jo Roe" is not Zenda's; "Deputy Premier Jo Roe" not the premier
             if frame.focus and frame.answer_type in ("PLACE", "ORG") and _kind_of_many(text, e.sentence, ent, frame.focus):
                 continue  # "Which Acme nation …?" is not answered by the "Acme Island" of "Acme Island nations"
             if frame.answer_type == "AGE" and not _looks_like_age(text, ent.start, ent.end):
@@ -617,6 +619,56 @@ def names_the_asked(frame: Frame, surface: str) -> bool:
     names = set(frame.names)
     return bool(words) and all(w in asked or (len(w) >= 6 and any(len(a) >= 6 and a[:6] == w[:6] for a in names))
                                for w in words)
+
+
+# lesser or past holders of a role: "Deputy Premier Jo Roe" is not the premier
+_LESSER = ("deputy", "vice", "assistant", "former", "ex", "shadow", "junior", "outgoing")
+_NOT_OWNERS = frozenset({"who", "whom", "whose", "which", "what", "where", "when", "how", "why", "the", "is", "was"})
+# where the noun phrase after "the president of" ends
+_PHRASE_END = re.compile(r"[,;:?]|\b(?:who|that|which|when|where|in|at|on|during|over|for|from|after|before|with|to|"
+                         r"by|and|is|was|are|were|has|had)\b|\b[a-z]+(?:ed|ing)\b")
+
+
+def _role_owners(frame: Frame) -> set[str]:
+    """Whose role the question asks about, as lower-cased words: "Zenda's foreign minister", "the Zendan foreign
+    minister" give {"zenda"} / {"zendan"}, "the president of the Harlow tour company Acme Tours" the capitalised
+    words of that phrase; empty when it does not say."""
+    if frame.focus is None:
+        return set()
+    role, own = re.escape(frame.focus), frame.text.split(" (about: ")[0]
+    m = re.search(rf"\b([A-Z][\w-]*)(?:'s|’s)?\s+(?:[\w-]+\s+)?(?i:{role})\w*\b", own)
+    if m is not None and m.group(1).lower() not in _NOT_OWNERS:
+        return {m.group(1).lower()}
+    m = re.search(rf"\b(?i:{role})\w*\s+of\s+(.*)", own)
+    if m is None:
+        return set()
+    phrase = m.group(1)[: (end.start() if (end := _PHRASE_END.search(m.group(1))) else None)]
+    return {w.lower() for w in re.findall(r"[\w-]+", phrase) if w[:1].isupper()}
+
+
+def _other_holder(frame: Frame, text: str, sentence: ParsedSentence, ent: Entity) -> bool:
+    """A name whose own title is the asked role in a lesser or past rank ("Deputy Premier Jo Roe", "vice-president
+    Al Poe" for "Who is the premier / president?") or held by another ("Who is Zenda's foreign minister?" is not
+    answered by "Harlow Foreign Minister Jo Roe"). Only the title written right before the name is read."""
+    if frame.focus is None:
+        return False
+    lesser = re.search(rf"\b(?:{'|'.join(_LESSER)})[\s-]+(?:\w+\s+)?{re.escape(frame.focus)}\w*\s+$",
+                       text[max(0, ent.start - 40) : ent.start], re.IGNORECASE)
+    if lesser is not None and not set(_LESSER) & set(frame.terms):
+        return True
+    chunk = next(((a, b) for a, b in sentence.chunks if a <= ent.start and ent.end <= b), None)
+    owners = _role_owners(frame)
+    if chunk is None or not owners:
+        return False
+    title = [t for t in sentence.tokens if chunk[0] <= t.start < ent.start]
+    at = next((k for k, t in enumerate(title) if t.lemma.lower() == frame.focus), None)
+    words = [text[t.start : t.end].lower() for t in title]
+    if at is None or owners & set(words) or any(_name_kin(o, _family(frozenset(words))) for o in owners):
+        return False
+    # the role's own words in the question ("foreign" of "Zenda's foreign minister") are no other owner
+    asked_words = re.findall(r"[\w-]+", frame.text.split(" (about: ")[0].lower())
+    k = next((k for k, w in enumerate(asked_words) if w.startswith(frame.focus)), 0)
+    return any(t.pos == "PROPN" and w not in asked_words[max(0, k - 2) : k] for t, w in zip(title[:at], words))
 
 
 def _age_subject(frame: Frame) -> list[str]:

@@ -732,14 +732,14 @@ _SCOPE = re.compile(r"\b(?:in|from) (?:the|that|this|your) ((?:[\w'’-]+ ){1,4}
 _ASIDE = re.compile(r",\s*(?:where|which|who|whose|when)\b([^,?]*),")
 
 
-# a description set beside a name that says which one is meant: "the skipper of Qorvale, the Swedish maxi that won
+# a description set beside a name that says which one is meant: "the skipper of Qorvale, the Harlow maxi that won
 # last year?" (the sentence that names the skipper need not say it again)
 _APPOSITION = re.compile(r"\b[A-Z][\w'’-]*\s*,\s*((?:the|an?)\s[^,?]*)(?=[,?]|$)")
 
 
 def aside_words(question: str) -> set[str]:
     """Lower-cased words of an aside between commas that says which one is meant (", where the fire broke out,"), or
-    of a description beside a name (", the Swedish maxi that won it?")."""
+    of a description beside a name (", the Harlow maxi that won it?")."""
     return {w.lower() for pattern in (_ASIDE, _APPOSITION) for m in pattern.finditer(question)
             for w in _WORD.findall(m.group(1))}
 

@@ -1663,3 +1663,23 @@ def test_a_description_beside_a_name_in_the_question_says_which_one_and_need_not
                      "rough race.\n")
     answer = bot.ask("Who is the skipper of Qorvale, the Harlow maxi that won the Zenda Cup last year?")
     assert not answer.abstained and "**Kit Marlow**" in _first(answer), answer.text
+
+
+def test_a_role_held_by_another_or_in_a_lesser_rank_does_not_answer_who_holds_it(  # type: ignore[no-untyped-def]
+        settings, fake_embedder, tmp_path: Path) -> None:
+    """"Who is Zenda's foreign minister?" is not answered by "Harlow Foreign Minister Jo Roe", nor "Who is the premier
+    of Harlow?" by "Deputy Premier Al Poe"; "Who is Harlow's foreign minister?" is answered by Jo Roe."""
+    bot = _small_bot(settings, fake_embedder, tmp_path,
+                     "Border talks stall\n\nHarlow Foreign Minister Jo Roe warned Zenda on Monday that the border "
+                     "dispute was growing tense.\n\nIn Harlow's parliament, Deputy Premier Al Poe said the army was "
+                     "ready.\n")
+    _assert_short(bot, "Who is Harlow's foreign minister?", "Jo Roe")
+    for question, wrong in (("Who is Zenda's foreign minister?", "Jo Roe"), ("Who is the premier of Harlow?", "Al Poe")):
+        assert f"**{wrong}**" not in bot.ask(question).text, question
+    (tmp_path / "fined").mkdir()
+    bot = _small_bot(settings, fake_embedder, tmp_path / "fined",
+                     "Tour company fined\n\nThe Harlow tour company Qorvale Tours was fined over the canyon "
+                     "accident. Qorvale Tours president Kit Marlow, vice-president Ann Lee and director Bo Dane were "
+                     "each given a suspended sentence.\n")
+    _assert_short(bot, "Who was the president of the Harlow tour company Qorvale Tours fined over the accident?",
+                  "Kit Marlow")
