@@ -424,8 +424,11 @@ class EvidenceStage:
                 tagged = next((x.label for x in said[0].entities if x.start <= a < x.end), None)
                 # "Which airline …?" is not answered by a place or people "they" stands for; nor is any question by
                 # its own subject
-                if not (company_asked and tagged != "ORG") and not names_the_asked(frame, text[a:b]):
-                    out.append((a, b, "ORG" if pronoun in ("it", "they") else "PERSON", 0.8))
+                label = "ORG" if pronoun in ("it", "they") else "PERSON"
+                # nor is "Which party …?" by the people "the pair" or "he" stands for
+                if not (company_asked and tagged != "ORG") and not names_the_asked(frame, text[a:b]) and not (
+                        frame.answer_type == "ORG" and label == "PERSON"):
+                    out.append((a, b, label, 0.8))
         if where_said and said is not None and said[0].start != e.sentence.start:
             out += [(x.start, x.end, x.label, 0.3) for x in map(_trim_entity(text), said[0].entities)
                     if x.label in frame.labels and not (x.start <= said[1][0] < x.end)

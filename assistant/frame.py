@@ -540,6 +540,10 @@ def _answer_type(low: str, text: str | None = None) -> tuple[str | None, str | N
             return kind, noun
     if re.match(r"\s*(?:who|whom|whose)\b", low) or re.search(r"\bwho\b", low[:40]):
         return "PERSON", None
+    if re.match(r"\s*(?:(?:in|on|at|from|to|by|for|with) )?(?:which|what)\s+(?!(?:year|date|day|month|time)\b)\w+", low) \
+            and not re.search(r"\b(?:year|date|day|month|time) of\b|\bwhat (?:is|was|are|were) the (?:year|date|day|month"
+                              r"|time)\b", low):
+        return None, None  # "Which fielder appealed when …?", "What did she say when …?": a clause's "when"
     if re.match(r"\s*when\b", low) or re.search(r"\bwhat (?:year|date|day|month|time)\b|\bwhen\b|\bdate of\b", low):
         return "DATE", None
     if re.match(r"\s*where\b", low) or re.search(r"\bwhere\b", low):

@@ -1683,3 +1683,14 @@ def test_a_role_held_by_another_or_in_a_lesser_rank_does_not_answer_who_holds_it
                      "each given a suspended sentence.\n")
     _assert_short(bot, "Who was the president of the Harlow tour company Qorvale Tours fined over the accident?",
                   "Kit Marlow")
+
+
+def test_which_party_is_never_answered_by_the_people_a_group_word_stands_for(  # type: ignore[no-untyped-def]
+        settings, fake_embedder, tmp_path: Path) -> None:
+    """"Which political party does Premier Kit Marlow belong to?" over "Jo Roe and Al Poe bid … . The pair met the
+    Premier, Kit Marlow, …": "the pair" are people, no party."""
+    bot = _small_bot(settings, fake_embedder, tmp_path,
+                     "Port bid\n\nBusinessmen Jo Roe and Al Poe have made a joint bid for the Harlow port. The pair "
+                     "met the Zenda Premier, Kit Marlow, yesterday to update him on the bid.\n")
+    answer = bot.ask("Which political party does Zenda Premier Kit Marlow belong to?")
+    assert "**Jo Roe and Al Poe**" not in answer.text, answer.text

@@ -229,3 +229,15 @@ def test_a_form_of_address_before_a_name_is_no_term_of_the_question() -> None:
     assert "sir" not in frame.terms and "roe" in frame.terms
     assert "sir" not in analyse("How old was Sir Jo Roe?").terms
     assert "sir" in analyse_frame("Who did the sir greet?", lexicon()).terms  # not before a name: a word as any
+
+
+def test_a_when_or_where_clause_does_not_make_a_which_or_what_question_ask_a_date_or_place() -> None:
+    from assistant.frame import _answer_type
+
+    q = "Which fielder appealed when Jo Roe was given out?"
+    assert _answer_type(q.lower(), q)[0] != "DATE"
+    q = "What did the minister say when asked about the strike?"
+    assert _answer_type(q.lower(), q)[0] != "DATE"
+    assert _answer_type("what is the date of the summit?")[0] == "DATE"
+    assert _answer_type("what year did the war end?")[0] == "DATE"
+    assert _answer_type("when did the fleet leave?")[0] == "DATE"
