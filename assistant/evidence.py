@@ -367,6 +367,10 @@ class EvidenceStage:
                 bonus = {"ORG": 0.3}.get(ent.label, 0.0)
             end = _with_unit(text, e.sentence, ent.end) if ent.label == "CARDINAL" else ent.end
             out.append((ent.start, end, ent.label, bonus + self._closeness(frame, snapshot, e, ent.start)))
+        if frame.answer_type == "PERSON" and _SPEECH_ASKED.search(frame.text) and _quotes_words(e.text) and \
+                _speaker_in(text, e.sentence) is not None:  # "Which fireman told the trial …?": the one who speaks,
+            quoted = [(e.sentence.start + m.start(), e.sentence.start + m.end()) for m in _QUOTED.finditer(e.text)]
+            out = [c for c in out if not any(a < c[0] < b for a, b in quoted)]  # not a name inside the quote
         asked = _asked_gender(frame.text)
         if asked and frame.answer_type in ("PERSON", "PERSON_NAME"):  # "Which woman …?": never a man the articles call he
             gender_of = self.lexicon(snapshot).gender_of
@@ -1032,6 +1036,9 @@ _REFERENTS = {"he": frozenset({"PERSON"}), "she": frozenset({"PERSON"}),
               "it": frozenset({"ORG", "GPE", "NORP"}), "they": frozenset({"ORG", "NORP", "GPE", "PERSON"})}
 
 
+# a question that asks who said something
+_SPEECH_ASKED = re.compile(r"\b(?:said|says|say|told|tells|tell|claimed|claims|warned|warns|described|announced"
+                           r"|admitted|argued|urged|insisted)\b", re.IGNORECASE)
 _QUOTED = re.compile(r"[“\"]([^”\"]*)[”\"]?")
 
 

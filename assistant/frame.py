@@ -540,6 +540,10 @@ def _answer_type(low: str, text: str | None = None) -> tuple[str | None, str | N
             return kind, noun
     if re.match(r"\s*(?:who|whom|whose)\b", low) or re.search(r"\bwho\b", low[:40]):
         return "PERSON", None
+    m = re.match(r"\s*which ([a-z-]+) (?:[a-z-]+ )?(?:said|says|told|tells|claimed|claims|warned|warns|described"
+                 r"|describes|announced|admitted|argued|urged|insisted|called|calls)\b", low)
+    if m and m.group(1) not in STOPWORDS:  # "Which swimmer said …?": one who speaks, a person (a body's kind
+        return "PERSON", m.group(1)  # noun, "Which union said …?", was read above)
     if re.match(r"\s*(?:(?:in|on|at|from|to|by|for|with) )?(?:which|what)\s+(?!(?:year|date|day|month|time)\b)\w+", low) \
             and not re.search(r"\b(?:year|date|day|month|time) of\b|\bwhat (?:is|was|are|were) the (?:year|date|day|month"
                               r"|time)\b", low):

@@ -1694,3 +1694,15 @@ def test_which_party_is_never_answered_by_the_people_a_group_word_stands_for(  #
                      "met the Zenda Premier, Kit Marlow, yesterday to update him on the bid.\n")
     answer = bot.ask("Which political party does Zenda Premier Kit Marlow belong to?")
     assert "**Jo Roe and Al Poe**" not in answer.text, answer.text
+
+
+def test_who_told_is_the_speaker_of_the_quote_not_a_name_inside_it(  # type: ignore[no-untyped-def]
+        settings, fake_embedder, tmp_path: Path) -> None:
+    """"Which fireman told the inquiry he had warned the owners?" over '"… I called Mr Roe … but Mr Roe said …," Mr
+    Poe said': the one who speaks is Mr Poe; Mr Roe is only named in his words."""
+    bot = _small_bot(settings, fake_embedder, tmp_path,
+                     "Gorge inquiry\n\nA Harlow fireman has told the inquiry he warned the tour owners about the "
+                     "gorge many times.\n\n\"For two years I called Mr Roe and told him the gorge was dangerous, but "
+                     "Mr Roe assured me there were no problems there,\" Mr Poe said.\n")
+    answer = bot.ask("Which fireman told the inquiry he was assured there were no problems at the dangerous gorge?")
+    assert "**Roe**" not in answer.text, answer.text

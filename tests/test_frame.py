@@ -241,3 +241,11 @@ def test_a_when_or_where_clause_does_not_make_a_which_or_what_question_ask_a_dat
     assert _answer_type("what is the date of the summit?")[0] == "DATE"
     assert _answer_type("what year did the war end?")[0] == "DATE"
     assert _answer_type("when did the fleet leave?")[0] == "DATE"
+
+
+def test_which_noun_said_asks_for_a_speaker() -> None:
+    """"Which swimmer said …?" asks for a person, whatever the noun; a body's kind noun still asks for a body."""
+    from assistant.frame import _answer_type
+
+    assert _answer_type("which swimmer said her prize would pay for a heater?") == ("PERSON", "swimmer")
+    assert _answer_type("which union said the strike would go ahead?")[0] == "ORG"
