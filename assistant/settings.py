@@ -92,11 +92,12 @@ class AnswerSettings(_Section):
     lead_words: int = Field(70, ge=10, le=1000, description="With the grounded lead: supporting sentences are added "
                             "while the answer stays within this many words.")
     refuse_without_span: Literal["never", "reliable", "named", "always"] = Field(
-        "named", description="With the 'extractive' engine: refuse a typed question whose evidence holds no span "
+        "reliable", description="With the 'extractive' engine: refuse a typed question whose evidence holds no span "
         "of that type: 'reliable' for the types the language layer finds reliably (how many/much/old, when, 'what is "
-        "the name of …'); 'named' (the default) for those and a conversation's first question asking for a person "
-        "or a place (who/where/which town …), however the small model tagged it; 'always' for every type, bodies' "
-        "and follow-ups' too (more wrong refusals than the eval's bound allows); or 'never'.")
+        "the name of …'); 'named' for those and a conversation's first question asking for a person or a place "
+        "(who/where/which town …), however the small model tagged it (more right refusals, and more wrong ones than "
+        "the eval's bound allows on a held-out split); 'always' for every type, bodies' and follow-ups' too; or "
+        "'never'.")
 
     @field_validator("refuse_without_span", mode="before")
     @classmethod
