@@ -1627,8 +1627,7 @@ def test_a_form_of_address_in_the_question_is_part_of_the_name_not_a_word_the_an
                      "Sailor killed at sea\n\nThe famous sailor Sir Jo Roe was killed off the coast of Zenda on "
                      "Friday, his sponsors said.\n\nMr Roe, 53, was aboard his yacht with the crew when pirates "
                      "boarded it.\n")
-    answer = bot.ask("How old was Sir Jo Roe?")
-    assert not answer.abstained and "**53**" in _first(answer), answer.text
+    _assert_short(bot, "How old was Sir Jo Roe?", "53")
 
 
 def test_how_old_was_the_one_a_named_person_harmed_asks_the_described_ones_age_not_the_names(  # type: ignore[no-untyped-def]
@@ -1639,8 +1638,7 @@ def test_how_old_was_the_one_a_named_person_harmed_asks_the_described_ones_age_n
                      "Verdict in Harlow\n\nJo Roe was sentenced to life in prison for the murder of nine-year-old "
                      "Ann Lee in Harlow.\n\nRoe, a former teacher aged 48, showed no emotion as the verdict was "
                      "read.\n")
-    answer = bot.ask("How old was the schoolgirl Jo Roe murdered?")
-    assert not answer.abstained and "**nine-year-old**" in _first(answer), answer.text
+    _assert_short(bot, "How old was the schoolgirl Jo Roe murdered?", "nine-year-old")
     answer = bot.ask("How old is the teacher Jo Roe?")
     assert "nine" not in _first(answer), answer.text
 
@@ -1652,8 +1650,7 @@ def test_to_which_town_is_the_name_after_to_of_the_asked_verb_however_the_recogn
     bot = _small_bot(settings, fake_embedder, tmp_path,
                      "Storm hits the fleet\n\nThe stricken yacht Qorvale has been towed to St Ormsby on the east "
                      "coast after losing its rudder.\n\nIts crew of six were unhurt, race officials said.\n")
-    answer = bot.ask("To which town was the yacht Qorvale towed after losing its rudder?")
-    assert not answer.abstained and "**St Ormsby**" in _first(answer), answer.text
+    _assert_short(bot, "To which town was the yacht Qorvale towed after losing its rudder?", "St Ormsby")
 
 
 def test_a_description_beside_a_name_in_the_question_says_which_one_and_need_not_be_in_the_answers_sentence(  # type: ignore[no-untyped-def]
@@ -1665,8 +1662,7 @@ def test_a_description_beside_a_name_in_the_question_says_which_one_and_need_not
                      "maxi Qorvale, which won the Zenda Cup last year.\n\nThe weather bureau expects strong winds "
                      "on the first night.\n\nKit Marlow, the skipper of Qorvale, says the crew is ready for a "
                      "rough race.\n")
-    answer = bot.ask("Who is the skipper of Qorvale, the Harlow maxi that won the Zenda Cup last year?")
-    assert not answer.abstained and "**Kit Marlow**" in _first(answer), answer.text
+    _assert_short(bot, "Who is the skipper of Qorvale, the Harlow maxi that won the Zenda Cup last year?", "Kit Marlow")
 
 
 def test_a_role_held_by_another_or_in_a_lesser_rank_does_not_answer_who_holds_it(  # type: ignore[no-untyped-def]
