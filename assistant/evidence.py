@@ -642,11 +642,11 @@ def _role_owners(frame: Frame) -> set[str]:
     words of that phrase; empty when it does not say."""
     if frame.focus is None:
         return set()
-    role, own = re.escape(frame.focus), frame.text.split(" (about: ")[0]
-    m = re.search(rf"\b([A-Z][\w-]*)(?:'s|’s)?\s+(?:[\w-]+\s+)?(?i:{role})\w*\b", own)
+    role = re.escape(frame.focus)
+    m = re.search(rf"\b([A-Z][\w-]*)(?:'s|’s)?\s+(?:[\w-]+\s+)?(?i:{role})\w*\b", frame.own)
     if m is not None and m.group(1).lower() not in _NOT_OWNERS:
         return {m.group(1).lower()}
-    m = re.search(rf"\b(?i:{role})\w*\s+of\s+(.*)", own)
+    m = re.search(rf"\b(?i:{role})\w*\s+of\s+(.*)", frame.own)
     if m is None:
         return set()
     phrase = m.group(1)[: (end.start() if (end := _PHRASE_END.search(m.group(1))) else None)]
@@ -664,16 +664,17 @@ def _other_holder(frame: Frame, text: str, sentence: ParsedSentence, ent: Entity
     if lesser is not None and not set(_LESSER) & set(frame.terms):
         return True
     chunk = next(((a, b) for a, b in sentence.chunks if a <= ent.start and ent.end <= b), None)
-    owners = _role_owners(frame)
-    if chunk is None or not owners:
+    if chunk is None:
         return False
     title = [t for t in sentence.tokens if chunk[0] <= t.start < ent.start]
     at = next((k for k, t in enumerate(title) if t.lemma.lower() == frame.focus), None)
-    words = [text[t.start : t.end].lower() for t in title]
-    if at is None or owners & set(words) or any(_name_kin(o, _family(frozenset(words))) for o in owners):
+    if at is None:  # the title before the name is not the asked role: nothing more to read (most names)
+        return False
+    owners, words = _role_owners(frame), [text[t.start : t.end].lower() for t in title]
+    if not owners or owners & set(words) or any(_name_kin(o, _family(frozenset(words))) for o in owners):
         return False
     # the role's own words in the question ("foreign" of "Zenda's foreign minister") are no other owner
-    asked_words = re.findall(r"[\w-]+", frame.text.split(" (about: ")[0].lower())
+    asked_words = re.findall(r"[\w-]+", frame.own.lower())
     k = next((k for k, w in enumerate(asked_words) if w.startswith(frame.focus)), 0)
     return any(t.pos == "PROPN" and w not in asked_words[max(0, k - 2) : k] for t, w in zip(title[:at], words))
 
@@ -683,7 +684,7 @@ def _age_subject(frame: Frame) -> list[str]:
     first name of a question that opens "How old is"), any other question every name it gives. "How old was the
     girl Jo Roe attacked?" and "How old is the man accused of killing Jo Roe?" ask the age of someone they only
     describe: no name's ("the actor Jo Roe" is that name's)."""
-    m = re.match(r"\s*how old (?:is|was|are|were)\b(.*)", frame.text.split(" (about: ")[0], re.IGNORECASE)
+    m = re.match(r"\s*how old (?:is|was|are|were)\b(.*)", frame.own, re.IGNORECASE)
     if m is None or not frame.groups:
         return list(frame.names)
     words = re.findall(r"[\w'’-]+|[?,;:]", m.group(1))

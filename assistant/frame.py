@@ -160,6 +160,11 @@ class Frame:
     scope: tuple[str, ...] = ()  # "… mentioned in the Acme story": terms the article must match, not the sentence
 
     @property
+    def own(self) -> str:
+        """The question's own words: a follow-up's text without the earlier turn it was pieced with (" (about: …)")."""
+        return self.text.split(" (about: ")[0]
+
+    @property
     def labels(self) -> frozenset[str]:
         out = ANSWER_LABELS.get(self.answer_type or "", frozenset())
         if self.answer_type == "QUANTITY" and _SIZE_ASKED.search(self.text):
