@@ -539,14 +539,18 @@ class EvidenceStage:
                     ) -> tuple[ParsedSentence, tuple[int, int]] | None:
         """The nearest compatible name earlier in the same or the previous paragraph (he/she: a person;
         it: a body or place; they: a body, group or people), preferring the subject of its sentence."""
+        return self._antecedent_of(snapshot, e.doc_id, e.index, pronoun)
+
+    def _antecedent_of(self, snapshot: Snapshot, doc_id: str, index: int, pronoun: str
+                       ) -> tuple[ParsedSentence, tuple[int, int]] | None:
         labels = _REFERENTS.get(pronoun, _REFERENTS["he"])
-        sentences = snapshot.sentences(e.doc_id)
-        text = snapshot.documents[e.doc_id].text
+        sentences = snapshot.sentences(doc_id)
+        text = snapshot.documents[doc_id].text
         gender = {"he": "m", "she": "f"}.get(pronoun)
         gender_of = self.lexicon(snapshot).gender_of
-        for j in range(e.index - 1, -1, -1):
+        for j in range(index - 1, -1, -1):
             s = sentences[j]
-            if e.sentence.paragraph - s.paragraph > 1:
+            if sentences[index].paragraph - s.paragraph > 1:
                 break
             if gender is not None:
                 if subject_pronoun(text, s) == pronoun:
@@ -556,7 +560,7 @@ class EvidenceStage:
                 person = _speaker_in(text, s, people_only=True) or _proper_subject(text, s)
                 if person is not None and gender_of(text[person[0] : person[1]]) in (None, gender):
                     return s, person
-            found = [ent for ent in s.entities if ent.label in labels and (
+            found = [ent for ent in relabelled(text, s) + _titled_untagged(text, s) if ent.label in labels and (
                 gender is None or gender_of(text[ent.start : ent.end]) in (None, gender))
                 and text[ent.start : ent.end].lower() not in _PERSON_WORDS]  # a title alone ("the treasurer") is no name
             if pronoun == "they":  # "they" agrees with a plural: "150 Freedonian members" over "the group"
@@ -592,19 +596,13 @@ class EvidenceStage:
             return None
         sentences = snapshot.sentences(e.doc_id)
         if _quotes_words(e.text) or _inside_quote(text, sentences, e.index):
-            # the speaker is named where the quotation closes or opens: the nearest sentences of the paragraph,
-            # after it first ("…,” she said.), or the previous paragraph a continuing quotation follows
-            near = [j for j in (e.index + 1, e.index + 2, e.index + 3, e.index - 1, e.index - 2, e.index - 3)
-                    if 0 <= j < len(sentences) and sentences[j].paragraph == e.sentence.paragraph]
-            first = _paragraph_start(sentences, e.index)
-            continuing = text[sentences[first].start : sentences[first].end].lstrip()[:1] in ("“", '"')
-            # a paragraph that opens a quotation again continues the speaker of the paragraph before it
-            near += [j for j in (first - 1, first - 2, first - 3) if 0 <= j < len(sentences)
-                     and sentences[j].paragraph == e.sentence.paragraph - 1 and (continuing or not near)]
-            for j in near:
+            for j in _quote_speaker_order(text, sentences, e.index):
                 speaker = _speaker_in(text, sentences[j])
                 if speaker is not None:
                     return sentences[j], speaker
+                said = _speaking_pronoun(text, sentences[j])  # '"…," she said.': who "she" is, further back
+                if said is not None:
+                    return self._antecedent_of(snapshot, e.doc_id, j, said)
             return None
         return _block_quote_speaker(text, sentences, e.index) or _introduced(text, sentences, e.index) or \
             _group_referent(text, sentences, e.index)
@@ -730,7 +728,7 @@ def titled_person(text: str, sentence: ParsedSentence) -> Callable[[Entity], Ent
             return ent
         inside = [t for t in sentence.tokens if ent.start <= t.start < ent.end]
         before = [t for t in sentence.tokens if t.end <= ent.start]
-        if not inside or any(t.pos != "PROPN" for t in inside):
+        if not inside or any(t.pos != "PROPN" and text[t.start : t.end] != "-" for t in inside):  # "Roe-Poe"
             return ent
         if _role_appositive(sentence, inside):
             return Entity(ent.start, ent.end, "PERSON")
@@ -738,7 +736,9 @@ def titled_person(text: str, sentence: ParsedSentence) -> Callable[[Entity], Ent
             return ent
         title = before[-1]
         word = text[title.start : title.end]
-        titled = word[:1].isupper() and (title.lemma.rstrip(".") in _NAME_TITLES or title.lemma in PERSON_NOUNS)
+        # "President Jo Roe", "envoy Jo Roe" (a word for a person, whatever its case: not "the name Acme")
+        titled = (word[:1].isupper() and title.lemma.rstrip(".") in _NAME_TITLES) or (
+            title.lemma in PERSON_NOUNS and title.lemma not in ("name", "head"))
         kin = title.lemma in RELATION_NOUNS or noun_gender(title.lemma) is not None  # "his widow Ann", lower case
         return Entity(ent.start, ent.end, "PERSON") if titled or kin else ent
     return relabel
@@ -1054,8 +1054,55 @@ _FIRST_PERSON = frozenset({"i", "we", "my", "our", "us", "me"})
 
 def _inside_quote(text: str, sentences: list[ParsedSentence], i: int) -> bool:
     """Is sentence i inside a quotation opened by an earlier sentence of its paragraph (“A. B. C,” she said)?"""
-    before = text[sentences[_paragraph_start(sentences, i)].start : sentences[i].start]
+    return _open_at(text, sentences[_paragraph_start(sentences, i)].start, sentences[i].start)
+
+
+def _open_at(text: str, start: int, end: int) -> bool:
+    """Is a quotation opened in text[start:end] still open at its end?"""
+    before = text[start:end]
     return before.count("“") > before.count("”") or before.count('"') % 2 == 1
+
+
+def _quote_speaker_order(text: str, sentences: list[ParsedSentence], i: int) -> list[int]:
+    """Where the speaker of quoted sentence i is named, nearest first: the sentences that follow while its
+    quotation stays open (“A. B,” she said), then the sentences before it in its paragraph (“A,” he said. “B.”),
+    then the paragraph before when this one opens a quotation again; last, the next quoting sentence."""
+    first = _paragraph_start(sentences, i)
+    order: list[int] = []
+    j = i
+    while j + 1 < len(sentences) and j - i < 3 and sentences[j + 1].paragraph == sentences[i].paragraph \
+            and _open_at(text, sentences[first].start, sentences[j].end):
+        j += 1
+        order.append(j)
+    order += [k for k in (i - 1, i - 2, i - 3) if k >= first]
+    continuing = text[sentences[first].start : sentences[first].end].lstrip()[:1] in ("“", '"')
+    order += [k for k in (first - 1, first - 2, first - 3) if k >= 0 and sentences[k].paragraph ==
+              sentences[i].paragraph - 1 and (continuing or not order)]
+    nxt = i + 1
+    if nxt < len(sentences) and nxt not in order and sentences[nxt].paragraph == sentences[i].paragraph and \
+            _quotes_words(text[sentences[nxt].start : sentences[nxt].end]):
+        order.append(nxt)
+    return order
+
+
+def _quoted_ranges(text: str, sentence: ParsedSentence) -> list[tuple[int, int]]:
+    """The character ranges of the sentence inside quotation marks (a mark left open runs to the sentence end)."""
+    body = text[sentence.start : sentence.end]
+    return [(sentence.start + m.start(), sentence.start + m.end()) for m in _QUOTED.finditer(body)]
+
+
+def _speaking_pronoun(text: str, sentence: ParsedSentence) -> str | None:
+    """'he', 'she' or 'they' when that pronoun, outside the quotation marks, is the subject of a speech verb
+    ('"…," she said.')."""
+    quoted = _quoted_ranges(text, sentence)
+    tokens = sentence.tokens
+    for t in tokens:
+        if t.dep != "nsubj" or t.pos != "PRON" or not 0 <= t.head < len(tokens) or any(a <= t.start < b for a, b in quoted):
+            continue
+        word = text[t.start : t.end].lower()
+        if word in ("he", "she", "they") and tokens[t.head].lemma in SPEECH_VERBS and tokens[t.head].pos in ("VERB", "AUX"):
+            return word
+    return None
 
 
 def _block_quote_speaker(text: str, sentences: list[ParsedSentence], i: int
@@ -1122,12 +1169,15 @@ def _proper_subject(text: str, sentence: ParsedSentence) -> tuple[int, int] | No
 def _speaker_in(text: str, sentence: ParsedSentence, people_only: bool = False) -> tuple[int, int] | None:
     """The named person (or body) who says something in this sentence: subject of a speech verb."""
     tokens = sentence.tokens
+    quoted = _quoted_ranges(text, sentence)
     for i, t in enumerate(tokens):
         if t.lemma not in SPEECH_VERBS or t.pos not in ("VERB", "AUX"):
             continue
-        for ent in sentence.entities:
+        for ent in relabelled(text, sentence):
             if ent.label not in (("PERSON",) if people_only else ("PERSON", "ORG", "NORP")):
                 continue
+            if any(a <= ent.start < b for a, b in quoted):
+                continue  # a name inside the quoted words is not who speaks them
             heads = [k for k, x in enumerate(tokens) if ent.start <= x.start < ent.end]
             # the subject of the speech verb (an antecedent search wants exactly that; otherwise any subject of the
             # sentence will do, as in '"…," Jo Roe, the minister, told reporters')
@@ -1259,6 +1309,24 @@ def _named_kind(text: str, sentence: ParsedSentence, noun: str, label: str) -> l
             found.append((tokens[nxt].start, tokens[k].end))
         out += [(a, b, label, 0.6) for a, b in dict.fromkeys(found) if not (a <= t.start < b)]
     return out
+
+
+@lru_cache(maxsize=16384)
+def _titled_untagged(text: str, sentence: ParsedSentence) -> tuple[Entity, ...]:
+    """People the recogniser left untagged behind a title of address ("Dr Jo Poe", "Sir Al Roe"): a capitalised
+    title followed by one or more proper nouns no entity covers."""
+    tagged = [(x.start, x.end) for x in sentence.entities]
+    tokens = sentence.tokens
+    out = []
+    for k, t in enumerate(tokens):
+        if t.pos != "PROPN" or t.lemma.lower().rstrip(".") not in _NAME_TITLES or not text[t.start : t.start + 1].isupper():
+            continue
+        end = k
+        while end + 1 < len(tokens) and tokens[end + 1].pos == "PROPN" and text[tokens[end + 1].start].isupper():
+            end += 1
+        if end > k and not any(a < tokens[end].end and tokens[k].start < b for a, b in tagged):
+            out.append(Entity(t.start, tokens[end].end, "PERSON"))
+    return tuple(out)
 
 
 def untagged_names(text: str, sentence: ParsedSentence) -> list[tuple[int, int]]:

@@ -1706,3 +1706,30 @@ def test_who_told_is_the_speaker_of_the_quote_not_a_name_inside_it(  # type: ign
                      "Mr Roe assured me there were no problems there,\" Mr Poe said.\n")
     answer = bot.ask("Which fireman told the inquiry he was assured there were no problems at the dangerous gorge?")
     assert "**Roe**" not in answer.text, answer.text
+
+
+def test_the_speaker_of_a_quotation_is_found_through_his_said_and_only_while_the_quotation_is_open(  # type: ignore[no-untyped-def]
+        settings, fake_embedder, tmp_path: Path) -> None:
+    """'"A," he said. "B."': B's speaker is who "he" is, named further back (not a name inside the quoted words);
+    a quotation closed by '," she said.' is not spoken by the next sentence's speaker; a name after a title the
+    recogniser missed ("Queen Ann Roe"), or after a word for a person in lower case ("envoy Al Poe"), is a person."""
+    bot = _small_bot(settings, fake_embedder, tmp_path,
+                     "Asylum claims\n\nThe Harlow Foreign Minister Kit Marlow has refused to say how long the claims "
+                     "will wait. But he says the main threat to most people is gone. \"Many Zendans who came here "
+                     "claimed that they were fleeing the militia,\" he said. \"Well, the militia is finished.\" "
+                     "Meanwhile, a ferry left the island on Monday.\n",
+                     "Obesity study\n\nThe study by the Harlow Health Institute shows obesity is rising. Professor Ann "
+                     "Lee says the results are grave. She says the results are frightening for adults. \"This is a "
+                     "worry for heart disease because research shows a link with weight,\" she said. Dietitian Jo Roe "
+                     "says the results are not surprising.\n",
+                     "Christmas messages\n\nThe sombre mood was typified by Qorvale's Queen Bo Dane, who said the year "
+                     "brought many trials. \"The outrages last autumn brought home the grief of ordinary people "
+                     "caught up in such evil,\" she said.\n",
+                     "Envoy warns\n\nThe army moved tanks into the city on Monday. \"We are close to a full war "
+                     "between the two sides,\" Harlow peace envoy Al Poe-Ormsby warned. \"If that happens the "
+                     "council will be completely crushed,\" he said.\n")
+    _assert_short(bot, "Who said the militia is finished?", "Kit Marlow")
+    _assert_short(bot, "Who warned that obesity is a worry for heart disease?", "Ann Lee")
+    _assert_short(bot, "Who said the outrages brought home the grief of ordinary people caught up in evil?",
+                  "Queen Bo Dane")
+    _assert_short(bot, "Who warned that the council could be completely crushed?", "Al Poe-Ormsby")
