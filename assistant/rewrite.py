@@ -129,11 +129,22 @@ def needs_context(question: str) -> bool:
     has_name = bool(_NAMEISH.search(question[1:]))
     if _CONTINUATION.match(question) or len(content) <= 1:
         return True
-    if _PERSON_PRONOUN.search(question):
+    if _free_pronouns(question):
         return not person_names(question) and not _bound(question)
     if _THING_PRONOUN.search(question):
         return not has_name or len(content) <= 2
     return False
+
+
+# "Where did Jo Roe say he would go?": the "he" after a named sayer is that sayer
+_SAYER = re.compile(r"\b[A-Z][\w'-]+\s+(?:say|says|said|tell|tells|told|think|thinks|thought|believe|believes|claim"
+                    r"|claims|claimed)\s+(?:that\s+)?(he|she)\b")
+
+
+def _free_pronouns(question: str) -> list[re.Match[str]]:
+    """The question's person pronouns but those a named sayer binds ("… Jo Roe say he …")."""
+    bound = {m.start(1) for m in _SAYER.finditer(question[1:] and " " + question[1:])}
+    return [m for m in _PERSON_PRONOUN.finditer(question) if m.start() not in bound]
 
 
 def _bound(question: str) -> bool:
@@ -147,6 +158,40 @@ def _bound(question: str) -> bool:
         if not possessive:
             return False
     return True
+
+
+# "it", "its", "there", "that boat": a thing or place the previous answer named
+_THING_REFERENCE = re.compile(r"\b(?:(?:from|to|in|at|near) there|there|its|it|(?:that|this|the same) ([a-z]+))\b(?!['’])")
+
+
+def _thing_referent(last: Turn) -> str | None:
+    """The previous short answer when it names a thing, a body or a place ("Harlow Bay", "Qorvale"): not a person the
+    answer's passages name, not a number or a date."""
+    short = last.short_answer
+    if not short or not short[:1].isupper() or any(c.isdigit() for c in short) or last.people is None:
+        return None
+    if any(short in p or p in short for p in last.people):
+        return None
+    if all(w.lower() in STOPWORDS for w in short.split()):
+        return None
+    return short
+
+
+def _refer(m: re.Match[str], name: str, asked: str) -> str:
+    """The words of `m` with `name` in place of the pronoun ("from there" -> "from Qorvale", "its" -> "Qorvale's");
+    "that boat" only when the previous question asked for a boat, "there" only when it asked where."""
+    word = m.group().lower()
+    if m.group(1) is not None:
+        return name if re.search(rf"\b{re.escape(m.group(1))}\b", asked, re.IGNORECASE) else m.group()
+    if word.endswith("there"):
+        if not re.match(r"\s*(?:where|(?:in|at|from|to|near) which|which (?:town|city|country|place|state|suburb))\b",
+                        asked, re.IGNORECASE):
+            return m.group()
+        return m.group()[: -len("there")] + name if word != "there" else f"in {name}"
+    if not re.match(r"\s*(?:(?:in|on|at|from|to|by|for|with) )?(?:which|what) [a-z]+", asked, re.IGNORECASE) or \
+            re.match(r"\s*what (?:is|was|are|were|did|does|do|has|have|had)\b", asked, re.IGNORECASE):
+        return m.group()  # "it" after "Where …?" or "What did X say?" is what was spoken of, not the answer
+    return f"{name}'s" if word == "its" else name
 
 
 def own_query(query: str) -> str:
@@ -180,25 +225,29 @@ def _rewrite(q: str, history: list[Turn], gender_of: GenderOf | None = None) -> 
         if _WH.match(base):
             return _WH.sub(wh.group().strip().capitalize(), base, count=1)
         return f"{wh.group().strip().capitalize()} {_topic(last)}?"
-    pronoun = _PERSON_PRONOUN.search(q)
+    free = _free_pronouns(q)
+    pronoun = free[0] if free else None
     person = _referent(history, pronoun.group() if pronoun else "", gender_of)
     if person and pronoun:
-        def sub(m: re.Match[str]) -> str:
-            word = m.group().lower()
-            after = re.match(r"\s+([A-Za-z]+)", q[m.end():])
-            # "her name" is possessive, "ask her about it" is not
-            owner = word in ("his", "hers") or (word == "her" and after is not None and after.group(1).lower()
-                                                 not in _NOT_OWNED)
-            return f"{person}'s" if owner else person
-        first = _PERSON_PRONOUN.sub(sub, q, count=1)
-        return _PERSON_PRONOUN.sub(lambda m: m.group(), first)  # later pronouns stay: they now have a referent
+        word = pronoun.group().lower()
+        after = re.match(r"\s+([A-Za-z]+)", q[pronoun.end():])
+        # "her name" is possessive, "ask her about it" is not
+        owner = word in ("his", "hers") or (word == "her" and after is not None and after.group(1).lower()
+                                             not in _NOT_OWNED)
+        # later pronouns stay: they now have a referent
+        return q[: pronoun.start()] + (f"{person}'s" if owner else person) + q[pronoun.end():]
+    thing = _thing_referent(last)
+    if thing is not None:
+        resolved = _THING_REFERENCE.sub(lambda m: _refer(m, thing, last.question), q, count=1)
+        if resolved != q:
+            return resolved
     cont = _CONTINUATION.match(q)
     if cont:
         rest = q[cont.end():].strip(" ?")
         base = own_query(last.query).rstrip(" ?")
         new_names = [m.group() for m in _NAMEISH.finditer(rest)]
         old_names = [n for n, _, _ in person_names(base)]
-        if new_names and old_names:
+        if new_names and old_names and not _WH.match(rest):  # "And Jo Roe?"; not "And how did Zenda respond?"
             return base.replace(old_names[0], rest) + "?"
         if cont.group().strip().lower().startswith("according to"):
             return f"{base} according to {rest}?"

@@ -169,3 +169,33 @@ def test_a_follow_up_looks_first_in_the_article_the_last_answer_cited(settings, 
     chat.ask("Tell me about the car that was stolen with a child inside in Riverton.")
     answer = chat.ask("How far did police chase it?")
     assert answer.short_answer is not None and "160 kilometres" in answer.short_answer.text
+
+
+def test_it_there_and_that_noun_mean_the_thing_or_place_the_previous_answer_named() -> None:
+    """"Which boat …?" → "Zeus Two" → "How far behind was it?": it is Zeus Two; "there" after "Where …?" is the
+    place answered; a person, a number or an answer to "What did X say?" is never "it"."""
+    boat = [Turn(question="Which boat was running second?", query="Which boat was running second?",
+                 answer="**Harlow Star** was second [1].", short_answer="Harlow Star", people=())]
+    assert rewrite("How far behind the winner was it?", boat) == "How far behind the winner was Harlow Star?"
+    assert rewrite("How far is that boat from the finish?", boat) == "How far is Harlow Star from the finish?"
+    assert rewrite("Who skippered its crew?", boat) == "Who skippered Harlow Star's crew?"
+    place = [Turn(question="Where was the epicentre?", query="Where was the epicentre?",
+                  answer="It was in **Qorvale** [1].", short_answer="Qorvale", people=())]
+    assert rewrite("How many people live there?", place) == "How many people live in Qorvale?"
+    assert rewrite("Who ordered it?", place).startswith("Who ordered it?")  # "it" after "Where …?" is no place
+    person = [Turn(question="Which skipper won?", query="Which skipper won?", answer="**Jo Roe** won [1].",
+                   short_answer="Jo Roe", people=("Jo Roe",))]
+    assert "Jo Roe" not in rewrite("When did it start?", person).split("?")[0]
+    said = [Turn(question="What did the council say about Qorvale?", query="What did the council say about Qorvale?",
+                 answer="It said **Harlow** was safe [1].", short_answer="Harlow", people=())]
+    assert rewrite("Who wrote it?", said).startswith("Who wrote it?")
+
+
+def test_a_pronoun_after_a_named_sayer_is_the_sayer_and_a_new_question_after_and_stays_whole() -> None:
+    history = [Turn(question="Which premier has Jo Roe offered to meet?", query="Which premier has Jo Roe offered to meet?",
+                    answer="Roe offered to meet Premier **Al Poe** [1].", short_answer="Al Poe", people=("Al Poe", "Jo Roe"))]
+    assert rewrite("Where did Roe say he was willing to meet him?", history) == \
+        "Where did Roe say he was willing to meet Al Poe?"
+    where = [Turn(question="Where did Jo Roe go?", query="Where did Jo Roe go?", answer="Roe went to **Qorvale** [1].",
+                  short_answer="Qorvale", people=("Jo Roe",))]
+    assert rewrite("And how did Harlow respond?", where).startswith("How did Harlow respond?")
