@@ -104,10 +104,17 @@ def _identity_words(question: str, normal: Callable[[str], str]) -> tuple[frozen
             frozenset(normal(w.lower()) for w in m.group(2).split("-") if len(w) > 2))
 
 
+# "the two surviving guides", "the Harlow sailing race": an -ing word inside a noun phrase that describes its noun
+_DESCRIBING_ING = re.compile(r"\b(?:the|a|an|this|that|these|those)\s+(?:(?:\d+|[A-Z][\w'-]*|one|two|three|four|five|six"
+                             r"|seven|eight|nine|ten)\s+){0,2}([a-z]+ing)\s+(?!(?:the|a|an|to|in|on|at|of|for|with|by"
+                             r"|from|over|his|her|their|its|and|or)\b)[a-z]+")
+
+
 def _described_words(question: str, normal: Callable[[str], str]) -> frozenset[str]:
-    """The participles that only say which one is meant ("the man linked to Acme", "the boy injured in the crash")
-    in a question whose clause has a verb of its own after them: who is meant, not what is asked."""
-    return frozenset(normal(m.group(1).lower()) for m in _DESCRIBING.finditer(question[1:]))
+    """The participles that only say which one is meant ("the man linked to Acme", "the boy injured in the crash",
+    "the two surviving guides") in a question whose clause has a verb of its own: who is meant, not what is asked."""
+    return frozenset(normal(m.group(1).lower()) for pattern in (_DESCRIBING, _DESCRIBING_ING)
+                     for m in pattern.finditer(question[1:]))
 
 
 _NEGATING_PREFIXES = ("un", "non", "non-")
@@ -120,6 +127,9 @@ _NOBODY = frozenset({"nobody", "none"})  # "nobody was hurt", "none of them" ("n
 # "Was anyone injured …?", "Were any detainees hurt …?": whether somebody was, the participle asked about
 _ANYONE = re.compile(r"^\s*(?:was|were|has|have|had)\s+(?:there\s+)?(?:anyone|anybody|someone|somebody|any\s+[a-z]+)"
                      r"\s+(?:been\s+)?([a-z]+(?:ed|en|t))\b", re.IGNORECASE)
+# "Was there a patient on board …?", "Will there be any delays?": the noun whose existence is asked
+_THERE = re.compile(r"\s*(?:is|was|are|were|will|would|has|have|had)\s+there\s+(?:be\s+|been\s+)?(?:a|an|any|some|"
+                    r"another|more|many)?\s*([a-z]+)", re.IGNORECASE)
 _CONTINUING = re.compile(r"\b(?:still|currently|now|remains?|continues? to)\b", re.IGNORECASE)
 _PAST_ONLY = frozenset({"previously", "formerly", "former", "once", "ex"})
 
@@ -555,6 +565,9 @@ class GroundedAnswerer(EvidenceStage):
         # a name the question gives is matched by one of its words ("Doe" for "Jane Doe"), or by the sentences
         # around it ("the summit" after "the Trade Summit opened …"); what is done must be said in the sentence
         total = sum(frame.weights.get(t, 1.0) for t in frame.terms) or 1.0
+        there = _THERE.match(frame.text)  # "Was there a patient on board …?" is answered by a sentence about a patient
+        if there is not None and self.lexicon(snapshot).normal(there.group(1).lower()) not in e.matched | set(opposed):
+            return None
         knowing = knowing_verb(frame.text)  # "Does the council know why …?" is answered by what it knows
         if knowing is not None and knowing not in words:
             return None
@@ -574,7 +587,9 @@ class GroundedAnswerer(EvidenceStage):
             if pronoun:  # "They have suspended Acme": who "they" are is said nearby
                 matched |= {t for t in frame.terms if t in e.near and not self._is_verb(snapshot, t)}
             # the verbs of a clause that only sets the scene ("… when missiles hit the post?") need not be said
-            scene = _scene_words(frame.text, normal) | _described_words(frame.text, normal)
+            described = _described_words(frame.text, normal)  # ("the two surviving guides": which ones, said
+            matched |= {t for t in frame.terms if t in described and t in e.near}  # around it, as names are)
+            scene = _scene_words(frame.text, normal) | described
             verbs = [t for t in frame.terms if t not in frame.hard and t not in scene and (
                 self._is_verb(snapshot, t) or t in identity)] if not knowing else []
             # (what the sentence knows or tells is the clause the question asks about: its verbs may differ)
