@@ -1529,6 +1529,11 @@ def _age_of(text: str, sentence: ParsedSentence, start: int, end: int, names: se
     return False
 
 
+_BARE_PEOPLE = frozenset({"man", "woman", "boy", "girl", "person", "child", "baby", "teenager", "youth"})  # say only
+# what someone is ("the 30-year-old man left" may be anyone); a role ("the 80-year-old former ruler") refers back
+_REFERRING = ("nsubj", "nsubjpass", "poss", "dobj", "pobj", "appos")  # a phrase standing for someone in its clause
+
+
 def _aged_referent(text: str, sentences: list[ParsedSentence], i: int, start: int | None = None
                    ) -> tuple[int, int] | None:
     """Who "the 26-year-old" (an age used as a noun: "the 26-year-old's background", "The 27-year-old is on board
@@ -1540,14 +1545,20 @@ def _aged_referent(text: str, sentences: list[ParsedSentence], i: int, start: in
         if start is not None and at != start:
             continue
         old = s.tokens[_token_at(s, s.start + m.end() - 3)]  # the token "old"
-        if old.dep not in ("nsubj", "nsubjpass", "poss", "dobj", "pobj", "appos"):
-            continue  # "the 26-year-old man" describes someone the sentence names or not; it refers to no one
+        head = s.tokens[old.head] if old.dep == "amod" and 0 <= old.head < len(s.tokens) else None
+        # "the 80-year-old former ruler was put on a drip": a description with no name in it refers back, as
+        # "the 26-year-old" does (not "the 26-year-old Jo Roe", "a 26-year-old man" nor "the 26-year-old man")
+        described = head is not None and head.pos == "NOUN" and head.dep in _REFERRING and head.lemma not in \
+            _BARE_PEOPLE and not any(
+            t.pos == "PROPN" for t in s.tokens[_token_at(s, s.start + m.start()) : old.head + 1])
+        if old.dep not in _REFERRING and not described:
+            continue
         for j in range(i, -1, -1):
             if s.paragraph - sentences[j].paragraph > 1:
                 break
             # (not who says it: "Senator Al Poe says … the 26-year-old's background" is someone else's)
             speaker = _speaker_in(text, sentences[j], people_only=True)
-            people = [ent for ent in sentences[j].entities if ent.label == "PERSON" and ent.end <= at
+            people = [ent for ent in relabelled(text, sentences[j]) if ent.label == "PERSON" and ent.end <= at
                       and not (speaker and speaker[0] < ent.end and ent.start < speaker[1])]
             if people:
                 return people[-1].start, people[-1].end

@@ -1733,3 +1733,31 @@ def test_the_speaker_of_a_quotation_is_found_through_his_said_and_only_while_the
     _assert_short(bot, "Who said the outrages brought home the grief of ordinary people caught up in evil?",
                   "Queen Bo Dane")
     _assert_short(bot, "Who warned that the council could be completely crushed?", "Al Poe-Ormsby")
+
+
+def test_an_ing_word_that_describes_a_noun_is_not_the_verb_a_yes_no_question_asks(  # type: ignore[no-untyped-def]
+        settings, fake_embedder, tmp_path: Path) -> None:
+    """"Were the two surviving guides acquitted in the Harlow rafting case?" asks whether they were acquitted:
+    "Two guides who survived were acquitted", after a sentence that names the case, says yes; a sentence that
+    never says what was asked ("a patient on board") still gets no verdict."""
+    bot = _small_bot(settings, fake_embedder, tmp_path,
+                     "Rafting verdict\n\nA court in Harlow has ruled on the rafting case in which nine tourists "
+                     "drowned in 2019. Two guides who survived were acquitted. The company boss was fined.\n",
+                     "Plane crash\n\nA Qorvale Air Ambulance plane crashed near Ormsby last night. The aircraft, with "
+                     "two crew members on board, had come to fly a boy to hospital.\n")
+    _assert_short(bot, "Were the two surviving guides acquitted in the Harlow rafting case?", "Yes")
+    answer = bot.ask("Was there a patient on board the Qorvale Air Ambulance plane when it crashed near Ormsby?")
+    assert answer.short_answer is None, answer.text
+
+
+def test_an_age_given_to_a_description_of_the_named_person_is_their_age(  # type: ignore[no-untyped-def]
+        settings, fake_embedder, tmp_path: Path) -> None:
+    """"a day after the 80-year-old former ruler was put on a drip" after "former dictator Jo Roe": the age is Jo
+    Roe's; an unnamed "a 30-year-old man" is nobody named before."""
+    bot = _small_bot(settings, fake_embedder, tmp_path,
+                     "Ruler in hospital\n\nThe condition of former Zendan dictator Jo Roe has improved, a day after the "
+                     "80-year-old former ruler was put on a drip.\n",
+                     "Court\n\nMagistrate Bo Dane heard the case on Monday. Police said a 30-year-old man was charged "
+                     "with theft.\n")
+    _assert_short(bot, "How old is Jo Roe?", "80-year-old")
+    assert bot.ask("How old is Bo Dane?").short_answer is None
