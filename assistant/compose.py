@@ -13,7 +13,7 @@ from functools import lru_cache
 
 from assistant.answer import Citation, Draft, Figure, RetrievedChunk
 from assistant.figures import Mention, describe, mentions, speaker_in, states_age
-from assistant.lexicon import STOPWORDS, person_names, related, stem, terms, tokens
+from assistant.lexicon import STOPWORDS, learned_peoples, person_names, related, stem, terms, tokens
 from assistant.question import Question, looks_like_instruction
 from assistant.settings import AnswerSettings
 from index.snapshot import Snapshot
@@ -496,6 +496,8 @@ def _focus_group(question: Question) -> str | None:
         return "agent"
     if focus & VICTIMS:
         return "victim"
+    if focus & learned_peoples():
+        return "agent"
     return None
 
 

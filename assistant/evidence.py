@@ -103,7 +103,7 @@ class EvidenceStage:
         if found is None:
             text = snapshot.documents[doc_id].text
             found = frozenset({t.lemma for t in s.tokens} | {text[t.start : t.end].lower().replace("’", "'")
-                                                              for t in s.tokens})
+                                                              for t in s.tokens} | _initials(text, s))
             cache[key] = found
         return found  # type: ignore[no-any-return]
 
@@ -337,6 +337,8 @@ class EvidenceStage:
             surface = text[ent.start : ent.end]
             if names_the_asked(frame, surface):
                 continue
+            if frame.answer_type == "PLACE" and _speaks(e.sentence, ent.start, ent.end):
+                continue  # "Geo-science Zenda says the epicentre was in …": who says so, not where
             if frame.answer_type == "PERSON" and ent.label == "PERSON" and _other_holder(frame, text, e.sentence, ent):
                 continue  # "Harlow Foreign Minister Jo Roe" is not Zenda's; "Deputy Premier Jo Roe" not the premier
             if frame.focus and frame.answer_type in ("PLACE", "ORG") and _kind_of_many(text, e.sentence, ent, frame.focus):
@@ -1327,6 +1329,31 @@ def _titled_untagged(text: str, sentence: ParsedSentence) -> tuple[Entity, ...]:
         if end > k and not any(a < tokens[end].end and tokens[k].start < b for a, b in tagged):
             out.append(Entity(t.start, tokens[end].end, "PERSON"))
     return tuple(out)
+
+
+def _speaks(sentence: ParsedSentence, start: int, end: int) -> bool:
+    """Is the name at [start, end) (or the name it is part of) the subject of a speech verb ("Acme Zenda says …")?"""
+    tokens = sentence.tokens
+    inside = {i for i, t in enumerate(tokens) if start <= t.start < end}
+    k = _span_root(tokens, inside)
+    seen: set[int] = set()
+    while k is not None and tokens[k].dep == "compound" and 0 <= tokens[k].head < len(tokens) and k not in seen:
+        seen.add(k)
+        k = tokens[k].head
+    return k is not None and tokens[k].dep == "nsubj" and 0 <= tokens[k].head < len(tokens) and \
+        tokens[tokens[k].head].lemma in SPEECH_VERBS
+
+
+def _initials(text: str, sentence: ParsedSentence) -> set[str]:
+    """The initials of the sentence's names of two or more capitalised words ("Western Zenda" -> "wz"): a question
+    that writes the short form ("WZ") is about them."""
+    out = set()
+    for ent in sentence.entities:
+        name = re.sub(r"['’]s$", "", text[ent.start : ent.end])  # "Western Zenda's"
+        words = [w for w in re.findall(r"[A-Za-z][\w-]*", name) if w.lower() not in ("of", "the", "and", "for")]
+        if len(words) >= 2 and all(w[:1].isupper() for w in words):
+            out.add("".join(w[0] for w in words).lower())
+    return out
 
 
 def untagged_names(text: str, sentence: ParsedSentence) -> list[tuple[int, int]]:

@@ -7,7 +7,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from functools import lru_cache
 
-from assistant.lexicon import NUMBER_WORDS, SPELT_NUMBER, person_names, stem, surname, terms
+from assistant.lexicon import NUMBER_WORDS, SPELT_NUMBER, learned_peoples, person_names, stem, surname, terms
 from index.language import ParsedSentence
 
 _APPROX = (
@@ -54,7 +54,9 @@ KINDS: dict[str, tuple[str, ...]] = {
     "wound": ("wounded", "injured", "injuries", "hurt"),
     "age": ("years old", "year-old", "aged", "age", "born", "old"),
 }
-AGENTS = {stem(w) for w in ["russians", "russian", "citizens", "nationals", "militants", "fighters", "jihadis", "recruits", "caucasians", "chechens", "volunteers", "rebels", "insurgents", "terrorists", "members"]}
+# those who fight or join; the plural names of peoples the articles count ("3,000 Zendans") are learned per corpus
+AGENTS = {stem(w) for w in ["citizens", "nationals", "militants", "fighters", "jihadis", "recruits", "volunteers", "rebels",
+                            "insurgents", "terrorists", "members"]}
 VICTIMS = {stem(w) for w in ["civilians", "servicemen", "soldiers", "troops", "officers", "police", "victims", "hostages",
                               "casualties", "passengers", "bystanders"]}
 PEOPLE = AGENTS | VICTIMS | {stem(w) for w in ["people", "persons", "individuals", "men", "women", "children", "residents", "officials", "others"]}
@@ -86,6 +88,8 @@ class Mention:
             return "agent"
         if heads & VICTIMS:
             return "victim"
+        if heads & learned_peoples():  # "3,000 Zendans" (not "three Zendan soldiers", victims above)
+            return "agent"
         if heads & PEOPLE or re.match(r"(?:(?:already|now|more|were|are|have|has|had|been|reported|confirmed)\s+)*"
                                       r"(?:dead|killed|died|injured|wounded|hurt|missing)\b", self.what):
             return "people"  # "with 108 already dead": a toll counts people without naming them

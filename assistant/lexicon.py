@@ -27,6 +27,7 @@ STOPWORDS = frozenset(
 class Learned:
     aliases: tuple[tuple[str, str], ...] = ()
     non_person: frozenset[str] = frozenset()
+    peoples: frozenset[str] = frozenset()  # stems of the plural names of peoples the articles use ("Zendans")
 
 
 NOTHING_LEARNED = Learned()
@@ -39,8 +40,14 @@ def is_learned_non_person(word: str) -> bool:
     return word.rstrip("’'s") in _IN_EFFECT.get().non_person
 
 
-def learn_from_corpus(texts: list[str], non_person: set[str]) -> Learned:
-    """The acronyms the articles define and the words their entities show are not people's names."""
+def learned_peoples() -> frozenset[str]:
+    """Stems of the words the indexed articles use as the plural name of a people or nationality ("Zendans")."""
+    return _IN_EFFECT.get().peoples
+
+
+def learn_from_corpus(texts: list[str], non_person: set[str], peoples: set[str] | None = None) -> Learned:
+    """The acronyms the articles define, the words their entities show are not people's names, and the names of
+    peoples they count."""
     aliases: dict[str, str] = {}
     for text in texts:
         for m in _ACRONYM.finditer(text):
@@ -50,7 +57,7 @@ def learn_from_corpus(texts: list[str], non_person: set[str]) -> Learned:
             initials = "".join(w[0] for w in words if w[:1].isupper())
             if initials.upper().startswith(short.upper()[:2]):
                 aliases.setdefault(short, " ".join(words))
-    return Learned(tuple(aliases.items()), frozenset(non_person))
+    return Learned(tuple(aliases.items()), frozenset(non_person), frozenset(stem(w.lower()) for w in peoples or ()))
 
 
 @contextmanager

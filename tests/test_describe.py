@@ -1761,3 +1761,27 @@ def test_an_age_given_to_a_description_of_the_named_person_is_their_age(  # type
                      "with theft.\n")
     _assert_short(bot, "How old is Jo Roe?", "80-year-old")
     assert bot.ask("How old is Bo Dane?").short_answer is None
+
+
+def test_the_plural_name_of_a_people_counts_those_who_fight_only_when_the_articles_use_it() -> None:
+    """"3,000 Zendans are fighting": a people the indexed articles name (tagged as a nationality) counts fighters,
+    like "fighters" or "nationals"; no people's name is written into the code."""
+    from assistant.figures import AGENTS, mentions
+    from assistant.lexicon import learn_from_corpus, learned_from
+
+    found = mentions("Some 3,000 Zendans are fighting with the militia in Harlow.")[0]
+    assert found.group is None
+    with learned_from(learn_from_corpus([], set(), {"Zendans"})):
+        assert found.group == "agent"
+    assert all(w.islower() and not w.endswith(("ian", "ien")) for w in AGENTS)
+
+
+def test_an_acronym_the_articles_spell_out_and_a_speaker_are_no_place(  # type: ignore[no-untyped-def]
+        settings, fake_embedder, tmp_path: Path) -> None:
+    """"WZ" is the "Western Zenda" the articles write out (no refusal for a name they "never mention"), and "Geo-science
+    Harlow says the epicentre was in Ormsby" answers where with Ormsby, not with the body that says so."""
+    bot = _small_bot(settings, fake_embedder, tmp_path,
+                     "Quake\n\nAn earthquake measuring 4.1 has shaken parts of Western Zenda's wheatbelt overnight. "
+                     "Geo-science Harlow says the epicentre was in Ormsby, 240 kilometres north-east of Qorvale. "
+                     "Residents said the quake woke them.\n")
+    _assert_short(bot, "Where was the epicentre of the earthquake that shook WZ's wheatbelt overnight?", "Ormsby")
