@@ -47,6 +47,10 @@ _OPPOSITES = {  # a word of a yes/no question, and words whose presence answers 
     "win": frozenset({"lost", "lose", "defeated"}),
     "accept": frozenset({"rejected", "reject", "refused", "declined", "deny", "denied", "denies", "denying"}),
     "guilty": frozenset({"acquitted", "innocent", "cleared"}),
+    "convict": frozenset({"acquitted", "acquit", "cleared"}),
+    "acquit": frozenset({"convicted", "guilty"}),
+    "approve": frozenset({"rejected", "reject", "vetoed", "blocked"}),
+    "agree": frozenset({"disagreed", "disagree", "rejected", "refused"}),
     "admit": frozenset({"deny", "denied", "denies", "denying", "rejected"}),
     "confirm": frozenset({"deny", "denied", "denies", "denying"}),
     "fall": frozenset({"rose", "rise", "risen", "up", "increased", "grew", "jumped", "climbed", "gained", "soared"}),
@@ -69,7 +73,7 @@ def _opposites(term: str) -> frozenset[str]:
     return negated
 
 
-_SCENE = re.compile(r"\s(?:when|while|after|before|because|since|until|as soon as)\s", re.IGNORECASE)
+_SCENE = re.compile(r"\s(?:when|while|after|before|because|since|until|as soon as|like|unlike)\s", re.IGNORECASE)
 
 
 def _scene_words(question: str, normal: Callable[[str], str]) -> frozenset[str]:
@@ -79,7 +83,7 @@ def _scene_words(question: str, normal: Callable[[str], str]) -> frozenset[str]:
     if m is None:
         return frozenset()
     head = {normal(w.lower()) for w in re.findall(r"[A-Za-z]+", question[: m.start()])}
-    return frozenset(normal(w.lower()) for w in re.findall(r"[A-Za-z]+", question[m.end() :])) - head
+    return frozenset(normal(w.lower()) for w in re.findall(r"[A-Za-z]+", question[m.start() :])) - head
 
 
 # "… that the man linked to Acme was in the army?": a participle that describes a noun before the clause's own verb
@@ -110,10 +114,15 @@ _DESCRIBING_ING = re.compile(r"\b(?:the|a|an|this|that|these|those)\s+(?:(?:\d+|
                              r"|from|over|his|her|their|its|and|or)\b)[a-z]+")
 
 
+# "the Acme worm", "the Harlow council": the kind noun right after a name says what the name is
+_KIND_AFTER_NAME = re.compile(r"\b(?:the|a|an)\s+(?:[A-Z][\w'-]*\s+)+([a-z]{3,})\b(?!\s+(?:of|to|in|on|at|by|for)\b)")
+
+
 def _described_words(question: str, normal: Callable[[str], str]) -> frozenset[str]:
     """The participles that only say which one is meant ("the man linked to Acme", "the boy injured in the crash",
-    "the two surviving guides") in a question whose clause has a verb of its own: who is meant, not what is asked."""
-    return frozenset(normal(m.group(1).lower()) for pattern in (_DESCRIBING, _DESCRIBING_ING)
+    "the two surviving guides") in a question whose clause has a verb of its own, and the kind noun after a name
+    ("the Acme worm"): who or what is meant, not what is asked."""
+    return frozenset(normal(m.group(1).lower()) for pattern in (_DESCRIBING, _DESCRIBING_ING, _KIND_AFTER_NAME)
                      for m in pattern.finditer(question[1:]))
 
 
@@ -121,6 +130,8 @@ _NEGATING_PREFIXES = ("un", "non", "non-")
 
 
 _NEGATION = frozenset({"not", "no", "never", "n't", "nobody", "none", "nothing", "neither", "nor"})
+_RULED_OUT = re.compile(r"\brul(?:e|ed|es|ing) out\b", re.IGNORECASE)
+_COMPARED = re.compile(r"\s(?:like|unlike)\s", re.IGNORECASE)
 _DENIAL = re.compile(r"\b(?:deny|denied|denies|reject|rejected|rejects|refuse|refused|refuses|dismiss|dismissed"
                      r"|rule out|ruled out|rules out)\b", re.IGNORECASE)
 _NOBODY = frozenset({"nobody", "none"})  # "nobody was hurt", "none of them" ("no one", "no detainees": by "no")
@@ -562,12 +573,22 @@ class GroundedAnswerer(EvidenceStage):
         # "Are there 100 boats in the race?" against "76 boats …"; "the 'funny' one" against "the 'quiet' one"
         opposed += [t for t in _other_value(frame, e.text) + _other_agent(frame, e.text)
                     if t not in e.matched and t not in opposed]
+        if _RULED_OUT.search(e.text) and not _DENIAL.search(frame.text):  # "Did the report blame pilot error?"
+            # against "The report ruled out pilot error": the question's verbs are what was ruled out
+            opposed += [t for t in frame.terms if t not in e.matched and t not in opposed and t not in e.near
+                        and (self._is_verb(snapshot, t) or "verb" in english_pos(t))]
         # a name the question gives is matched by one of its words ("Doe" for "Jane Doe"), or by the sentences
         # around it ("the summit" after "the Trade Summit opened …"); what is done must be said in the sentence
         total = sum(frame.weights.get(t, 1.0) for t in frame.terms) or 1.0
         there = _THERE.match(frame.text)  # "Was there a patient on board …?" is answered by a sentence about a patient
         if there is not None and self.lexicon(snapshot).normal(there.group(1).lower()) not in e.matched | set(opposed):
             return None
+        compared = _COMPARED.search(frame.text)  # "Did the Zorb worm erase data like the Acme virus?": a sentence
+        if compared is not None:  # about the Acme virus does not say what the Zorb worm did
+            normal = self.lexicon(snapshot).normal
+            before = {normal(w.lower()) for w in re.findall(r"[A-Za-z][\w-]*", frame.text[: compared.start()])}
+            if any(not set(g) & e.matched for g in frame.groups if set(g) & before):
+                return None
         knowing = knowing_verb(frame.text)  # "Does the council know why …?" is answered by what it knows
         if knowing is not None and knowing not in words:
             return None
@@ -587,9 +608,10 @@ class GroundedAnswerer(EvidenceStage):
             if pronoun:  # "They have suspended Acme": who "they" are is said nearby
                 matched |= {t for t in frame.terms if t in e.near and not self._is_verb(snapshot, t)}
             # the verbs of a clause that only sets the scene ("… when missiles hit the post?") need not be said
-            described = _described_words(frame.text, normal)  # ("the two surviving guides": which ones, said
-            matched |= {t for t in frame.terms if t in described and t in e.near}  # around it, as names are)
-            scene = _scene_words(frame.text, normal) | described
+            # which ones ("the two surviving guides") and the circumstances ("… when it crashed near Ormsby", "like
+            # the Acme virus") may be said around the sentence, as names are
+            scene = _scene_words(frame.text, normal) | _described_words(frame.text, normal)
+            matched |= {t for t in frame.terms if t in scene and t in e.near}
             verbs = [t for t in frame.terms if t not in frame.hard and t not in scene and (
                 self._is_verb(snapshot, t) or t in identity)] if not knowing else []
             # (what the sentence knows or tells is the clause the question asks about: its verbs may differ)

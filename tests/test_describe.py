@@ -1785,3 +1785,23 @@ def test_an_acronym_the_articles_spell_out_and_a_speaker_are_no_place(  # type: 
                      "Geo-science Harlow says the epicentre was in Ormsby, 240 kilometres north-east of Qorvale. "
                      "Residents said the quake woke them.\n")
     _assert_short(bot, "Where was the epicentre of the earthquake that shook WZ's wheatbelt overnight?", "Ormsby")
+
+
+def test_a_yes_no_question_is_answered_by_the_opposite_word_and_its_asides_may_be_said_around(  # type: ignore[no-untyped-def]
+        settings, fake_embedder, tmp_path: Path) -> None:
+    """"Were the guides convicted?" against "were acquitted" is a no; "Did the Zorb worm erase data like the new Qorvale
+    virus?" against "Zorb, however, did not erase data", beside a sentence about the Qorvale virus, is a no: what the
+    worm is and what it is compared with need not be repeated in the deciding sentence."""
+    bot = _small_bot(settings, fake_embedder, tmp_path,
+                     "Rafting verdict\n\nA court in Harlow has ruled on the rafting case in which nine tourists "
+                     "drowned in 2019. Two guides who survived were acquitted. The company boss was fined.\n",
+                     "Virus\n\nExperts have warned of a new Qorvale computer virus that can erase data from a hard "
+                     "drive. It comes right after the Zorb worm, another attacker that spread by email. Zorb, however, "
+                     "did not erase data.\n")
+    _assert_short(bot, "Were the two guides who survived the Harlow rafting case convicted?", "No")
+    _assert_short(bot, "Did the Zorb worm erase data like the new Qorvale virus?", "No")
+    (tmp_path / "crash").mkdir()
+    bot = _small_bot(settings, fake_embedder, tmp_path / "crash",
+                     "Crash report\n\nThe safety bureau released its report into the Zendair crash today. The report "
+                     "has ruled out pilot error, saying mechanical failures in both engines forced the pilot to ditch.\n")
+    _assert_short(bot, "Did the report into the Zendair crash blame pilot error?", "No")
