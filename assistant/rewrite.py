@@ -235,7 +235,14 @@ def _rewrite(q: str, history: list[Turn], gender_of: GenderOf | None = None) -> 
         owner = word in ("his", "hers") or (word == "her" and after is not None and after.group(1).lower()
                                              not in _NOT_OWNED)
         # later pronouns stay: they now have a referent
-        return q[: pronoun.start()] + (f"{person}'s" if owner else person) + q[pronoun.end():]
+        out = q[: pronoun.start()] + (f"{person}'s" if owner else person) + q[pronoun.end():]
+        it_word = re.search(r"\b(?:it|its)\b", out, re.IGNORECASE)
+        content = [t for t in terms(q) if t not in STOPWORDS]
+        # "Where did he stage it?": what "it" is was in the last question (a longer question names its own "it":
+        # "If there were a force, how big did he say it should be?")
+        if it_word is not None and _thing_referent(last) is None and len(content) <= 2:
+            return f"{out.rstrip(' ?')}? (about: {_about(last, q)})"
+        return out
     thing = _thing_referent(last)
     if thing is not None:
         resolved = _THING_REFERENCE.sub(lambda m: _refer(m, thing, last.question), q, count=1)
@@ -255,4 +262,17 @@ def _rewrite(q: str, history: list[Turn], gender_of: GenderOf | None = None) -> 
             # "And how many were evacuated?" asks its own question about the same topic
             return f"{rest[:1].upper()}{rest[1:]}? (about: {_topic(last)})"
         return f"{base} {rest}?".replace("  ", " ")
-    return f"{q.rstrip(' ?')}? (about: {own_query(last.query).rstrip(' ?')})"
+    return f"{q.rstrip(' ?')}? (about: {_about(last, q)})"
+
+
+def _about(last: Turn, question: str = "") -> str:
+    """What a follow-up with no referent of its own is about: the previous query, and, when that one was itself
+    about an earlier thing it called "it" ("How many times was its launch delayed? (about: Which shuttle …)"),
+    that thing too, cut to keep the query bounded."""
+    topic = own_query(last.query).rstrip(" ?")
+    earlier = last.query.split(" (about: ", 1)[1].rstrip(") ") if " (about: " in last.query else ""
+    if earlier and _THING_PRONOUN.search(last.question) and re.search(r"\b(?:it|its)\b", question, re.IGNORECASE):
+        room = MAX_QUERY_CHARS // 2 - len(topic)
+        if room > 20:
+            topic = f"{topic}; {earlier[:room].rsplit(' ', 1)[0] if len(earlier) > room else earlier}"
+    return topic

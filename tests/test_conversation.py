@@ -62,7 +62,9 @@ def test_he_is_the_role_the_question_was_about_and_never_a_body_the_answer_names
                     query="What did the deputy chief say about the Acme Emirate?",
                     answer="In the light of chief Max Roe's remarks, the Acme Emirate leader, Jo Poe, was named [1].",
                     people=("Max Roe", "Jo Poe"))]
-    assert rewrite("How did he describe it?", history) == "How did the deputy chief describe it?"
+    # (and "it", with no thing answered, is what the last question was about)
+    assert rewrite("How did he describe it?", history) == \
+        "How did the deputy chief describe it? (about: What did the deputy chief say about the Acme Emirate)"
     history = [Turn(question="What did the report say about the Acme Emirate?",
                     query="What did the report say about the Acme Emirate?",
                     answer="The Acme Emirate grew, Max Roe said [1].", people=("Max Roe",))]
@@ -199,3 +201,19 @@ def test_a_pronoun_after_a_named_sayer_is_the_sayer_and_a_new_question_after_and
     where = [Turn(question="Where did Jo Roe go?", query="Where did Jo Roe go?", answer="Roe went to **Qorvale** [1].",
                   short_answer="Qorvale", people=("Jo Roe",))]
     assert rewrite("And how did Harlow respond?", where).startswith("How did Harlow respond?")
+
+
+def test_it_keeps_what_the_conversation_was_about_through_two_follow_ups_and_beside_a_resolved_he() -> None:
+    """"Which ferry sank?" → "How many times was its departure delayed?" → "When is it due back?": "it" is still the
+    ferry of the first question; "Where did he stage it?" after "In what year was the siege Jo Roe led?" carries
+    the siege along with Jo Roe."""
+    history = [Turn(question="How many times was its departure delayed?",
+                    query="How many times was its departure delayed? (about: Which ferry sank off Qorvale)",
+                    answer="It was delayed **three** times [1].", short_answer="three", people=())]
+    query = rewrite("When is it due back?", history)
+    assert query.startswith("When is it due back?") and "ferry sank off Qorvale" in query, query
+    assert len(query) <= MAX_QUERY_CHARS
+    history = [Turn(question="In what year was the siege he led?", query="In what year was the siege Jo Roe led?",
+                    answer="Roe led the **1996** siege [1].", short_answer="1996", subject="Jo Roe", people=("Jo Roe",))]
+    query = rewrite("Where did he stage it?", history)
+    assert query.startswith("Where did Jo Roe stage it?") and "siege" in query, query
