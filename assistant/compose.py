@@ -12,8 +12,8 @@ from dataclasses import dataclass
 from functools import lru_cache
 
 from assistant.answer import Citation, Draft, Figure, RetrievedChunk
-from assistant.figures import Mention, describe, mentions, speaker_in, states_age
-from assistant.lexicon import STOPWORDS, learned_peoples, person_names, related, stem, terms, tokens
+from assistant.figures import Mention, describe, mentions, role_group, speaker_in, states_age
+from assistant.lexicon import STOPWORDS, person_names, related, stem, terms, tokens
 from assistant.question import Question, looks_like_instruction
 from assistant.settings import AnswerSettings
 from index.snapshot import Snapshot
@@ -489,16 +489,7 @@ def sentence_terms(text: str) -> frozenset[str]:
 
 
 def _focus_group(question: Question) -> str | None:
-    from assistant.figures import AGENTS, VICTIMS
-
-    focus = set(question.focus)
-    if focus & AGENTS:
-        return "agent"
-    if focus & VICTIMS:
-        return "victim"
-    if focus & learned_peoples():
-        return "agent"
-    return None
+    return role_group(set(question.focus))
 
 
 def _overlap(a: str, b: str) -> float:

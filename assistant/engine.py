@@ -580,12 +580,12 @@ class GroundedAnswerer(EvidenceStage):
         # a name the question gives is matched by one of its words ("Doe" for "Jane Doe"), or by the sentences
         # around it ("the summit" after "the Trade Summit opened …"); what is done must be said in the sentence
         total = sum(frame.weights.get(t, 1.0) for t in frame.terms) or 1.0
+        normal = self.lexicon(snapshot).normal
         there = _THERE.match(frame.text)  # "Was there a patient on board …?" is answered by a sentence about a patient
-        if there is not None and self.lexicon(snapshot).normal(there.group(1).lower()) not in e.matched | set(opposed):
+        if there is not None and normal(there.group(1).lower()) not in e.matched | set(opposed):
             return None
         compared = _COMPARED.search(frame.text)  # "Did the Zorb worm erase data like the Acme virus?": a sentence
         if compared is not None:  # about the Acme virus does not say what the Zorb worm did
-            normal = self.lexicon(snapshot).normal
             before = {normal(w.lower()) for w in re.findall(r"[A-Za-z][\w-]*", frame.text[: compared.start()])}
             if any(not set(g) & e.matched for g in frame.groups if set(g) & before):
                 return None
@@ -597,7 +597,6 @@ class GroundedAnswerer(EvidenceStage):
             # (a sentence that names another doer in the asked one's place is about the event its article is
             # about: the article's names of the question count, "near Zenda" said a paragraph earlier)
             scene_names = self._doc_terms(snapshot, e.doc_id) if _other_agent(frame, e.text) else frozenset()
-            normal = self.lexicon(snapshot).normal
             pronoun = subject_pronoun(doc_text, e.sentence) is not None
             named, identity = _identity_words(frame.text, normal)
             if pronoun:

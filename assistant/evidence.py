@@ -371,7 +371,7 @@ class EvidenceStage:
             out.append((ent.start, end, ent.label, bonus + self._closeness(frame, snapshot, e, ent.start)))
         if frame.answer_type == "PERSON" and _SPEECH_ASKED.search(frame.text) and _quotes_words(e.text) and \
                 _speaker_in(text, e.sentence) is not None:  # "Which fireman told the trial …?": the one who speaks,
-            quoted = [(e.sentence.start + m.start(), e.sentence.start + m.end()) for m in _QUOTED.finditer(e.text)]
+            quoted = _quoted_ranges(text, e.sentence)
             out = [c for c in out if not any(a < c[0] < b for a, b in quoted)]  # not a name inside the quote
         asked = _asked_gender(frame.text)
         if asked and frame.answer_type in ("PERSON", "PERSON_NAME"):  # "Which woman …?": never a man the articles call he

@@ -62,6 +62,18 @@ VICTIMS = {stem(w) for w in ["civilians", "servicemen", "soldiers", "troops", "o
 PEOPLE = AGENTS | VICTIMS | {stem(w) for w in ["people", "persons", "individuals", "men", "women", "children", "residents", "officials", "others"]}
 
 
+def role_group(stems: set[str]) -> str | None:
+    """'agent' or 'victim' for the stems of a counted noun phrase or a question's focus ("fighters", "civilians"),
+    a people the articles name counting as agents ("3,000 Zendans"; not "three Zendan soldiers", victims first)."""
+    if stems & AGENTS:
+        return "agent"
+    if stems & VICTIMS:
+        return "victim"
+    if stems & learned_peoples():
+        return "agent"
+    return None
+
+
 @dataclass(frozen=True)
 class Mention:
     """A number in a sentence; offsets are relative to the sentence."""
@@ -84,12 +96,9 @@ class Mention:
     def group(self) -> str | None:
         """'agent' (those who fight), 'victim', 'people' or None for things."""
         heads = {stem(re.sub(r"[’']s$", "", w.strip(","))) for w in self.what.split()[:3]}
-        if heads & AGENTS:
-            return "agent"
-        if heads & VICTIMS:
-            return "victim"
-        if heads & learned_peoples():  # "3,000 Zendans" (not "three Zendan soldiers", victims above)
-            return "agent"
+        found = role_group(heads)
+        if found is not None:
+            return found
         if heads & PEOPLE or re.match(r"(?:(?:already|now|more|were|are|have|has|had|been|reported|confirmed)\s+)*"
                                       r"(?:dead|killed|died|injured|wounded|hurt|missing)\b", self.what):
             return "people"  # "with 108 already dead": a toll counts people without naming them

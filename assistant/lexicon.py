@@ -27,7 +27,7 @@ STOPWORDS = frozenset(
 class Learned:
     aliases: tuple[tuple[str, str], ...] = ()
     non_person: frozenset[str] = frozenset()
-    peoples: frozenset[str] = frozenset()  # stems of the plural names of peoples the articles use ("Zendans")
+    peoples: frozenset[str] = frozenset()  # stems of the names of peoples the articles use ("Zendan", "Zendans")
 
 
 NOTHING_LEARNED = Learned()
@@ -41,7 +41,7 @@ def is_learned_non_person(word: str) -> bool:
 
 
 def learned_peoples() -> frozenset[str]:
-    """Stems of the words the indexed articles use as the plural name of a people or nationality ("Zendans")."""
+    """Stems of the words the indexed articles use as the name of a people or nationality ("Zendan", "Zendans")."""
     return _IN_EFFECT.get().peoples
 
 

@@ -143,7 +143,7 @@ _SAYER = re.compile(r"\b[A-Z][\w'-]+\s+(?:say|says|said|tell|tells|told|think|th
 
 def _free_pronouns(question: str) -> list[re.Match[str]]:
     """The question's person pronouns but those a named sayer binds ("… Jo Roe say he …")."""
-    bound = {m.start(1) for m in _SAYER.finditer(question[1:] and " " + question[1:])}
+    bound = {m.start(1) for m in _SAYER.finditer(" " + question[1:])}  # (a name, never the opening word)
     return [m for m in _PERSON_PRONOUN.finditer(question) if m.start() not in bound]
 
 
@@ -161,6 +161,7 @@ def _bound(question: str) -> bool:
 
 
 # "it", "its", "there", "that boat": a thing or place the previous answer named
+_IT = re.compile(r"\b(?:it|its)\b", re.IGNORECASE)
 _THING_REFERENCE = re.compile(r"\b(?:(?:from|to|in|at|near) there|there|its|it|(?:that|this|the same) ([a-z]+))\b(?!['’])")
 
 
@@ -236,7 +237,7 @@ def _rewrite(q: str, history: list[Turn], gender_of: GenderOf | None = None) -> 
                                              not in _NOT_OWNED)
         # later pronouns stay: they now have a referent
         out = q[: pronoun.start()] + (f"{person}'s" if owner else person) + q[pronoun.end():]
-        it_word = re.search(r"\b(?:it|its)\b", out, re.IGNORECASE)
+        it_word = _IT.search(out)
         content = [t for t in terms(q) if t not in STOPWORDS]
         # "Where did he stage it?": what "it" is was in the last question (a longer question names its own "it":
         # "If there were a force, how big did he say it should be?")
@@ -271,7 +272,7 @@ def _about(last: Turn, question: str = "") -> str:
     that thing too, cut to keep the query bounded."""
     topic = own_query(last.query).rstrip(" ?")
     earlier = last.query.split(" (about: ", 1)[1].rstrip(") ") if " (about: " in last.query else ""
-    if earlier and _THING_PRONOUN.search(last.question) and re.search(r"\b(?:it|its)\b", question, re.IGNORECASE):
+    if earlier and _THING_PRONOUN.search(last.question) and _IT.search(question):
         room = MAX_QUERY_CHARS // 2 - len(topic)
         if room > 20:
             topic = f"{topic}; {earlier[:room].rsplit(' ', 1)[0] if len(earlier) > room else earlier}"
