@@ -392,11 +392,16 @@ class EvidenceStage:
                 gap = {c: min(abs(_token_at(e.sentence, c[0]) - r) for r in agents) for c in out}
                 out = [c for c in out if gap[c] == min(gap.values())]  # the nearest ("the painter Al Vosk, resort
                 # owner, Rex Dobbin": Rex Dobbin)
-            elif frame.intent == "factoid" and verb is not None and verb in frame.terms and verb not in e.matched \
-                    and not _QUOTE_OR_SPEECH.search(e.text):
-                # "Who filed the lawsuit?" against a sentence that never says who filed anything (nor in other
-                # words): the people it names did something else
-                out = [c for c in out if not e.sentence.start <= c[0] < e.sentence.end]
+            elif frame.intent == "factoid" and verb is not None and verb in frame.terms and verb not in e.matched:
+                if not _QUOTE_OR_SPEECH.search(e.text):
+                    # "Who filed the lawsuit?" against a sentence that never says who filed anything (nor in other
+                    # words): the people it names did something else
+                    out = [c for c in out if not e.sentence.start <= c[0] < e.sentence.end]
+                elif verb not in STANCE_VERBS and not _SAID_ASKED.match(frame.text) and (
+                        speaker := _speaker_in(text, e.sentence)) is not None:
+                    # "Who captained the side?" against "Coach Jo Roe says his team …": whoever says it did not do
+                    # the deed by saying it (they may by "criticising" or "denying" it: a stance is said)
+                    out = [c for c in out if not speaker[0] <= c[0] < speaker[1]]
         if frame.answer_type in _NUMBER_TYPES:
             inside = [(x.start, x.end) for x in e.sentence.entities]
             for t in e.sentence.tokens:
@@ -1137,6 +1142,17 @@ _PERSON_WORDS = PERSON_NOUNS | RELATION_NOUNS
 _PERSON_NOUN = re.compile("|".join(sorted(PERSON_NOUNS | RELATION_NOUNS)) + "|" + FEMALE_NOUNS + "|" + MALE_NOUNS)
 SPEECH_VERBS = frozenset({"say", "tell", "write", "add", "state", "claim", "declare", "note", "insist", "warn",
                           "explain", "argue", "announce", "report", "ask", "reply", "respond", "accord"})
+# "Who scoffed that …?": a verb that takes what was said is a way of saying it
+_SAID_ASKED = re.compile(r"\s*who\s+(?:[\w-]+\s+){0,2}?[\w-]+\s+(?:that|how|why|whether)\b", re.IGNORECASE)
+_NAMING_VERBS = frozenset({"call", "name", "dub", "codename", "nickname", "know", "title", "christen"})
+# verbs of a stance, which someone takes by saying so: "Who criticised the plan?" is answered by whoever says it fails
+STANCE_VERBS = SPEECH_VERBS | frozenset({
+    "criticise", "criticize", "praise", "blame", "accuse", "urge", "call", "describe", "deny", "confirm", "welcome",
+    "support", "oppose", "defend", "reject", "dismiss", "question", "predict", "suggest", "admit", "concede", "agree",
+    "disagree", "believe", "expect", "hope", "fear", "want", "promise", "threaten", "vow", "pledge", "demand",
+    "appeal", "thank", "apologise", "apologize", "condemn", "challenge", "comment", "acknowledge", "dispute",
+    "doubt", "estimate", "forecast", "recommend", "propose", "advise", "reveal", "allege", "label",
+    "brand", "rule", "maintain", "blast", "slam", "attack", "back", "endorse", "fault", "speak", "think"})
 # a sentence that reports words: who said them may be who did what the question asks in other words ("scoffed")
 _QUOTE_OR_SPEECH = re.compile(r"[“”\"]|\b(?:said|told|wrote|written|" + "|".join(sorted(SPEECH_VERBS)) + r")(?:s|ed|d)?\b",
                               re.IGNORECASE)
@@ -1443,7 +1459,12 @@ def _beside(sentence: ParsedSentence, start: int, end: int, role: int) -> bool:
     # "Jo Roe will become the new coach": the subject of the verb whose complement the role is
     complement = r.dep in ("attr", "oprd") and any(sentence.tokens[i].head == r.head and sentence.tokens[i].dep in (
         "nsubj", "nsubjpass") for i in inside)
-    return min(abs(i - role) for i in inside) <= 4 or r.head in inside or any(
+    # near it with no clause's verb between ("Jo Roe says the man …" is not the man; "a satellite called Starshine" is)
+    near = any(abs(i - role) <= 4 and not any(t.pos in ("VERB", "AUX") and t.dep not in ("acl", "amod")
+                                              and t.lemma not in _NAMING_VERBS
+                                              for t in sentence.tokens[min(i, role) + 1 : max(i, role)])
+               for i in inside)
+    return near or r.head in inside or any(
         sentence.tokens[i].head == role for i in inside) or _titled(sentence, role, inside) or complement or \
         _appositive_of(sentence, role, inside)
 

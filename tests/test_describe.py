@@ -1805,3 +1805,31 @@ def test_a_yes_no_question_is_answered_by_the_opposite_word_and_its_asides_may_b
                      "Crash report\n\nThe safety bureau released its report into the Zendair crash today. The report "
                      "has ruled out pilot error, saying mechanical failures in both engines forced the pilot to ditch.\n")
     _assert_short(bot, "Did the report into the Zendair crash blame pilot error?", "No")
+
+
+def test_who_says_something_did_not_do_the_deed_asked_unless_saying_is_the_deed(  # type: ignore[no-untyped-def]
+        settings, fake_embedder, tmp_path: Path) -> None:
+    """"Who captained the side?" is not answered by the coach who "says his team …"; "Who criticised the plan?" and
+    "Who scoffed that …?" are answered by whoever says so."""
+    text = ("Cricket test\n\nHarlow cricket coach Jo Roe says his team will go into the final day of the third Test "
+            "against Zenda aiming to win.\n\nOpposition leader Kit Marlow says the Qorvale stadium plan is a "
+            "disgrace and a waste of money.\n")
+    bot = _small_bot(settings, fake_embedder, tmp_path, text)
+    captained = bot.ask("Who captained the Harlow cricket team in the third Test against Zenda?")
+    assert _short(captained) != "Jo Roe" and "**Jo Roe**" not in captained.text, captained.text
+    _assert_short(bot, "Who criticised the Qorvale stadium plan?", "Kit Marlow")
+    _assert_short(bot, "Who scoffed that the Qorvale stadium plan is a waste of money?", "Kit Marlow")
+
+
+def test_a_name_beside_the_asked_role_is_not_across_a_clause_verb(  # type: ignore[no-untyped-def]
+        settings, fake_embedder, tmp_path: Path) -> None:
+    """"Who is the man arrested in Zenda …?" is not answered by "Al Poe, says the man left …" (a verb stands
+    between them); "a small satellite called Starshine 2" still names the satellite."""
+    text = ("Arrest\n\nMinister Jo Roe has expressed concern about a man who was arrested in Zenda and has "
+            "confessed to planning attacks in Harlow.\n\nThe Attorney-General, Al Poe, says the man left Harlow "
+            "in 1998 and has not been back.\n\nOn Sunday the crew deployed a small satellite called Starshine 2 "
+            "from the shuttle.\n")
+    bot = _small_bot(settings, fake_embedder, tmp_path, text)
+    man = bot.ask("Who is the man arrested in Zenda who confessed to planning attacks in Harlow?")
+    assert _short(man) not in ("Al Poe", "Jo Roe") and "**Al Poe**" not in man.text, man.text
+    _assert_short(bot, "What was the name of the small satellite the crew deployed from the shuttle?", "Starshine 2")
