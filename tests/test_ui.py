@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import logging
 import re
+import time
 from pathlib import Path
 from typing import Any
 
@@ -137,7 +138,8 @@ def test_status_html_escapes_titles() -> None:
 
 
 # ---- handlers over the fake-embedding Assistant -------------------------------------------------
-def test_chat_handler_streams_then_renders_answer_and_sources(fake_bot) -> None:  # type: ignore[no-untyped-def]
+def test_chat_handler_streams_then_renders_answer_and_sources(fake_bot, monkeypatch) -> None:  # type: ignore[no-untyped-def]
+    monkeypatch.setattr(ui, "REDRAW_EVERY", 0.0)  # every piece redrawn, as for a slow (LLM) stream
     outs = run(ui.Handlers(fake_bot).respond(MISSION, None))
     assert len(outs) > 3, "the answer arrives in pieces"
     first = outs[0]
@@ -156,6 +158,28 @@ def test_chat_handler_streams_then_renders_answer_and_sources(fake_bot) -> None:
         assert f"<mark>{ui_render.esc(c.quote)}</mark>" in sources
         assert fake_bot.document(c.doc_id).text[c.start : c.end] == c.quote
     assert "<mark data-cites=" in article
+
+
+def test_pieces_that_arrive_together_are_drawn_once(fake_bot, monkeypatch) -> None:  # type: ignore[no-untyped-def]
+    """An extractive answer arrives at once: the chat is redrawn for the question and for the answer, not per piece;
+    a stream whose pieces come slower than REDRAW_EVERY is still drawn as it arrives."""
+    assert len(list(fake_bot.chat().stream(MISSION))) > 3  # the library streams pieces…
+    outs = run(ui.Handlers(fake_bot).respond(MISSION, None))
+    assert len(outs) == 2 and "Searching the articles" in outs[0][0][1]["content"]  # …the UI draws them once
+    assert '<a class="cite" href="#cite-1-1"' in last_reply(outs)
+
+    real = fake_bot._stream
+
+    def slow(*args, **kwargs):  # type: ignore[no-untyped-def]
+        for event in real(*args, **kwargs):
+            if isinstance(event, str):
+                time.sleep(ui.REDRAW_EVERY * 1.2)
+            yield event
+
+    monkeypatch.setattr(fake_bot, "_stream", slow)
+    slow_outs = run(ui.Handlers(fake_bot).respond(MISSION, None))
+    partial = [o for o in slow_outs[1:-1] if "▌" in str(o[0][-1]["content"])]
+    assert len(partial) >= 3 and last_reply(slow_outs) == last_reply(outs)
 
 
 def test_follow_up_in_one_session_shows_searched_query(fake_bot) -> None:  # type: ignore[no-untyped-def]
@@ -219,7 +243,8 @@ def test_one_answer_at_a_time_per_session(fake_bot) -> None:  # type: ignore[no-
     with pytest.warns(UserWarning, match="Still answering"):
         assert run(h.respond(MISSION, session)) == [(gr.skip(),) * 5]
     assert "Melikov" in str(run(first)[-1][0][-1]["content"])
-    assert len(run(h.respond(MISSION, session))) > 2  # free again
+    again = run(h.respond(MISSION, session))  # free again: the question, then its answer
+    assert len(again) == 2 and 'href="#cite-' in last_reply(again)
 
 
 def test_errors_outside_the_chat_raise_gr_error(fake_bot, monkeypatch, caplog) -> None:  # type: ignore[no-untyped-def]
