@@ -21,6 +21,7 @@ from functools import lru_cache
 from assistant.answer import RetrievedChunk
 from assistant.frame import (
     AS_ROLE,
+    GENERIC_NOUNS,
     NAMED_KIND_NOUNS,
     PEOPLE_BODIES,
     PLACE_NOUNS,
@@ -460,7 +461,13 @@ class EvidenceStage:
                 if held is not None and not names_the_asked(frame, text[held[0] : held[1]]):
                     out = [(held[0], held[1], "PERSON", 0.5)]  # "the coroner said …"; "the coroner, Jo Roe, said"
             else:  # "Who is the chief executive of X?", "the name of the fighter": whoever a sentence without the
-                out = []  # role names is not known to hold it
+                out = []  # role names is not known to hold it; the one person its article names with that bare
+                # title ("Chief executive Jo Roe said …", not "Acme chief executive Al Poe") may be
+                held = _role_named_elsewhere(text, snapshot.sentences(e.doc_id), e.index, frame.focus,
+                                             owners=frozenset(frame.names) | frozenset(frame.terms)) \
+                    if e.hard_ok and frame.focus in PERSON_NOUNS - GENERIC_NOUNS else None
+                if held is not None and not names_the_asked(frame, text[held[0] : held[1]]):
+                    out = [(held[0], held[1], "PERSON", 0.3)]
         elif frame.answer_type == "PERSON" and frame.focus and _WHICH.match(frame.text):
             roles = [i for i, t in enumerate(e.sentence.tokens) if t.lemma == frame.focus]
             if roles:  # "Which premier did they meet?": where the sentence names the role, its holder stands beside it
@@ -900,21 +907,33 @@ def _group_referent(text: str, sentences: list[ParsedSentence], i: int) -> tuple
     return None
 
 
-def _role_named_elsewhere(text: str, sentences: list[ParsedSentence], i: int, role: str) -> tuple[int, int] | None:
+def _role_named_elsewhere(text: str, sentences: list[ParsedSentence], i: int, role: str,
+                          owners: frozenset[str] | None = None) -> tuple[int, int] | None:
     """Sentence i speaks of "the <role>" by no name: the person the same article names beside that role elsewhere
-    ("the coroner, Jo Roe, said"), when it names one person so."""
+    ("the coroner, Jo Roe, said"), when it names one person so. With `owners` (the question's words), sentence i need
+    not name the role: the role must then stand bare or with one of those words ("Chief executive Jo Roe", not
+    "Acme chief executive Al Poe", who may be another body's)."""
     def definite(s: ParsedSentence, r: int) -> bool:  # "the coroner", "Acme's acting coroner"; not "a coroner"
         j = r - 1
         while j >= 0 and s.tokens[j].head == r and s.tokens[j].dep in ("compound", "amod"):
             j -= 1
         return j >= 0 and text[s.tokens[j].start : s.tokens[j].end].lower() in ("the", "'s", "’s")
-    if not any(t.lemma == role and definite(sentences[i], r) for r, t in enumerate(sentences[i].tokens)):
+    if owners is None and not any(t.lemma == role and definite(sentences[i], r) for r, t in enumerate(sentences[i].tokens)):
         return None
+
+    def owned_by_another(s: ParsedSentence, r: int) -> bool:  # "Acme chief executive", "Acme's chief executive"
+        def a_name(k: int, t: Token) -> bool:  # (a sentence's first word is capitalised anyway: a name if not English)
+            word = text[t.start : t.end]
+            return word[:1].isupper() and (k > 0 or t.pos == "PROPN" or not is_english_word(word.lower()))
+        return owners is not None and any(
+            t.head == r and t.dep in ("compound", "poss", "amod", "nmod") and a_name(k, t)
+            and text[t.start : t.end].lower() not in owners for k, t in enumerate(s.tokens))
     held: dict[str, tuple[int, int]] = {}
     for k, s in enumerate(sentences):
         if k == i:
             continue
-        roles = [r for r, t in enumerate(s.tokens) if t.lemma == role]
+        roles = [r for r, t in enumerate(s.tokens) if t.lemma == role and not owned_by_another(s, r) and (
+            owners is None or t.pos in ("NOUN", "PROPN"))]  # (the title, not "skippered by")
         for ent in relabelled(text, s):
             # beside the role with no verb between ("the coroner, Jo Roe, said"; not "Jo Roe says the coroner …")
             if ent.label == "PERSON" and any(_beside(s, ent.start, ent.end, r) and not any(
@@ -955,6 +974,13 @@ def _named_next(text: str, sentences: list[ParsedSentence], i: int, role: str | 
     if named is not None and not introduced and re.search(
             rf"\b{re.escape(text[named[0] : named[1]].split()[-1])}\b", text[: nxt.start]):
         return None  # the role's holder is no one the article has already named
+    if named is not None and not introduced:
+        # nor anyone given a title of their own: in "The 26-year-old man was arrested. The Attorney-General Jo Roe
+        # says …", the attorney-general is not the man
+        chunk = next(((a, b) for a, b in nxt.chunks if a <= named[0] < b), (named[0], named[0]))
+        if any(chunk[0] <= t.start < named[0] and t.pos in ("NOUN", "PROPN") and t.lemma.lower() != role
+               for t in nxt.tokens):
+            return None
     return named
 
 

@@ -328,6 +328,17 @@ def _title_asked(low: str, lexicon: Lexicon) -> str | None:
     return found
 
 
+def _people_asked(low: str, lexicon: Lexicon) -> bool:
+    """"Which Zendan won …?", "Which American was hurt …?": a people's name (mostly tagged NORP in the articles) right
+    before the verb asks for someone of that people ("Which Zendan city …?" asks for a city)."""
+    m = re.match(r"\s*which ([\w-]+) ([\w-]+)", low)
+    if m is None:
+        return False
+    labels, tags = lexicon.entity_words.get(m.group(1)), lexicon.pos.get(m.group(2))
+    return bool(labels) and labels.most_common(1)[0][0] == "NORP" and (
+        m.group(2) in _AUXILIARIES or bool(tags) and tags.most_common(1)[0][0] in ("VERB", "AUX"))
+
+
 def _titles_before_names(text: str, sentence: ParsedSentence) -> list[str]:
     """The nouns written right before a person's name as its title ("race marshal Jo Roe", "party MP Al Poe"): a
     common word (no name's), compounded with the name, that no entity covers."""
@@ -661,6 +672,8 @@ def analyse_frame(text: str, lexicon: Lexicon) -> Frame:
         title = _title_asked(low, lexicon)  # write before people's names asks for a person
         if title is not None:
             answer_type, focus = "PERSON", title
+        elif _people_asked(low, lexicon):  # "Which Zendan won the sprint?": one of that people, a person
+            answer_type = "PERSON"
     terms: list[str] = []
     hard: list[str] = []
     unknown: list[str] = []

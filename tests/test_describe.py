@@ -1833,3 +1833,46 @@ def test_a_name_beside_the_asked_role_is_not_across_a_clause_verb(  # type: igno
     man = bot.ask("Who is the man arrested in Zenda who confessed to planning attacks in Harlow?")
     assert _short(man) not in ("Al Poe", "Jo Roe") and "**Al Poe**" not in man.text, man.text
     _assert_short(bot, "What was the name of the small satellite the crew deployed from the shuttle?", "Starshine 2")
+
+
+def test_a_role_holder_named_with_a_bare_title_elsewhere_in_the_article_answers_who_holds_it(  # type: ignore[no-untyped-def]
+        settings, fake_embedder, tmp_path: Path) -> None:
+    """"Who is the chief executive of the insurer that shelved …?" is answered from the sentence that says what the
+    insurer did and the one person its article names "Chief executive …"; not by "Zorb chief executive Al Poe" (another
+    body's), nor for a bank whose article names no chief executive."""
+    insurer = ("Insurer results\n\nCash-strapped insurer Acmecorp has shelved a plan to buy back shares after its profits "
+               "crashed in the half year.\n\nChief executive Jo Roe said the result was solid in hard markets.\n\n"
+               "Zorb chief executive Al Poe said rivals would gain.\n")
+    bank = "Bank jobs\n\nHarlow Bank plans to cut about 1,000 jobs as its profit rose 11 per cent.\n"
+    bot = _small_bot(settings, fake_embedder, tmp_path, insurer, bank)
+    answer = _assert_short(bot, "Who is the chief executive of the cash-strapped insurer that shelved a plan to buy "
+                                "back shares after its profits crashed in the half year?", "Jo Roe")
+    assert any("Acmecorp has shelved" in c.quote for c in answer.citations)
+    assert _short(bot.ask("Who is the chief executive of Harlow Bank?")) is None
+
+
+def test_the_next_sentences_subject_with_a_title_of_their_own_is_not_the_one_a_role_introduced(  # type: ignore[no-untyped-def]
+        settings, fake_embedder, tmp_path: Path) -> None:
+    """"The 26-year-old man was arrested … . The Attorney-General Jo Roe says …": the attorney-general is not the man,
+    so "What is the name of the man …?" gets no name."""
+    text = ("Arrest abroad\n\nPolice have interviewed the family of a Harlow man who has been fighting in Zenda. "
+            "The 26-year-old man was arrested by Zenda rebels at the weekend. The Federal Attorney-General Jo Roe "
+            "says he cannot confirm reports the man has family in Ormsby.\n")
+    bot = _small_bot(settings, fake_embedder, tmp_path, text)
+    man = bot.ask("What is the name of the 26-year-old Harlow man arrested by Zenda rebels?")
+    assert _short(man) != "Jo Roe" and "**Jo Roe**" not in man.text, man.text
+
+
+def test_which_of_a_people_before_a_verb_asks_for_a_person(settings, fake_embedder, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
+    """"Which Italian won the backstroke?" asks for a person of that people (the articles tag "Italian" NORP), who may
+    be written "Italy's Jo Roe"; "Which Italian city …?" still asks for a city."""
+    text = ("Swim meet\n\nItalian swimmers won nine of the twelve events at the Harlow meet last night. World champion "
+            "Al Poe was the first swimmer eliminated from the 50 metres backstroke, which was eventually won by "
+            "Italy's Jo Roe.\n\nThe Italian team flies home to Rome on Monday.\n")
+    bot = _small_bot(settings, fake_embedder, tmp_path, text)
+    _assert_short(bot, "Which Italian won the 50 metres backstroke at the Harlow meet?", "Jo Roe")
+    from assistant.frame import _people_asked
+
+    lexicon = bot.answerer.grounded.lexicon(bot._ready()[0])  # type: ignore[attr-defined]
+    assert _people_asked("which italian won the backstroke?", lexicon)
+    assert not _people_asked("which italian city does the team fly home to?", lexicon)
