@@ -1170,7 +1170,6 @@ SPEECH_VERBS = frozenset({"say", "tell", "write", "add", "state", "claim", "decl
                           "explain", "argue", "announce", "report", "ask", "reply", "respond", "accord"})
 # "Who scoffed that …?": a verb that takes what was said is a way of saying it
 _SAID_ASKED = re.compile(r"\s*who\s+(?:[\w-]+\s+){0,2}?[\w-]+\s+(?:that|how|why|whether)\b", re.IGNORECASE)
-_NAMING_VERBS = frozenset({"call", "name", "dub", "codename", "nickname", "know", "title", "christen"})
 # verbs of a stance, which someone takes by saying so: "Who criticised the plan?" is answered by whoever says it fails
 STANCE_VERBS = SPEECH_VERBS | frozenset({
     "criticise", "criticize", "praise", "blame", "accuse", "urge", "call", "describe", "deny", "confirm", "welcome",
@@ -1485,9 +1484,8 @@ def _beside(sentence: ParsedSentence, start: int, end: int, role: int) -> bool:
     # "Jo Roe will become the new coach": the subject of the verb whose complement the role is
     complement = r.dep in ("attr", "oprd") and any(sentence.tokens[i].head == r.head and sentence.tokens[i].dep in (
         "nsubj", "nsubjpass") for i in inside)
-    # near it with no clause's verb between ("Jo Roe says the man …" is not the man; "a satellite called Starshine" is)
-    near = any(abs(i - role) <= 4 and not any(t.pos in ("VERB", "AUX") and t.dep not in ("acl", "amod")
-                                              and t.lemma not in _NAMING_VERBS
+    # near it, with no verb of saying between ("Jo Roe says the man …" is not the man)
+    near = any(abs(i - role) <= 4 and not any(t.pos in ("VERB", "AUX") and t.lemma in SPEECH_VERBS
                                               for t in sentence.tokens[min(i, role) + 1 : max(i, role)])
                for i in inside)
     return near or r.head in inside or any(
