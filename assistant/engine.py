@@ -29,6 +29,7 @@ from assistant.evidence import (
     names_the_asked,
     role_reference,
     subject_pronoun,
+    titled_as,
 )
 from assistant.frame import STRICT_TYPES, YEAR, Frame, aside_words
 from assistant.lexicon import MONTHS, NUMBER_WORDS, PERSON_NOUNS, RELATION_NOUNS, SYNONYMS, knowing_verb
@@ -367,6 +368,11 @@ class GroundedAnswerer(EvidenceStage):
             # before any person a sentence without that verb names
             doing = [o for o in options if self._doers(frame, snapshot, o[0])]
             options = doing or options
+        if frame.answer_type == "PERSON" and frame.focus:
+            # "Which skipper …?": once a name is written with that title in its own sentence ("Skipper Jo Roe is in
+            # hospital"), a name read from a neighbouring sentence is no longer needed
+            if any(titled_as(o[0].sentence, o[1][0], o[1][1], frame.focus) for o in options):
+                options = [o for o in options if o[0].sentence.start <= o[1][0] < o[0].sentence.end]
         if frame.answer_type == "PERSON" and any(o[1][2] == "PERSON" for o in options):
             options = [o for o in options if o[1][2] == "PERSON"]
         if frame.focus and frame.answer_type in ("ORG", "PLACE"):
@@ -493,8 +499,11 @@ class GroundedAnswerer(EvidenceStage):
         short = None
         for i, e in enumerate(chosen):
             named = self.attribution(snapshot, e)
+            # "Which institute says …?" is not answered by the person who speaks for it
+            person_for_body = named is not None and frame.answer_type == "ORG" and next(
+                (x.label for x in named[0].entities if x.start <= named[1][0] < x.end), None) == "PERSON"
             if named is not None and i == 0 and not names_the_asked(frame, snapshot.documents[e.doc_id].text[slice(*named[1])]) \
-                    and (frame.answer_type in ("PERSON", "ORG", "NAME")
+                    and not person_for_body and (frame.answer_type in ("PERSON", "ORG", "NAME")
                                                  or frame.intent == "definition"
                                                  or re.match(r"\s*(?:which|who|whom|whose)\b", frame.text, re.I)):
                 sent, (a, b) = named  # the name is the answer: it comes first

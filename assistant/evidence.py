@@ -1474,6 +1474,13 @@ def _role_tokens(frame: Frame, text: str, sentence: ParsedSentence) -> list[int]
     return qualified or roles
 
 
+def titled_as(sentence: ParsedSentence, start: int, end: int, role: str) -> bool:
+    """Does the name at [start, end) stand in this sentence beside a word of the role ("Skipper Jo Roe", "Jo Roe, the
+    skipper")?"""
+    return sentence.start <= start < sentence.end and any(
+        t.lemma == role and _beside(sentence, start, end, r) for r, t in enumerate(sentence.tokens))
+
+
 def _beside(sentence: ParsedSentence, start: int, end: int, role: int) -> bool:
     """Does the name at [start, end) stand beside the role token: within four tokens, or joined to it by the parse
     ("Jane Doe, the president's envoy to Freedonia, said" has the role in apposition to the name)?"""

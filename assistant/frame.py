@@ -96,7 +96,11 @@ _NOUN_TYPES = {
     "ORG": {"company", "organisation", "organization", "group", "party", "agency", "team", "club", "firm", "bank",
             "newspaper", "outlet", "body", "union", "ministry", "department", "committee", "council", "airline",
             "university", "school", "college", "hospital", "website", "site", "platform", "network",
-            "channel", "broadcaster", "station", "magazine", "publication", "charity", "court"},
+            "channel", "broadcaster", "station", "magazine", "publication", "charity", "court", "institute",
+            "institution", "commission", "authority", "association", "corporation", "foundation", "tribunal",
+            "government", "administration", "alliance", "coalition", "federation", "league", "consortium", "insurer",
+            "carrier", "operator", "retailer", "manufacturer", "maker", "laboratory", "regime", "movement", "faction",
+            "militia"},
     "DATE": {"year", "date", "day", "month", "time", "week", "decade", "century"},
     "PERCENT": {"percentage", "percent", "proportion", "share", "rate"},
     "AMOUNT": {"rise", "increase", "cut", "hike", "raise", "reduction", "discount"},  # "What pay rise …?": how much

@@ -1876,3 +1876,29 @@ def test_which_of_a_people_before_a_verb_asks_for_a_person(settings, fake_embedd
     lexicon = bot.answerer.grounded.lexicon(bot._ready()[0])  # type: ignore[attr-defined]
     assert _people_asked("which italian won the backstroke?", lexicon)
     assert not _people_asked("which italian city does the team fly home to?", lexicon)
+
+
+def test_which_body_is_answered_by_the_body_not_by_the_person_speaking_for_it(  # type: ignore[no-untyped-def]
+        settings, fake_embedder, tmp_path: Path) -> None:
+    """"Which institute says …?" asks for a body (an institute is one): never the person who says it for them."""
+    from assistant.frame import _answer_type
+
+    assert _answer_type("which institute says it is ready?") == ("ORG", "institute")
+    text = ("Embryo plan\n\nA Zenda couple is seeking approval to have a baby matched to their sick toddler. Al Poe "
+            "works at the Harlow Institute of Reproduction. \"Who wouldn't think about how you could save a sick "
+            "child's life,\" Professor Poe said of the procedure.\n")
+    bot = _small_bot(settings, fake_embedder, tmp_path, text)
+    answer = bot.ask("Which institute says you could save a sick child's life with the procedure?")
+    assert _short(answer) not in ("Poe", "Al Poe", "Professor Poe"), answer.text
+
+
+def test_which_titled_person_prefers_a_name_written_with_that_title(  # type: ignore[no-untyped-def]
+        settings, fake_embedder, tmp_path: Path) -> None:
+    """"Which skipper ended up in hospital …?": "Skipper Jo Roe is in hospital" names him, before the name the
+    sentence after "… one of them with an injured skipper" begins with (a yacht the small model tags a person)."""
+    text = ("Yacht race\n\nThree more yachts pulled out of the Harlow race overnight, one of them with an injured "
+            "skipper. Kit Marlow arrived at Ormsby early today. Skipper Jo Roe is in hospital with neck injuries, "
+            "but his condition is not serious.\n")
+    bot = _small_bot(settings, fake_embedder, tmp_path, text)
+    _assert_short(bot, "Which Harlow race skipper ended up in hospital with neck injuries after his yacht pulled out?",
+                  "Jo Roe")
