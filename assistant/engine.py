@@ -368,11 +368,11 @@ class GroundedAnswerer(EvidenceStage):
             # before any person a sentence without that verb names
             doing = [o for o in options if self._doers(frame, snapshot, o[0])]
             options = doing or options
-        if frame.answer_type == "PERSON" and frame.focus:
+        focus = frame.focus
+        if frame.answer_type == "PERSON" and focus and any(titled_as(o[0].sentence, o[1][0], o[1][1], focus) for o in options):
             # "Which skipper …?": once a name is written with that title in its own sentence ("Skipper Jo Roe is in
             # hospital"), a name read from a neighbouring sentence is no longer needed
-            if any(titled_as(o[0].sentence, o[1][0], o[1][1], frame.focus) for o in options):
-                options = [o for o in options if o[0].sentence.start <= o[1][0] < o[0].sentence.end]
+            options = [o for o in options if o[0].sentence.start <= o[1][0] < o[0].sentence.end]
         if frame.answer_type == "PERSON" and any(o[1][2] == "PERSON" for o in options):
             options = [o for o in options if o[1][2] == "PERSON"]
         if frame.focus and frame.answer_type in ("ORG", "PLACE"):

@@ -339,8 +339,9 @@ def _people_asked(low: str, lexicon: Lexicon) -> bool:
     if m is None:
         return False
     labels, tags = lexicon.entity_words.get(m.group(1)), lexicon.pos.get(m.group(2))
-    return bool(labels) and labels.most_common(1)[0][0] == "NORP" and (
-        m.group(2) in _AUXILIARIES or bool(tags) and tags.most_common(1)[0][0] in ("VERB", "AUX"))
+    if not labels or labels.most_common(1)[0][0] != "NORP":
+        return False
+    return m.group(2) in _AUXILIARIES or (tags is not None and tags.most_common(1)[0][0] in ("VERB", "AUX"))
 
 
 def _titles_before_names(text: str, sentence: ParsedSentence) -> list[str]:
