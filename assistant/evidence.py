@@ -157,8 +157,9 @@ class EvidenceStage:
             own_family, context_family = _family(frozenset(own)), _family(frozenset(context))
             e.matched = {t for t in frame.terms if t in own or (t not in frame.hard and (
                 _kin(t, own, own_family) or SYNONYMS.get(t, frozenset()) & own))}
-            e.near = e.matched | {t for t in frame.terms if t in context or (t not in frame.hard and (
-                _kin(t, context, context_family) or SYNONYMS.get(t, frozenset()) & context))}
+            e.near = e.matched | {t for t in frame.terms if t in context or ((t not in frame.hard or t == frame.focus) and (
+                _kin(t, context, context_family) or SYNONYMS.get(t, frozenset()) & context))}  # ("bank staff"
+            # are the counted "bank employees")
             e.coverage = sum(frame.weights.get(t, 1.0) for t in e.matched) / total
             # every name of the question is matched by one of its words ("Mr Doe" matches "Jane Doe"); a name
             # that says which article is asked about is matched anywhere in that article

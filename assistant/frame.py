@@ -493,6 +493,8 @@ def _answer_type(low: str, text: str | None = None) -> tuple[str | None, str | N
         low, text = expanded, None
     m = re.search(r"\bhow (many|much|old|far|long|big|large|often|tall|high|heavy|wide|deep|fast|thick|hot|cold|steep)\b"
                   r"(?:\s+(\w+))?", low)
+    if m and re.search(r"\b(?:which|what|who|whom|whose|where|when)\b", low[: m.start()]):
+        m = None  # "Which company … will decide how many employees stay?": the first wh-word asks
     if m:
         word, nxt = m.group(1), m.group(2)
         if word == "many":  # the counted thing; analyse_frame picks the head noun with the corpus lexicon

@@ -110,6 +110,7 @@ SYNONYM_GROUPS = (
     {"fall", "drop", "decline", "decrease", "slump"}, {"ban", "prohibit", "outlaw"}, {"fire", "blaze", "bushfire"},
     {"forest", "woodland"}, {"world", "planet", "globe"}, {"disappear", "vanish", "lose"}, {"talk", "negotiation"},
     {"offence", "crime", "charge"}, {"punishment", "sentence", "penalty", "fine"}, {"support", "back", "endorse"},
+    {"employee", "staff", "worker", "workforce"}, {"strike", "stoppage", "walkout"},
 )
 SYNONYMS: dict[str, frozenset[str]] = {}
 for _group in SYNONYM_GROUPS:

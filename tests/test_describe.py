@@ -1902,3 +1902,24 @@ def test_which_titled_person_prefers_a_name_written_with_that_title(  # type: ig
     bot = _small_bot(settings, fake_embedder, tmp_path, text)
     _assert_short(bot, "Which Harlow race skipper ended up in hospital with neck injuries after his yacht pulled out?",
                   "Jo Roe")
+
+
+def test_the_counted_noun_may_be_written_as_its_synonym(settings, fake_embedder, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
+    """"How many bank employees …?" counts the "bank staff" of "About 9,000 Harlow bank staff will walk off the job";
+    "How many bank customers …?" is still not answered by that number."""
+    text = ("Bank strike\n\nAbout 9,000 Harlow bank staff will walk off the job this week in the first national "
+            "stoppage of its kind in three decades.\n\nThe stoppage will occur on Thursday and Friday.\n")
+    council = "Council pay\n\nThe council said its employees would get a pay rise. Customers of the library were told.\n"
+    bot = _small_bot(settings, fake_embedder, tmp_path, text, council)
+    _assert_short(bot, "Roughly how many Harlow bank employees were expected to take part in the national strike?",
+                  "About 9,000")
+    assert _short(bot.ask("How many Harlow bank customers were expected to take part in the national strike?")) is None
+
+
+def test_the_first_wh_word_asks_and_a_later_how_many_does_not() -> None:
+    """"Which company … will decide how many employees stay?" asks for a company; "Roughly how many …?" for a count."""
+    from assistant.frame import _answer_type
+
+    assert _answer_type("which company are the new owners who will decide how many employees stay?") == (
+        "ORG", "company")
+    assert _answer_type("roughly how many bank employees were expected to strike?")[0] == "COUNT"
