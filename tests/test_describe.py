@@ -1807,6 +1807,11 @@ def test_a_yes_no_question_is_answered_by_the_opposite_word_and_its_asides_may_b
     _assert_short(bot, "Did the report into the Zendair crash blame pilot error?", "No")
 
 
+def _assert_not_named(answer: Answer, name: str) -> None:
+    """The answer does not give `name` as its short answer, nor lead with it in bold."""
+    assert _short(answer) != name and f"**{name}**" not in answer.text, (name, answer.text)
+
+
 def test_who_says_something_did_not_do_the_deed_asked_unless_saying_is_the_deed(  # type: ignore[no-untyped-def]
         settings, fake_embedder, tmp_path: Path) -> None:
     """"Who captained the side?" is not answered by the coach who "says his team …"; "Who criticised the plan?" and
@@ -1815,8 +1820,7 @@ def test_who_says_something_did_not_do_the_deed_asked_unless_saying_is_the_deed(
             "against Zenda aiming to win.\n\nOpposition leader Kit Marlow says the Qorvale stadium plan is a "
             "disgrace and a waste of money.\n")
     bot = _small_bot(settings, fake_embedder, tmp_path, text)
-    captained = bot.ask("Who captained the Harlow cricket team in the third Test against Zenda?")
-    assert _short(captained) != "Jo Roe" and "**Jo Roe**" not in captained.text, captained.text
+    _assert_not_named(bot.ask("Who captained the Harlow cricket team in the third Test against Zenda?"), "Jo Roe")
     _assert_short(bot, "Who criticised the Qorvale stadium plan?", "Kit Marlow")
     _assert_short(bot, "Who scoffed that the Qorvale stadium plan is a waste of money?", "Kit Marlow")
 
@@ -1831,7 +1835,8 @@ def test_a_name_beside_the_asked_role_is_not_across_a_clause_verb(  # type: igno
             "from the shuttle.\n")
     bot = _small_bot(settings, fake_embedder, tmp_path, text)
     man = bot.ask("Who is the man arrested in Zenda who confessed to planning attacks in Harlow?")
-    assert _short(man) not in ("Al Poe", "Jo Roe") and "**Al Poe**" not in man.text, man.text
+    _assert_not_named(man, "Al Poe")
+    _assert_not_named(man, "Jo Roe")
     _assert_short(bot, "What was the name of the small satellite the crew deployed from the shuttle?", "Starshine 2")
 
 
@@ -1859,8 +1864,7 @@ def test_the_next_sentences_subject_with_a_title_of_their_own_is_not_the_one_a_r
             "The 26-year-old man was arrested by Zenda rebels at the weekend. The Federal Attorney-General Jo Roe "
             "says he cannot confirm reports the man has family in Ormsby.\n")
     bot = _small_bot(settings, fake_embedder, tmp_path, text)
-    man = bot.ask("What is the name of the 26-year-old Harlow man arrested by Zenda rebels?")
-    assert _short(man) != "Jo Roe" and "**Jo Roe**" not in man.text, man.text
+    _assert_not_named(bot.ask("What is the name of the 26-year-old Harlow man arrested by Zenda rebels?"), "Jo Roe")
 
 
 def test_which_of_a_people_before_a_verb_asks_for_a_person(settings, fake_embedder, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
