@@ -252,6 +252,18 @@ class EvidenceStage:
                     doers |= subjects_of(head)
         return doers
 
+    def _doing_body(self, frame: Frame, snapshot: Snapshot, e: Scored, ent: Entity) -> bool:
+        """"Which airline is offering $5 flights?" against "Acme Blue has begun offering $5 flights" (the small model
+        tagged "Acme Blue" a person): the subject of a sentence that does the question's verb is the body asked for,
+        unless a title before it says it is someone ("Pilot Jo Roe flew …")."""
+        tokens = e.sentence.tokens
+        before = [t for t in tokens if t.end <= ent.start]
+        titled = bool(before) and (before[-1].lemma in PERSON_NOUNS or before[-1].lemma in self.lexicon(snapshot).titles)
+        deeds = {k for k, t in enumerate(tokens) if t.pos == "VERB" and t.lemma in frame.terms and t.lemma not in SPEECH_VERBS}
+        # its subject: of the verb itself, or of the verb it completes ("has begun offering")
+        heads = deeds | {tokens[k].head for k in deeds if tokens[k].dep == "xcomp"}
+        return not titled and any(ent.start <= t.start < ent.end and t.dep == "nsubj" and t.head in heads for t in tokens)
+
     def _asked_verb(self, frame: Frame, snapshot: Snapshot) -> str | None:
         """The verb of a "Who <verb> …?" question ("filed" of "Who filed the lawsuit?"), as the corpus normalises it;
         None for another question, or for a verb of saying ("Who said …" is read from quotes and speakers)."""
@@ -329,7 +341,8 @@ class EvidenceStage:
             unit = _PERCENT_AFTER.match(text, ent.end) if ent.label == "CARDINAL" else None
             if unit or _PERCENT.search(text[ent.start : ent.end]):
                 ent = Entity(ent.start, unit.end() if unit else ent.end, "PERCENT")
-            if ent.label == "PERSON" and company_asked and _thing_appositive(e.sentence, ent):
+            if ent.label == "PERSON" and company_asked and (_thing_appositive(e.sentence, ent) or self._doing_body(
+                    frame, snapshot, e, ent)):
                 ent = Entity(ent.start, ent.end, "ORG")  # "the biggest pay television operator, Acmestar"
             if ent.label not in frame.labels or (ent.label in ("NORP", "PERSON") and company_asked):
                 continue  # "Which airline …?" is never answered by a nationality or by a person

@@ -28,6 +28,8 @@ _CONTINUATION = re.compile(r"^\s*(?:(?:and|but) (?:what|how) about|what about|ho
 # "Who lost her appeal?", "Which man was arrested on his farm?": the possessive is bound by the asked person
 _BOUND_OPENER = re.compile(r"^\s*(?:who|which\s+\w+|what\s+(?:man|woman|person|boy|girl))\b(?!\s+(?:is|was|are|were|'s)\s+(?:his|her)\b)",
                            re.IGNORECASE)
+_WHO_SAYS = re.compile(r"^\s*who\s+(?:says|said|say|claims|claimed|tells|told|thinks|thought|believes|believed|insists"
+                       r"|insisted)\b", re.IGNORECASE)
 _NAMEISH = re.compile(r"\b[A-Z][a-z]{2,}(?:\s+[A-Z][a-z]+)*\b")
 
 
@@ -148,11 +150,15 @@ def _free_pronouns(question: str) -> list[re.Match[str]]:
 
 
 def _bound(question: str) -> bool:
-    """Every person pronoun is a possessive bound by the question's own "who" ("Who lost her appeal?")."""
+    """Every person pronoun is a possessive bound by the question's own "who" ("Who lost her appeal?"), or an object
+    or possessive inside what "who" says ("Who says the quake woke him from his sleep?": the one who says it)."""
     if not _BOUND_OPENER.match(question):
         return False
+    said = _WHO_SAYS.match(question)
     for m in _PERSON_PRONOUN.finditer(question):
         word = m.group().lower()
+        if said is not None and m.start() >= said.end() and word in ("him", "his", "her"):
+            continue
         after = re.match(r"\s*([A-Za-z]+)", question[m.end():])
         possessive = word == "his" or (word == "her" and after is not None and after.group(1).lower() not in STOPWORDS)
         if not possessive:

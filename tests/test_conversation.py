@@ -217,3 +217,12 @@ def test_it_keeps_what_the_conversation_was_about_through_two_follow_ups_and_bes
                     answer="Roe led the **1996** siege [1].", short_answer="1996", subject="Jo Roe", people=("Jo Roe",))]
     query = rewrite("Where did he stage it?", history)
     assert query.startswith("Where did Jo Roe stage it?") and "siege" in query, query
+
+
+def test_him_inside_what_who_says_is_the_one_who_says_it() -> None:
+    """"Who says the quake woke him from his sleep?" asks who (the one it woke), not about the last answer's name;
+    "Who said he would resign?" still reads "he" as the last answer (it may be either)."""
+    history = [turn("What did the quake measure?", short="Jo Roe")]
+    own = "Who says the quake woke him from his sleep?"
+    assert rewrite(own, history) == own
+    assert rewrite("Who said he would resign?", history) == "Who said Jo Roe would resign?"

@@ -1927,3 +1927,13 @@ def test_the_first_wh_word_asks_and_a_later_how_many_does_not() -> None:
     assert _answer_type("which company are the new owners who will decide how many employees stay?") == (
         "ORG", "company")
     assert _answer_type("roughly how many bank employees were expected to strike?")[0] == "COUNT"
+
+
+def test_a_body_the_small_model_tagged_a_person_answers_which_body_did_the_deed(  # type: ignore[no-untyped-def]
+        settings, fake_embedder, tmp_path: Path) -> None:
+    """"Which airline is offering $5 flights?" against "Virgin Blue has begun offering $5 flights …" (tagged a
+    person): the subject that does the asked verb is the airline; a person titled as one ("Pilot Jo Roe") is not."""
+    text = ("Cheap fares\n\nVirgin Blue has begun offering $5 flights from Harlow to five major cities.\n\n"
+            "Both the union and Qorvale Air say there will not be flight disruptions.\n")
+    bot = _small_bot(settings, fake_embedder, tmp_path, text)
+    _assert_short(bot, "Which airline is offering $5 flights from Harlow?", "Virgin Blue")
