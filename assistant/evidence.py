@@ -253,8 +253,8 @@ class EvidenceStage:
         return doers
 
     def _doing_body(self, frame: Frame, snapshot: Snapshot, e: Scored, ent: Entity) -> bool:
-        """"Which airline is offering $5 flights?" against "Acme Blue has begun offering $5 flights" (the small model
-        tagged "Acme Blue" a person): the subject of a sentence that does the question's verb is the body asked for,
+        """"Which airline is offering $5 flights?" against "Acme Bluesky has begun offering $5 flights" (the small model
+        tagged "Acme Bluesky" a person): the subject of a sentence that does the question's verb is the body asked for,
         unless a title before it says it is someone ("Pilot Jo Roe flew …")."""
         tokens = e.sentence.tokens
         before = [t for t in tokens if t.end <= ent.start]

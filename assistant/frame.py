@@ -333,7 +333,7 @@ def _title_asked(low: str, lexicon: Lexicon) -> str | None:
 
 
 def _people_asked(low: str, lexicon: Lexicon) -> bool:
-    """"Which Zendan won …?", "Which American was hurt …?": a people's name (mostly tagged NORP in the articles) right
+    """"Which Zendan won …?", "Which Harlowan was hurt …?": a people's name (mostly tagged NORP in the articles) right
     before the verb asks for someone of that people ("Which Zendan city …?" asks for a city)."""
     m = re.match(r"\s*which ([\w-]+) ([\w-]+)", low)
     if m is None:
