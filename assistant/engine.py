@@ -26,6 +26,7 @@ from assistant.evidence import (
     EvidenceStage,
     Scored,
     counts_asked,
+    label_at,
     names_the_asked,
     role_reference,
     subject_pronoun,
@@ -500,8 +501,7 @@ class GroundedAnswerer(EvidenceStage):
         for i, e in enumerate(chosen):
             named = self.attribution(snapshot, e)
             # "Which institute says …?" is not answered by the person who speaks for it
-            person_for_body = named is not None and frame.answer_type == "ORG" and next(
-                (x.label for x in named[0].entities if x.start <= named[1][0] < x.end), None) == "PERSON"
+            person_for_body = named is not None and frame.answer_type == "ORG" and label_at(named[0], named[1][0]) == "PERSON"
             if named is not None and i == 0 and not names_the_asked(frame, snapshot.documents[e.doc_id].text[slice(*named[1])]) \
                     and not person_for_body and (frame.answer_type in ("PERSON", "ORG", "NAME")
                                                  or frame.intent == "definition"

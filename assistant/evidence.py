@@ -447,7 +447,7 @@ class EvidenceStage:
             pronoun = subject_pronoun(text, e.sentence)
             if said is not None:
                 a, b = said[1]
-                tagged = next((x.label for x in said[0].entities if x.start <= a < x.end), None)
+                tagged = label_at(said[0], a)
                 # "Which airline …?" is not answered by a place or people "they" stands for; nor is any question by
                 # its own subject
                 label = "ORG" if pronoun in ("it", "they") else "PERSON"
@@ -483,18 +483,17 @@ class EvidenceStage:
                 if held is not None and not names_the_asked(frame, text[held[0] : held[1]]):
                     out = [(held[0], held[1], "PERSON", 0.3)]
         elif frame.answer_type == "PERSON" and frame.focus and _WHICH.match(frame.text):
-            roles = [i for i, t in enumerate(e.sentence.tokens) if t.lemma == frame.focus]
-            if roles:  # "Which premier did they meet?": where the sentence names the role, its holder stands beside it
+            focus = frame.focus
+            if any(t.lemma == focus for t in e.sentence.tokens):
+                # "Which premier did they meet?": where the sentence names the role, its holder stands beside it
                 out = [c for c in out if not (e.sentence.start <= c[0] < e.sentence.end and c[2] == "PERSON")
-                       or any(_beside(e.sentence, c[0], c[1], r) for r in roles)]
+                       or titled_as(e.sentence, c[0], c[1], focus)]
         if frame.answer_type == "NAME" and frame.focus:  # "the Freedonian Zephyr module": a proper noun the small
             out += [c for c in _named_by_compound(text, e.sentence, frame.focus)  # model left untagged, naming
                     if not _covered(out, c[0]) and not names_the_asked(frame, text[c[0] : c[1]])]
             # "the name of the website": a name standing beside that noun, and a place's name only when a place
-            roles = [i for i, t in enumerate(e.sentence.tokens) if t.lemma == frame.focus]  # is asked for
-            place = frame.focus in PLACE_NOUNS
-            out = [c for c in out if e.sentence.start <= c[0] < e.sentence.end and (
-                place or c[2] not in ("GPE", "LOC")) and any(_beside(e.sentence, c[0], c[1], r) for r in roles)]
+            place = frame.focus in PLACE_NOUNS  # is asked for
+            out = [c for c in out if (place or c[2] not in ("GPE", "LOC")) and titled_as(e.sentence, c[0], c[1], frame.focus)]
         if frame.focus and frame.answer_type in ("PLACE", "ORG"):  # "Which township …?": "the Zenda township"
             label = "GPE" if frame.answer_type == "PLACE" else "ORG"
             out += [c for c in _named_kind(text, e.sentence, frame.focus, label)
@@ -1486,6 +1485,11 @@ def _role_tokens(frame: Frame, text: str, sentence: ParsedSentence) -> list[int]
     qualified = [i for i in roles if any(t.head == i and t.dep == "amod" and text[t.start : t.end].lower() == qualifier
                                          for t in sentence.tokens)]
     return qualified or roles
+
+
+def label_at(sentence: ParsedSentence, at: int) -> str | None:
+    """The label of the sentence's entity that covers offset `at`, if one does."""
+    return next((x.label for x in sentence.entities if x.start <= at < x.end), None)
 
 
 def titled_as(sentence: ParsedSentence, start: int, end: int, role: str) -> bool:

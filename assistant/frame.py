@@ -278,6 +278,7 @@ def build_lexicon(snapshot: Snapshot) -> Lexicon:
     df: Counter[str] = Counter()
     initials: set[str] = set()
     titles: Counter[str] = Counter()
+    peoples: set[str] = set()  # the last word of what is tagged NORP ("Zendan", "North Zendans"): a people's name
     n = 0
     for doc_id, doc in snapshot.documents.items():
         text = doc.text
@@ -299,14 +300,15 @@ def build_lexicon(snapshot: Snapshot) -> Lexicon:
                 words = _WORD.findall(text[e.start : e.end])
                 for w in words:
                     entity_words.setdefault(w.lower(), Counter())[e.label] += 1
+                if e.label == "NORP" and words and words[-1][:1].isupper():
+                    peoples.add(words[-1])
                 capitals = [w[0].lower() for w in words if w[:1].isupper()]
                 if len(capitals) >= 2:
                     initials.add("".join(capitals))
             titles.update(_titles_before_names(text, s))
             df.update(seen)
     vocabulary = frozenset(lemma) | frozenset(lemma.values())
-    learned = learn_from_corpus([d.text for d in snapshot.documents.values()], _non_person_words(snapshot),
-                                _peoples(snapshot))
+    learned = learn_from_corpus([d.text for d in snapshot.documents.values()], _non_person_words(snapshot), peoples)
     by_initial: dict[str, list[str]] = {}
     for v in vocabulary:
         if v.isalpha():
@@ -447,19 +449,6 @@ def _split_compound(raw: str, lexicon: Lexicon) -> list[str]:
                 and right not in STOPWORDS:
             return [raw[:i], raw[i:]]
     return [raw]
-
-
-def _peoples(snapshot: Snapshot) -> set[str]:
-    """Names of peoples and nationalities: the last word of what the language layer tags NORP ("Zendan", "North
-    Zendans"), whose plural counts people ("3,000 Zendans", however the small model tagged that)."""
-    out = set()
-    for doc_id, doc in snapshot.documents.items():
-        for s in snapshot.sentences(doc_id):
-            for e in s.entities:
-                words = _WORD.findall(doc.text[e.start : e.end])
-                if e.label == "NORP" and words and words[-1][:1].isupper():
-                    out.add(words[-1])
-    return out
 
 
 def _non_person_words(snapshot: Snapshot) -> set[str]:
